@@ -1,0 +1,3 @@
+"""explainer: plain-language explainers of medical research for patients, clinicians and the press."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,183 @@
+"""Findings YAML -> validated Document, with every problem tied to a file line.
+
+PyYAML's composer gives each node a start mark; we keep a map from key path
+(e.g. ``("findings", 2, "evidence", 0, "quote")``) to line so that schema and
+reference errors can name the line a user has to edit.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .model import Document
+from .problems import InputError, Problem
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class LoadedDocument:
+    doc: Document
+    path: Path
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of ``loc`` or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, loc: Loc, message: str, level: str = "error") -> Problem:
+        return Problem(str(self.path), self.line_of(loc), dotted(loc), message, level)  # type: ignore[arg-type]
+
+    @property
+    def sources_dir(self) -> Path:
+        base = self.path.parent
+        return (base / self.doc.sources_dir).resolve() if self.doc.sources_dir else base
+
+
+def dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_map(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            _line_map(value_node, (*loc, key), lines)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_map(item, (*loc, i), lines)
+
+
+def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    what = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax: {what}" + (f" ({context})" if context else "")
+    return Problem(str(path), line, "", message + "; check the indentation on this line or the one above")
+
+
+def _pydantic_message(err: dict) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see `explainer schema`)"
+    if kind == "missing":
+        return "required key is missing"
+    return err["msg"]
+
+
+def load_document(path: str | Path) -> LoadedDocument:
+    """Parse and validate a findings file. Raises InputError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), None, "", "findings file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), None, "", f"cannot read: {exc}")]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError([_yaml_problem(path, exc)]) from None
+    lines: dict[Loc, int] = {}
+    if node is not None:
+        _line_map(node, (), lines)
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), 1, "", "a findings file is a YAML mapping of keys")])
+    try:
+        doc = Document.model_validate(data)
+    except ValidationError as exc:
+        loaded = LoadedDocument(None, path, lines)  # type: ignore[arg-type]
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            problems.append(loaded.problem(loc, _pydantic_message(err)))
+        raise InputError(problems) from None
+    loaded = LoadedDocument(doc, path, lines)
+    problems = check_references(loaded)
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def check_references(loaded: LoadedDocument) -> list[Problem]:
+    """Cross-references the schema cannot see: ids that must exist, ids that must be unique."""
+    doc, problems = loaded.doc, []
+    source_ids = {s.id for s in doc.sources}
+    study_ids = {s.id for s in doc.studies}
+
+    for name, items in (("sources", doc.sources), ("studies", doc.studies),
+                        ("findings", doc.findings), ("caveats", doc.caveats)):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problems.append(loaded.problem((name, i, "id"), f"duplicate id {item.id!r}"))
+            seen.add(item.id)
+
+    def need_source(loc: Loc, source_id: str) -> None:
+        if source_id not in source_ids:
+            problems.append(loaded.problem(loc, f"no source with id {source_id!r} (known: {', '.join(sorted(source_ids))})"))
+
+    def need_study(loc: Loc, study_id: str) -> None:
+        if study_id not in study_ids:
+            problems.append(loaded.problem(loc, f"no study with id {study_id!r} (known: {', '.join(sorted(study_ids))})"))
+
+    for i, study in enumerate(doc.studies):
+        for j, sid in enumerate(study.reported_by):
+            need_source(("studies", i, "reported_by", j), sid)
+    for i, finding in enumerate(doc.findings):
+        need_study(("findings", i, "study"), finding.study)
+        for j, ev in enumerate(finding.evidence):
+            need_source(("findings", i, "evidence", j, "source"), ev.source)
+        allowed = set(finding.figures) | {"n"}
+        for key in ("clinician", "plain", "press"):
+            text = getattr(finding, key)
+            if not text:
+                continue
+            try:
+                names = _placeholders(text)
+            except ValueError as exc:
+                problems.append(loaded.problem(("findings", i, key), f"bad placeholder: {exc}"))
+                continue
+            for name in sorted(names - allowed):
+                problems.append(loaded.problem(
+                    ("findings", i, key),
+                    f"placeholder {{{name}}} has no figure (define it under figures:)"))
+    for i, caveat in enumerate(doc.caveats):
+        for j, ev in enumerate(caveat.evidence):
+            need_source(("caveats", i, "evidence", j, "source"), ev.source)
+        if not caveat.evidence and not caveat.guidance:
+            problems.append(loaded.problem(
+                ("caveats", i), "a caveat needs evidence from a source, or a guidance reference"))
+        for aud in caveat.mandatory_for:
+            if not caveat.text.for_(aud):
+                problems.append(loaded.problem(
+                    ("caveats", i, "text"), f"mandatory for {aud} but has no {aud} wording"))
+    for i, quote in enumerate(doc.quotes):
+        need_source(("quotes", i, "source"), quote.source)
+    for i, dis in enumerate(doc.disagreements):
+        need_study(("disagreements", i, "study"), dis.study)
+        for j, ev in enumerate(dis.claims):
+            need_source(("disagreements", i, "claims", j, "source"), ev.source)
+    return problems
