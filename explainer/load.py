@@ -7,6 +7,7 @@ reference errors can name the line a user has to edit.
 
 from __future__ import annotations
 
+import difflib
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,30 @@ def _pydantic_message(err: dict) -> str:
     return err["msg"]
 
 
+def _schema_problems(loaded: LoadedDocument, errs: list) -> list[Problem]:
+    """Schema errors as lines; a misspelt key is one problem ("did you mean"), not two."""
+    missing = {tuple(e["loc"]) for e in errs if e["type"] == "missing"}
+    absorbed: set[Loc] = set()
+    problems = []
+    for err in errs:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            siblings = [str(m[-1]) for m in missing if m[:-1] == loc[:-1]]
+            guess = difflib.get_close_matches(str(loc[-1]), siblings, n=1)
+            if guess:
+                absorbed.add((*loc[:-1], guess[0]))
+                problems.append(loaded.problem(loc, f"unknown key; did you mean {guess[0]!r}?"))
+                continue
+        problems.append((loc, err))  # type: ignore[arg-type]
+    out = []
+    for item in problems:
+        if isinstance(item, Problem):
+            out.append(item)
+        elif item[0] not in absorbed:
+            out.append(loaded.problem(item[0], _pydantic_message(item[1])))
+    return out
+
+
 def load_document(path: str | Path) -> LoadedDocument:
     """Parse and validate a findings file. Raises InputError listing every problem."""
     path = Path(path)
@@ -105,11 +130,7 @@ def load_document(path: str | Path) -> LoadedDocument:
         doc = Document.model_validate(data)
     except ValidationError as exc:
         loaded = LoadedDocument(None, path, lines)  # type: ignore[arg-type]
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            problems.append(loaded.problem(loc, _pydantic_message(err)))
-        raise InputError(problems) from None
+        raise InputError(_schema_problems(loaded, exc.errors())) from None
     loaded = LoadedDocument(doc, path, lines)
     problems = check_references(loaded)
     if problems:

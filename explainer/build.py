@@ -1,0 +1,182 @@
+"""`explainer build` as a library: findings file -> checked explainers on disk.
+
+The pipeline, per findings file:
+  load + validate -> pre-flight checks on the data (quotes, source screening, caveat rules,
+  claim guard) -> per audience: render HTML -> prove caveats visible, guard the rendered
+  text, score readability -> PDF -> prove caveats in the PDF text read back -> write.
+
+Everything is rendered and checked in memory first. An output that fails a check is not
+written, so the last good file stays; the others are written atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .load import LoadedDocument, load_document
+from .model import AUDIENCES, Audience
+from .problems import InputError, Problem, errors
+from .render import KIND_NAMES, RenderOptions, render_html
+from .templates_dir import builtin_templates
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class BuildOptions:
+    audiences: tuple[Audience, ...] = AUDIENCES
+    formats: tuple[str, ...] = FORMATS
+    out_dir: Path = Path("out")
+    render: RenderOptions = field(default_factory=RenderOptions)
+    sources_dir: Path | None = None
+    pdf_variant: str | None = "pdf/ua-1"
+    strict: bool = False
+    targets: dict[str, Any] | None = None  # audience -> Target, from readability.targets
+    report: bool = True
+
+
+@dataclass
+class OutputResult:
+    audience: Audience
+    paths: list[Path]
+    problems: list[Problem] = field(default_factory=list)
+    score: Any = None  # readability DocumentScore
+    misses: list[Any] = field(default_factory=list)
+    written: bool = False
+    pages: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+
+@dataclass
+class TopicResult:
+    findings: Path
+    topic: str
+    outputs: list[OutputResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # document-level warnings
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outputs) and not errors(self.problems)
+
+    @property
+    def over_target(self) -> bool:
+        return any(o.misses for o in self.outputs)
+
+
+def bundled_example() -> Path:
+    from .templates_dir import builtin_templates as _t
+
+    installed = _t().parent / "seeds" / "ketamine-opioid.yaml"
+    if installed.is_file():
+        return installed
+    return Path(__file__).resolve().parent.parent / "seeds" / "ketamine-opioid.yaml"
+
+
+def preflight(loaded: LoadedDocument, sources_dir: Path | None) -> list[Problem]:
+    """Checks on the data itself; errors here stop the whole topic (exit 2)."""
+    from .checks import data_checks
+
+    return data_checks(loaded, sources_dir, require_sources=False)
+
+
+def asset_dirs(options: BuildOptions) -> list[Path]:
+    dirs = [builtin_templates()]
+    if options.render.templates:
+        dirs.insert(0, options.render.templates.resolve())
+    logo = options.render.brand.get("logo_path") if options.render.brand else None
+    if logo:
+        dirs.append(Path(logo).resolve().parent)
+    return dirs
+
+
+def check_output(loaded: LoadedDocument, audience: Audience, html: str,
+                 html_path: Path, options: BuildOptions) -> OutputResult:
+    from .caveats import prove_present
+    from .claims import guard_text
+    from .html_text import visible_text
+
+    doc = loaded.doc
+    result = OutputResult(audience=audience, paths=[])
+    text = visible_text(html)
+    result.problems += prove_present(doc, audience, text, output=str(html_path))
+    for hit in guard_text(text, doc):
+        result.problems.append(Problem(str(html_path), None, f"claim:{hit.rule}",
+                                       f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
+                                       hit.level))
+    return result
+
+
+def score_output(html: str, audience: Audience, loaded: LoadedDocument, options: BuildOptions):
+    from .readability import score_html
+    from .targets import load_targets
+
+    targets = options.targets or load_targets()
+    glossary = {g.term.lower() for g in loaded.doc.glossary}
+    for g in loaded.doc.glossary:
+        glossary.update(a.lower() for a in g.aliases)
+    return score_html(html, audience, targets, glossary)
+
+
+def build_topic(path: Path, options: BuildOptions) -> TopicResult:
+    """Build every requested output of one findings file. Raises InputError on bad data."""
+    loaded = load_document(path)
+    problems = preflight(loaded, options.sources_dir)
+    if errors(problems):
+        raise InputError(errors(problems))
+    doc = loaded.doc
+    topic_dir = options.out_dir / doc.topic
+    result = TopicResult(findings=path, topic=doc.topic, problems=problems)
+    pending: dict[Path, bytes | str] = {}
+    for audience in options.audiences:
+        html_path = topic_dir / f"{audience}.html"
+        pdf_path = topic_dir / f"{audience}.pdf"
+        html = render_html(doc, audience, options.render)
+        out = check_output(loaded, audience, html, html_path, options)
+        out.score = score_output(html, audience, loaded, options)
+        out.misses = list(getattr(out.score, "misses", []))
+        if options.strict and out.misses:
+            out.problems += [Problem(str(html_path), None, "readability", f"over target: {m}")
+                             for m in out.misses]
+        files: dict[Path, bytes | str] = {}
+        if "html" in options.formats:
+            files[html_path] = html
+        if "pdf" in options.formats and out.ok:
+            from .caveats import prove_present
+            from .pdf import pdf_text, render_pdf
+
+            data = render_pdf(html, asset_dirs(options), options.pdf_variant)
+            text = pdf_text(data)
+            out.problems += prove_present(doc, audience, text, output=str(pdf_path))
+            files[pdf_path] = data
+        out.paths = list(files)
+        if out.ok:
+            pending.update(files)
+            out.written = True
+        result.outputs.append(out)
+    from .output import write_all
+
+    write_all(pending)
+    if options.report and "html" in options.formats:
+        write_report(result, options, topic_dir)
+    return result
+
+
+def write_report(result: TopicResult, options: BuildOptions, topic_dir: Path) -> None:
+    from .output import write_atomic
+    from .report import ReportEntry, render_report
+    from .targets import load_targets
+
+    targets = options.targets or load_targets()
+    entries = [ReportEntry(topic=result.topic, audience=o.audience, score=o.score, targets=targets)
+               for o in result.outputs if o.score is not None]
+    if entries:
+        write_atomic(topic_dir / "report.html", render_report(entries))
+
+
+def describe(audience: Audience) -> str:
+    return f"{audience} {KIND_NAMES[audience]}"

@@ -1,0 +1,119 @@
+"""The per-audience view of a document: what each template shows, already worded.
+
+Templates stay dumb: every figure is substituted here from structured fields, every
+"what they did" sentence comes from the phrasebook, and which caveats appear is decided
+by the caveat rules, not by the template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .model import Audience, Caveat, Document, Finding, PerAudience, Quote, Study
+from .phrasebook import describe_methods, design_label
+
+
+@dataclass
+class StudyView:
+    study: Study
+    label: str
+    methods: list[str]
+    findings: list[str]
+    limitations: list[str]
+    labels: list = field(default_factory=list)
+    reference: str = ""
+
+
+@dataclass
+class View:
+    audience: Audience
+    doc: Document
+    studies: list[StudyView]
+    key_findings: list[str]
+    caveats: list[Caveat]
+    caveat_texts: list[tuple[str, str]]
+    means: list[str]
+    does_not_mean: list[str]
+    unknowns: list[str]
+    quotes: list[Quote]
+    date: str
+    config: dict = field(default_factory=dict)
+
+    def text(self, item: PerAudience | None) -> str:
+        return (item.for_(self.audience) or "") if item else ""
+
+
+def finding_text(finding: Finding, study: Study, audience: Audience) -> str:
+    """A finding's wording for one audience with its figures filled in."""
+    template = {"clinician": finding.clinician, "patient": finding.plain,
+                "press": finding.press or finding.plain}[audience]
+    values = {name: str(fig) for name, fig in finding.figures.items()}
+    values["n"] = str(study.participants.n)
+    return template.format(**values)
+
+
+def reference(study: Study) -> str:
+    parts = [study.short_name]
+    if study.title:
+        parts.append(study.title)
+    where = ", ".join(str(p) for p in (study.journal, study.year) if p)
+    if where:
+        parts.append(where)
+    return ". ".join(parts) + "."
+
+
+def _texts(items: list[PerAudience], audience: Audience) -> list[str]:
+    return [t for t in (i.for_(audience) for i in items) if t]
+
+
+def mandatory_caveats(doc: Document, audience: Audience) -> list[Caveat]:
+    """Caveats this audience must carry: rule-required plus those the file marks mandatory."""
+    try:
+        from .caveats import mandatory_caveats as by_rules
+    except ImportError:  # caveat rules not available: fall back to the file's own marks
+        return [c for c in doc.caveats if audience in c.mandatory_for]
+    return by_rules(doc, audience)
+
+
+def study_labels(study: Study) -> list:
+    try:
+        from .labels import evidence_labels
+    except ImportError:
+        return []
+    return evidence_labels(study)
+
+
+def build_view(doc: Document, audience: Audience, config: dict | None = None) -> View:
+    studies = []
+    for study in doc.studies:
+        findings = [finding_text(f, study, audience) for f in doc.findings if f.study == study.id]
+        studies.append(StudyView(
+            study=study,
+            label=design_label(study),
+            methods=describe_methods(study, audience),
+            findings=findings,
+            limitations=_texts(study.limitations, audience),
+            labels=study_labels(study),
+            reference=reference(study),
+        ))
+    key = [finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key]
+    mandatory = mandatory_caveats(doc, audience)
+    mandatory_ids = {c.id for c in mandatory}
+    # Mandatory caveats first, then the others that have wording for this reader.
+    shown = mandatory + [c for c in doc.caveats
+                         if c.id not in mandatory_ids and c.text.for_(audience)]
+    return View(
+        audience=audience,
+        doc=doc,
+        studies=studies,
+        key_findings=key,
+        caveats=shown,
+        caveat_texts=[(c.id, c.text.for_(audience) or "") for c in shown],
+        means=_texts(doc.means, audience),
+        does_not_mean=_texts(doc.does_not_mean, audience),
+        unknowns=_texts(doc.unknowns, audience),
+        quotes=[q for q in doc.quotes if audience in q.audiences],
+        date=(doc.date or dt.date.today()).isoformat(),
+        config=config or {},
+    )

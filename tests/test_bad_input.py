@@ -1,0 +1,102 @@
+"""Bad findings files: one clear line per problem (file:line: key: message), exit 2, nothing written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import MIN_TOPIC
+
+GOOD = MIN_TOPIC.read_text()
+
+
+def variant(old: str, new: str) -> str:
+    assert old in GOOD, old
+    return GOOD.replace(old, new, 1)
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+CASES = {
+    "wrong key": (variant("    short_name: Example et al. 2024", "    short_nmae: Example et al. 2024"),
+                  "short_nmae", "studies[0].short_nmae", "did you mean 'short_name'"),
+    "wrong type": (variant("{n: 40,", "{n: forty,"),
+                   "{n: forty,", "studies[0].participants.n", "integer"),
+    "missing field": (variant("    design: randomized_controlled\n", ""),
+                      "- id: example-2024", "studies[0].design", "required"),
+    "bad indent": (variant("  clinician: Exercise is first-line", " clinician: Exercise is first-line"),
+                   None, "", "YAML syntax"),
+    "missing study": (variant("    study: example-2024", "    study: nosuch-2023"),
+                      "study: nosuch-2023", "findings[0].study", "no study with id 'nosuch-2023'"),
+}
+
+
+def write_case(tmp_path, text):
+    folder = tmp_path / "topic"
+    folder.mkdir()
+    (folder / "findings.yaml").write_text(text)
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "walking_release.txt").write_text((MIN_TOPIC.parent.parent / "sources" / "walking_release.txt").read_text())
+    return folder / "findings.yaml"
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_file_gives_one_clear_line_and_exit_2(tmp_path, case, command):
+    text, needle, key, message = CASES[case]
+    path = write_case(tmp_path, text)
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "explainer", command, str(path)]
+    if command == "build":
+        args += ["--out", str(out)]
+    run = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    line = lines[0]
+    expected_line = line_of(text, needle) if needle else None
+    if expected_line:
+        assert line.startswith(f"{path}:{expected_line}:"), line
+    else:
+        assert line.startswith(f"{path}:"), line
+        assert line.split(":")[1].isdigit(), line
+    assert key in line and message in line, line
+    assert not out.exists() or not any(out.rglob("*.*"))
+
+
+def test_failed_build_keeps_last_good_output(tmp_path):
+    good = write_case(tmp_path, GOOD)
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "explainer", "build", str(good), "--out", str(out),
+                          "--format", "html"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    before = {p: p.read_bytes() for p in out.rglob("*.html")}
+    assert before
+    good.write_text(CASES["wrong key"][0])
+    run = subprocess.run([sys.executable, "-m", "explainer", "build", str(good), "--out", str(out),
+                          "--format", "html"], capture_output=True, text=True)
+    assert run.returncode == 2
+    after = {p: p.read_bytes() for p in out.rglob("*.html")}
+    assert after == before
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_missing_findings_file_is_one_line(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(tmp_path / "nope.yaml")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stderr.strip() == f"{tmp_path / 'nope.yaml'}: findings file not found"
+
+
+def test_schema_is_valid_json_schema_naming_every_section():
+    run = subprocess.run([sys.executable, "-m", "explainer", "schema"], capture_output=True, text=True)
+    schema = json.loads(run.stdout)
+    for key in ("sources", "studies", "findings", "caveats", "glossary"):
+        assert key in schema["properties"]
+    assert schema["additionalProperties"] is False
