@@ -22,6 +22,7 @@ StudyStatus = Literal["peer_reviewed", "preprint", "disputed"]
 StudyDesign = Literal[
     "randomized_controlled",
     "randomized_crossover",
+    "crossover",
     "nonrandomized_trial",
     "cohort",
     "case_control",
@@ -80,7 +81,7 @@ class Participants(Strict):
     condition: str
     population: str | None = None
     ages: str | None = None
-    plain: str | None = Field(None, description="The same people in everyday words.")
+    plain: str | None = Field(None, description="The condition in everyday words.")
 
 
 class Dose(Strict):
@@ -124,6 +125,9 @@ class Study(Strict):
     timepoints: list[str] = Field(default_factory=list)
     limitations: list[PerAudience] = Field(default_factory=list)
     reported_by: list[str] = Field(default_factory=list, description="Source ids.")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Quotes backing the study's details (journal, DOI, n).")
+    accepted: str | None = Field(None, description="Why a flagged source is accepted as evidence.")
 
     @field_validator("doi")
     @classmethod

@@ -40,6 +40,7 @@ def _fields(study: Study) -> dict[str, str]:
         "timepoints_plain": f" ({timepoints})" if timepoints else "",
         "journal": study.journal or "",
         "blinding": blinding["clinician"],
+        "blinding_suffix": blinding["suffix"],
         "blinding_plain": blinding["patient"],
         "subjects_plain": book["subjects_plain"][study.subjects],
         "short_name": study.short_name,
