@@ -1,0 +1,285 @@
+"""Which caveats a document must carry, and proof that they reached the reader.
+
+The rules live in ``rules/caveat_rules.yaml``: each says which caveat ``kind`` the findings
+data calls for (a preprint, a mental-health topic, a drug with misuse potential ...) and
+for which audiences. Templates never decide this. After rendering, :func:`prove_present`
+checks that each mandatory caveat's wording is in the text a reader actually sees.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .load import LoadedDocument
+from .model import AUDIENCES, Audience, Caveat, Document, StudyStatus
+from .problems import Problem
+
+RULES_FILE = "caveat_rules"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class When(_Strict):
+    """The condition language: every test given must hold (an empty mapping never fires)."""
+
+    study_status: list[StudyStatus] | None = None
+    condition: list[str] | None = None
+    drug_flag: Literal["misuse_potential", "opioid"] | None = None
+    drug_lacks_flag: Literal["misuse_potential", "opioid"] | None = None
+    drug_off_label_for_condition: bool | None = None
+    mentions: list[str] | None = None
+
+
+class CaveatRule(_Strict):
+    id: str
+    when: When | Literal["always"]
+    kind: str
+    audiences: list[Audience] = Field(min_length=1)
+    needs_entries: list[Literal["help", "glossary", "quotes"]] = Field(default_factory=list)
+    source: str
+    reason: str
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _when_shape(cls, v: object) -> object:
+        if isinstance(v, dict) and not v:
+            raise ValueError("an empty condition never fires; write `when: always` or add tests")
+        return v
+
+
+class CaveatRules(_Strict):
+    condition_terms: dict[str, list[str]] = Field(default_factory=dict)
+    rules: list[CaveatRule]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One rule asking one audience for one caveat kind; ``caveat`` is None if the file has none."""
+
+    rule: str
+    kind: str
+    caveat: Caveat | None
+    source: str
+    reason: str
+    because: str
+
+
+@cache
+def load_caveat_rules() -> CaveatRules:
+    from .rules import load_rules
+
+    rules = CaveatRules.model_validate(load_rules(RULES_FILE))
+    unknown = {t for r in rules.rules if isinstance(r.when, When)
+               for t in r.when.condition or [] if t not in rules.condition_terms}
+    if unknown:
+        raise ValueError(f"{RULES_FILE}.yaml: no condition_terms for {sorted(unknown)}")
+    return rules
+
+
+# --- evaluating conditions -------------------------------------------------------------
+
+def _has_word(text: str, word: str) -> bool:
+    # "opioid" also matches "opioids", "opioidergic", "opioid-like"; a word start is enough.
+    return re.search(rf"(?<![\w-]){re.escape(word)}", text, re.IGNORECASE) is not None
+
+
+def _topic_conditions(doc: Document) -> list[str]:
+    return [*doc.subject.conditions, *(s.participants.condition for s in doc.studies), doc.title]
+
+
+def _condition_groups(text: str, terms: dict[str, list[str]]) -> set[str]:
+    return {group for group, words in terms.items() if any(_has_word(text, w) for w in words)}
+
+
+def _mention_text(doc: Document) -> str:
+    parts = [doc.title, *(doc.background.for_(a) or "" for a in AUDIENCES)]
+    for f in doc.findings:
+        parts += [f.clinician, f.plain, f.press or ""]
+    return "\n".join(parts)
+
+
+def _off_label(doc: Document, terms: dict[str, list[str]]) -> list[str]:
+    """'drug for condition' pairs where a drug is off-label for a condition of the topic."""
+    topic = _topic_conditions(doc)
+    topic_groups = set().union(*(_condition_groups(t, terms) for t in topic))
+    hits = []
+    for drug in doc.subject.drugs:
+        for cond in drug.off_label_for:
+            same_words = any(_has_word(t, cond) or _has_word(cond, t) for t in topic)
+            if same_words or _condition_groups(cond, terms) & topic_groups:
+                hits.append(f"{drug.name} is off-label for {cond}")
+    return hits
+
+
+def _fires(rule: CaveatRule, doc: Document, terms: dict[str, list[str]]) -> str | None:
+    """Why the rule applies to this document (for messages), or None if it does not."""
+    if rule.when == "always":
+        return "it applies to every explainer"
+    when = rule.when
+    assert isinstance(when, When)
+    reasons: list[str] = []
+    if when.study_status is not None:
+        studies = [s for s in doc.studies if s.status in when.study_status]
+        if not studies:
+            return None
+        reasons.append(", ".join(f"study {s.id} is {s.status}" for s in studies))
+    if when.condition is not None:
+        found = set().union(*(_condition_groups(t, terms) for t in _topic_conditions(doc)))
+        matched = [c for c in when.condition if c in found]
+        if not matched:
+            return None
+        reasons.append(f"the topic concerns {', '.join(matched)}")
+    if when.drug_flag is not None:
+        drugs = [d.name for d in doc.subject.drugs if getattr(d, when.drug_flag)]
+        if not drugs:
+            return None
+        reasons.append(f"{', '.join(drugs)}: {when.drug_flag} is true")
+    if when.drug_lacks_flag is not None:
+        drugs = [d.name for d in doc.subject.drugs if not getattr(d, when.drug_lacks_flag)]
+        if not drugs:
+            return None
+        reasons.append(f"{', '.join(drugs)}: {when.drug_lacks_flag} is false")
+    if when.drug_off_label_for_condition is not None:
+        pairs = _off_label(doc, terms)
+        if bool(pairs) != when.drug_off_label_for_condition:
+            return None
+        reasons.append("; ".join(pairs) or "no drug is off-label here")
+    if when.mentions is not None:
+        text = _mention_text(doc)
+        words = [w for w in when.mentions if _has_word(text, w)]
+        if not words:
+            return None
+        reasons.append(f"the text mentions {', '.join(repr(w) for w in words)}")
+    return "; ".join(reasons)
+
+
+def _pick(caveats: list[Caveat], audience: Audience) -> Caveat | None:
+    """Of the caveats of one kind, the one meant for this audience."""
+    for test in (lambda c: audience in c.mandatory_for, lambda c: bool(c.text.for_(audience))):
+        for c in caveats:
+            if test(c):
+                return c
+    return caveats[0] if caveats else None
+
+
+def _fired(doc: Document) -> list[tuple[CaveatRule, str]]:
+    rules = load_caveat_rules()
+    out = []
+    for rule in rules.rules:
+        because = _fires(rule, doc, rules.condition_terms)
+        if because is not None:
+            out.append((rule, because))
+    return out
+
+
+def required_caveats(doc: Document) -> dict[Audience, list[Requirement]]:
+    """For each audience, the caveats the rules require, matched to the file's caveats."""
+    result: dict[Audience, list[Requirement]] = {a: [] for a in AUDIENCES}
+    for rule, because in _fired(doc):
+        of_kind = [c for c in doc.caveats if c.kind == rule.kind]
+        for audience in rule.audiences:
+            result[audience].append(Requirement(rule.id, rule.kind, _pick(of_kind, audience),
+                                                rule.source, rule.reason, because))
+    return result
+
+
+def mandatory_caveats(doc: Document, audience: Audience) -> list[Caveat]:
+    """Rule-required caveats plus those the file marks mandatory, in file order."""
+    wanted = {id(r.caveat) for r in required_caveats(doc)[audience] if r.caveat is not None}
+    return [c for c in doc.caveats if audience in c.mandatory_for or id(c) in wanted]
+
+
+def caveat_rule_problems(loaded: LoadedDocument) -> list[Problem]:
+    """A fired rule with no caveat of its kind, or one not marked mandatory for its audiences."""
+    doc, problems = loaded.doc, []
+    for rule, because in _fired(doc):
+        cite = f"(rule {rule.id}: {' '.join(rule.source.split())})"
+        of_kind = [(i, c) for i, c in enumerate(doc.caveats) if c.kind == rule.kind]
+        if not of_kind:
+            # A caveat that looks right but lacks its kind is the usual cause: point at it.
+            near = [(i, c) for i, c in enumerate(doc.caveats)
+                    if c.kind is None and c.id == rule.kind]
+            loc = ("caveats", near[0][0]) if near else ("caveats",)
+            hint = f" (caveat {near[0][1].id!r} has no kind: set kind: {rule.kind})" if near else ""
+            problems.append(loaded.problem(
+                loc,
+                f"needs a caveat with kind: {rule.kind} for {', '.join(rule.audiences)} "
+                f"because {because}{hint}; {rule.reason} {cite}"))
+        else:
+            covered = {a for _, c in of_kind for a in c.mandatory_for}
+            missing = [a for a in rule.audiences if a not in covered]
+            first_i, first = of_kind[0]
+            if missing:
+                problems.append(loaded.problem(
+                    ("caveats", first_i, "mandatory_for"),
+                    f"caveat {first.id!r} (kind {rule.kind}) must be mandatory_for "
+                    f"{', '.join(missing)} because {because} {cite}"))
+        for key in rule.needs_entries:
+            if not getattr(doc, key):
+                loc = ("caveats", of_kind[0][0]) if of_kind else (key,)
+                problems.append(loaded.problem(
+                    loc, f"needs at least one entry under {key}: because {because} {cite}"))
+    return problems
+
+
+# --- proof of presence -------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_HYPHENS = "\\-\u2010\u2011"
+
+
+def words_of(text: str) -> list[str]:
+    """Comparable words of a text, ignoring case, quote marks, dashes and layout.
+
+    Text read back from a PDF splits words at line ends ("opi-\\nate", or a soft hyphen);
+    those are joined first. A hyphen inside a word is dropped on both sides, so
+    "self-\\nharm" (PDF) and "self-harm" (source) compare equal.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = re.sub(r"\u00ad[ \t]*(?:\r?\n[ \t]*)?", "", text)
+    text = re.sub(rf"(\w)[{_HYPHENS}][ \t]*\r?\n\s*(\w)", r"\1\2", text)
+    text = re.sub(rf"(?<=\w)[{_HYPHENS}](?=\w)", "", text)
+    return re.findall(r"\w+", text.casefold())
+
+
+def _found(haystack: str, needle: list[str]) -> bool:
+    return f" {' '.join(needle)} " in haystack
+
+
+def prove_present(doc: Document, audience: Audience, visible_text: str,
+                  output: str) -> list[Problem]:
+    """Each mandatory caveat's wording for ``audience`` must be in the visible text."""
+    haystack = f" {' '.join(words_of(visible_text))} "
+    problems = []
+    for caveat in mandatory_caveats(doc, audience):
+        wording = caveat.text.for_(audience)
+        if not wording:
+            problems.append(Problem(output, None, f"caveat:{caveat.id}",
+                                    f"mandatory caveat {caveat.id!r} has no {audience} wording"))
+            continue
+        needle = words_of(wording)
+        if _found(haystack, needle):
+            continue
+        # Say how far the wording matched, so an editor can see where the output differs.
+        k = next((k for k in range(len(needle) - 1, 0, -1) if _found(haystack, needle[:k])), 0)
+        where = (f"; the first {k} of {len(needle)} words are there, then it differs at "
+                 f"“{' '.join(needle[k:k + 6])}”") if k else ""
+        problems.append(Problem(
+            output, None, f"caveat:{caveat.id}",
+            f"mandatory caveat {caveat.id!r} for {audience} is not in the visible text "
+            f"(“{' '.join(wording.split()[:12])}…”){where}"))
+    for req in required_caveats(doc)[audience]:
+        if req.caveat is None:
+            problems.append(Problem(
+                output, None, f"caveat-rule:{req.rule}",
+                f"rule {req.rule} requires a {req.kind} caveat for {audience}, "
+                f"but the findings file has none"))
+    return problems
