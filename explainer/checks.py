@@ -7,21 +7,54 @@ rendered on a machine that does not hold the source texts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .load import LoadedDocument
 from .problems import Problem
 
 
+def quote_check(
+    loaded: LoadedDocument, sources_dir: Path | None, require: bool
+) -> list[Problem]:
+    from .quotes import verify_quotes
+
+    return verify_quotes(loaded, sources_dir, require_sources=require)
+
+
+def screening_check(
+    loaded: LoadedDocument, sources_dir: Path | None, require: bool
+) -> list[Problem]:
+    from .screening import screening_problems
+
+    return screening_problems(loaded, sources_dir)
+
+
+def caveat_rule_check(
+    loaded: LoadedDocument, sources_dir: Path | None, require: bool
+) -> list[Problem]:
+    from .caveats import caveat_rule_problems
+
+    return caveat_rule_problems(loaded)
+
+
+def claim_check(
+    loaded: LoadedDocument, sources_dir: Path | None, require: bool
+) -> list[Problem]:
+    from .claims import claim_problems
+
+    return claim_problems(loaded)
+
+
+Check = Callable[[LoadedDocument, "Path | None", bool], "list[Problem]"]
+
+# In order; add a new data check here and both `check` and `build` run it.
+DATA_CHECKS: list[Check] = [quote_check, screening_check, caveat_rule_check, claim_check]
+
+
 def data_checks(loaded: LoadedDocument, sources_dir: Path | None = None,
                 require_sources: bool = True) -> list[Problem]:
-    from .caveats import caveat_rule_problems
-    from .claims import claim_problems
-    from .quotes import verify_quotes
-    from .screening import screen_document
-
-    problems = verify_quotes(loaded, sources_dir, require_sources=require_sources)
-    problems += screen_document(loaded, sources_dir).problems
-    problems += caveat_rule_problems(loaded)
-    problems += claim_problems(loaded)
+    problems: list[Problem] = []
+    for check in DATA_CHECKS:
+        problems += check(loaded, sources_dir, require_sources)
     return problems

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,40 +11,7 @@ import typer
 from .app import EXIT_BAD_INPUT, app, report_input_error
 
 if TYPE_CHECKING:
-    from ..load import LoadedDocument
     from ..problems import Problem
-
-Check = Callable[["LoadedDocument", "Path | None"], "list[Problem]"]
-
-
-def _quotes(loaded: LoadedDocument, sources_dir: Path | None) -> list[Problem]:
-    from ..quotes import verify_quotes
-
-    return verify_quotes(loaded, sources_dir, require_sources=True)
-
-
-def _screening(loaded: LoadedDocument, sources_dir: Path | None) -> list[Problem]:
-    from ..screening import screening_problems
-
-    return screening_problems(loaded, sources_dir)
-
-
-def _caveat_rules(loaded: LoadedDocument, sources_dir: Path | None) -> list[Problem]:
-    from ..caveats import caveat_rule_problems
-
-    return caveat_rule_problems(loaded)
-
-
-def _claims(loaded: LoadedDocument, sources_dir: Path | None) -> list[Problem]:
-    from ..claims import claim_problems
-
-    return claim_problems(loaded)
-
-
-# Every check `explainer check` runs, in order; add a new one here. Each takes the loaded file
-# and the --sources override (None: the file's own sources_dir) and returns its problems.
-CHECKS: list[Check] = [_quotes, _screening, _caveat_rules, _claims]
-
 
 def _problem_dict(p: Problem) -> dict[str, object]:
     return {"file": p.file, "line": p.line, "key": p.key, "message": p.message, "level": p.level}
@@ -72,6 +38,7 @@ def check(
     study) and runs the caveat and claim rules. Prints one line per problem
     (file:line: key: message) and a summary; exits 2 if any problem is an error.
     """
+    from ..checks import data_checks
     from ..load import load_document
     from ..problems import InputError
     from ..quotes import count_verified
@@ -92,9 +59,7 @@ def check(
                             "quotes_total": 0,
                             "problems": [_problem_dict(p) for p in exc.problems]})
             continue
-        problems: list[Problem] = []
-        for run in CHECKS:
-            problems += run(loaded, sources)
+        problems = data_checks(loaded, sources, require_sources=True)
         ok, n = count_verified(loaded, problems)
         verified, total = verified + ok, total + n
         all_problems += problems
