@@ -7,11 +7,18 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are meant to be shared
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
@@ -23,6 +30,6 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 
 
 def write_all(files: dict[Path, bytes | str]) -> None:
-    """Write several files; each lands atomically, and none is written if rendering failed before."""
+    """Write several files, each atomically (callers pass only outputs that passed checks)."""
     for path, data in files.items():
         write_atomic(path, data)

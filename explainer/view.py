@@ -8,9 +8,19 @@ by the caveat rules, not by the template.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
-from .model import Audience, Caveat, Document, Finding, PerAudience, Quote, Study
+from .model import (
+    Audience,
+    Caveat,
+    Document,
+    Finding,
+    GlossaryEntry,
+    PerAudience,
+    Quote,
+    Study,
+)
 from .phrasebook import describe_methods, design_label
 
 
@@ -37,6 +47,7 @@ class View:
     does_not_mean: list[str]
     unknowns: list[str]
     quotes: list[Quote]
+    glossary: list[GlossaryEntry]
     date: str
     config: dict = field(default_factory=dict)
 
@@ -84,6 +95,17 @@ def study_labels(study: Study) -> list:
     return evidence_labels(study)
 
 
+def used_terms(glossary: list[GlossaryEntry], texts: list[str]) -> list[GlossaryEntry]:
+    """The glossary entries whose term (or an alias) the reader actually meets, in file order."""
+    prose = " ".join(texts).lower()
+
+    def met(entry: GlossaryEntry) -> bool:
+        return any(re.search(rf"(?<!\w){re.escape(t.lower())}(?:s|es)?(?!\w)", prose)
+                   for t in (entry.term, *entry.aliases))
+
+    return [g for g in glossary if met(g)]
+
+
 def build_view(doc: Document, audience: Audience, config: dict | None = None) -> View:
     studies = []
     for study in doc.studies:
@@ -103,6 +125,12 @@ def build_view(doc: Document, audience: Audience, config: dict | None = None) ->
     # Mandatory caveats first, then the others that have wording for this reader.
     shown = mandatory + [c for c in doc.caveats
                          if c.id not in mandatory_ids and c.text.for_(audience)]
+    texts = [*key, *(c.text.for_(audience) or "" for c in shown),
+             *(t for sv in studies for t in (*sv.methods, *sv.findings, *sv.limitations)),
+             *_texts([doc.background, *( [doc.why_it_matters] if doc.why_it_matters else []),
+                      *doc.means, *doc.does_not_mean, *doc.unknowns], audience)]
+    if audience == "press":
+        texts += [doc.press.headline, doc.press.lede]
     return View(
         audience=audience,
         doc=doc,
@@ -114,6 +142,7 @@ def build_view(doc: Document, audience: Audience, config: dict | None = None) ->
         does_not_mean=_texts(doc.does_not_mean, audience),
         unknowns=_texts(doc.unknowns, audience),
         quotes=[q for q in doc.quotes if audience in q.audiences],
+        glossary=used_terms(doc.glossary, texts),
         date=(doc.date or dt.date.today()).isoformat(),
         config=config or {},
     )
