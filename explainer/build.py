@@ -13,20 +13,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .load import LoadedDocument, load_document
-from .model import AUDIENCES, Audience
 from .problems import InputError, Problem, errors
 from .render import KIND_NAMES, RenderOptions, render_html
 from .templates_dir import builtin_templates
 
+if TYPE_CHECKING:
+    from .load import LoadedDocument
+    from .model import Audience
+
 FORMATS = ("html", "pdf")
+
+
+def _all_audiences() -> tuple[Audience, ...]:
+    from .model import AUDIENCES
+
+    return AUDIENCES
 
 
 @dataclass
 class BuildOptions:
-    audiences: tuple[Audience, ...] = AUDIENCES
+    """What to build and how. Importing this module stays cheap (no pydantic, Jinja2 or
+    WeasyPrint), so `explainer build` can find unchanged topics before loading them."""
+
+    audiences: tuple[Audience, ...] = field(default_factory=_all_audiences)
     formats: tuple[str, ...] = FORMATS
     out_dir: Path = Path("out")
     render: RenderOptions = field(default_factory=RenderOptions)
@@ -35,6 +46,7 @@ class BuildOptions:
     strict: bool = False
     targets: dict[str, Any] | None = None  # audience -> Target, from readability.targets
     report: bool = True
+    config: Path | None = None  # --config; else explainer.yaml beside each findings file
 
 
 @dataclass
@@ -58,6 +70,7 @@ class TopicResult:
     topic: str
     outputs: list[OutputResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # document-level warnings
+    inputs: list[Path] = field(default_factory=list)  # files read, for incremental builds
 
     @property
     def ok(self) -> bool:
@@ -84,13 +97,19 @@ def preflight(loaded: LoadedDocument, sources_dir: Path | None) -> list[Problem]
     return data_checks(loaded, sources_dir, require_sources=False)
 
 
+def input_files(loaded: LoadedDocument, options: BuildOptions) -> list[Path]:
+    """The findings file and every place its source texts are looked up (found or not)."""
+    from .quotes import source_candidates
+
+    base = Path(options.sources_dir) if options.sources_dir is not None else loaded.sources_dir
+    return [loaded.path, *(p for s in loaded.doc.sources for p in source_candidates(s, base))]
+
+
 def asset_dirs(options: BuildOptions) -> list[Path]:
+    """The only folders the PDF renderer may read, user templates first (the logo is inline)."""
     dirs = [builtin_templates()]
     if options.render.templates:
         dirs.insert(0, options.render.templates.resolve())
-    logo = options.render.brand.get("logo_path") if options.render.brand else None
-    if logo:
-        dirs.append(Path(logo).resolve().parent)
     return dirs
 
 
@@ -124,13 +143,18 @@ def score_output(html: str, audience: Audience, loaded: LoadedDocument, options:
 
 def build_topic(path: Path, options: BuildOptions) -> TopicResult:
     """Build every requested output of one findings file. Raises InputError on bad data."""
+    from .config import apply_config
+    from .load import load_document
+
     loaded = load_document(path)
+    options, config_files = apply_config(path, options)
     problems = preflight(loaded, options.sources_dir)
     if errors(problems):
         raise InputError(errors(problems))
     doc = loaded.doc
     topic_dir = options.out_dir / doc.topic
-    result = TopicResult(findings=path, topic=doc.topic, problems=problems)
+    result = TopicResult(findings=path, topic=doc.topic, problems=problems,
+                         inputs=[*input_files(loaded, options), *config_files])
     pending: dict[Path, bytes | str] = {}
     for audience in options.audiences:
         html_path = topic_dir / f"{audience}.html"
@@ -147,12 +171,16 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
             files[html_path] = html
         if "pdf" in options.formats and out.ok:
             from .caveats import prove_present
-            from .pdf import pdf_text, render_pdf
+            from .pdf import PdfRenderError, pdf_text, render_pdf
 
-            data = render_pdf(html, asset_dirs(options), options.pdf_variant)
-            text = pdf_text(data)
-            out.problems += prove_present(doc, audience, text, output=str(pdf_path))
-            files[pdf_path] = data
+            try:
+                data = render_pdf(html, asset_dirs(options), options.pdf_variant)
+            except PdfRenderError as exc:  # e.g. no lang, an image without alt, a refused URL
+                out.problems += [Problem(str(pdf_path), None, "pdf", m) for m in exc.messages]
+            else:
+                text = pdf_text(data)
+                out.problems += prove_present(doc, audience, text, output=str(pdf_path))
+                files[pdf_path] = data
         out.paths = list(files)
         if out.ok:
             pending.update(files)

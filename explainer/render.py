@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .model import Audience, Document
+from .contrast import css_colour, css_ident
 from .templates_dir import builtin_templates
-from .view import build_view
+
+if TYPE_CHECKING:  # importing these costs pydantic and Jinja2; options alone need neither
+    import jinja2
+
+    from .model import Audience, Document
 
 PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter"}
 KIND_NAMES = {"patient": "leaflet", "clinician": "brief", "press": "summary"}
@@ -27,17 +30,24 @@ class RenderOptions:
 
 @cache
 def environment(user_templates: Path | None) -> jinja2.Environment:
+    import jinja2
+
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,  # findings files are data from other people: never trust a field
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Inside <style> autoescape does not protect: these filters make values safe for CSS.
+    from .fetcher import css_string  # imports WeasyPrint: only when rendering
+
+    env.filters.update(css_string=css_string, css_colour=css_colour, css_ident=css_ident)
+    return env
 
 
 def template_files(user_templates: Path | None) -> list[Path]:
@@ -47,12 +57,20 @@ def template_files(user_templates: Path | None) -> list[Path]:
 
 
 def render_html(doc: Document, audience: Audience, options: RenderOptions = RenderOptions()) -> str:
+    from .view import build_view
+
     env = environment(options.templates)
     view = build_view(doc, audience)
     css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
-    brand = {"organisation": None, "logo": None, "logo_alt": "", "contact": [], "footer": None}
+    folders = [p for p in (options.templates, builtin_templates()) if p is not None]
+    from .fetcher import inline_css_assets
+
+    css = inline_css_assets(css, folders)
+    brand = {"organisation": None, "logo": None, "logo_alt": "", "contact": [], "footer": None,
+             "colours": {}}
     brand.update(options.brand)
-    footer = brand["footer"] or f"{doc.title} | version {doc.version} | {view.date}"
+    # Date and version always reach the footer; a brand's footer text only replaces the title.
+    footer = f"{brand['footer'] or doc.title}\nVersion {doc.version} | {view.date}"
     title = doc.press.headline if audience == "press" else doc.title
     return env.get_template(f"{audience}.html").render(
         doc=doc,
@@ -63,7 +81,8 @@ def render_html(doc: Document, audience: Audience, options: RenderOptions = Rend
         brand=brand,
         footer_text=footer,
         title=f"{title} ({KIND_NAMES[audience]} for {audience}s)",
-        description=doc.press.lede if audience == "press" else _first_sentence(view.text(doc.background)),
+        description=(doc.press.lede if audience == "press"
+                     else _first_sentence(view.text(doc.background))),
         kind_name=KIND_NAMES[audience],
         version=__version__,
     )

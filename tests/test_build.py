@@ -18,7 +18,10 @@ from explainer.view import finding_text, mandatory_caveats
 def norm(text: str) -> str:
     """Fold the differences PDF extraction introduces (line breaks, hyphenation, quote marks)."""
     text = text.replace("\u00ad", "").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = re.sub(r"-\n(?=[a-z])", "", text)
+    # A line may break after a hyphen or slash; the hyphen itself may be real ("AI-generated")
+    # or added by the PDF layout, so compare with hyphens dropped on both sides.
+    text = re.sub(r"-\s*", "", text)
+    text = re.sub(r"/\s+", "/", text)
     return re.sub(r"\s+", " ", text).strip().lower()
 
 

@@ -1,0 +1,279 @@
+"""Build many findings files: find them, skip the unchanged, build the rest in parallel.
+
+Discovery reads only the first bytes of each YAML file; the skip check hashes files
+(explainer.manifest). Neither imports YAML, pydantic or WeasyPrint, so a rebuild where
+nothing changed costs milliseconds per topic. The rest is built in a process pool whose
+workers each warm WeasyPrint once (fonts, stylesheet) and then build topic after topic.
+One topic's failure is its own: the others still build.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .manifest import Entry, Hashes, Manifest, config_candidates, make_entry, run_key
+from .problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from .build import BuildOptions, TopicResult
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIP_DIRS = {"node_modules", "__pycache__"}
+_TOP_KEY = re.compile(rb"^(topic|findings)[ \t]*:", re.MULTILINE)
+
+
+def looks_like_findings(path: Path) -> bool:
+    """A YAML file with top-level ``topic:`` and ``findings:`` keys (not parsed, just seen)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 20)
+    except OSError:
+        return False
+    return {m.group(1) for m in _TOP_KEY.finditer(head)} == {b"topic", b"findings"}
+
+
+def _candidates(folder: Path) -> Iterable[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(YAML_SUFFIXES) and name != "explainer.yaml":
+                yield Path(root) / name
+
+
+def discover(args: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Findings files named by ``args``: files as given, folders searched (recursively,
+    hidden folders skipped) and glob patterns expanded; from folders and patterns only
+    files that look like findings files count. A folder or pattern with none is a problem."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for arg in args:
+        text = str(arg)
+        path = Path(text)
+        if path.is_dir():
+            hits = [p for p in _candidates(path) if looks_like_findings(p)]
+            where = "in this folder"
+        elif path.exists() or not glob.has_magic(text):
+            found.append(path)  # named explicitly: a bad or missing file is reported by load
+            continue
+        else:
+            hits = []
+            for match in sorted(glob.glob(text, recursive=True)):
+                m = Path(match)
+                if m.is_dir():
+                    hits += [p for p in _candidates(m) if looks_like_findings(p)]
+                elif (m.suffix in YAML_SUFFIXES and m.name != "explainer.yaml"
+                      and looks_like_findings(m)):
+                    hits.append(m)
+            where = "match this pattern"
+        if not hits:
+            problems.append(Problem(text, None, "", f"no findings files {where} "
+                                    "(YAML files with top-level topic: and findings: keys)"))
+        found += hits
+    unique = {p.resolve(): p for p in reversed(found)}  # first mention wins
+    return [p for p in found if unique.get(p.resolve()) is p], problems
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class Outcome:
+    """What became of one findings file."""
+
+    path: Path
+    result: TopicResult | None = None  # None when skipped, bad input or crashed
+    entry: Entry | None = None  # the manifest entry: recorded, or made by a good build
+    input_problems: list[Problem] = field(default_factory=list)
+    crash: str | None = None
+    skipped: bool = False
+    seconds: float = 0.0
+
+    @property
+    def topic(self) -> str | None:
+        if self.result is not None:
+            return self.result.topic
+        return self.entry.topic if self.entry is not None else None
+
+    @property
+    def bad_input(self) -> bool:
+        return bool(self.input_problems)
+
+    @property
+    def failed(self) -> bool:
+        return self.crash is not None or (self.result is not None and not self.result.ok)
+
+    def problem_lines(self) -> list[str]:
+        """Every line to show the user for this file, warnings included."""
+        lines = [str(p) for p in self.input_problems]
+        if self.skipped and self.entry is not None:
+            lines += self.entry.warnings
+        if self.crash:
+            lines.append(f"{self.path}: error: the build crashed: {self.crash}")
+        if self.result is not None:
+            lines += [str(p) for p in self.result.problems]
+            lines += [str(p) for o in self.result.outputs for p in o.problems]
+        return lines
+
+
+def summary_rows(result: TopicResult) -> list[dict[str, Any]]:
+    """One row per output for the summary table (also kept in the manifest)."""
+    rows = []
+    for o in result.outputs:
+        body = getattr(o.score, "body", None)
+        status = "written" if o.written else "FAILED"
+        if o.written and o.misses:
+            status = "over"
+        rows.append({
+            "audience": o.audience,
+            "fk": getattr(body, "flesch_kincaid_grade", None),
+            "smog": getattr(body, "smog", None),
+            "target": getattr(o.score, "target_text", "") or "",
+            "status": status,
+            "files": [p.name for p in o.paths] if o.written else [],
+        })
+    return rows
+
+
+def _written(result: TopicResult, options: BuildOptions) -> list[Path]:
+    paths = [p for o in result.outputs if o.written for p in o.paths]
+    report = options.out_dir / result.topic / "report.html"
+    if options.report and "html" in options.formats and report.is_file():
+        paths.append(report)
+    return paths
+
+
+def build_one(path: Path, options: BuildOptions, key: str, config: list[Path]) -> Outcome:
+    """Build one findings file and say what happened; never raises for one bad topic."""
+    from .build import build_topic
+
+    start = time.perf_counter()
+    outcome = Outcome(path)
+    try:
+        result = build_topic(path, options)
+    except InputError as exc:
+        outcome.input_problems = exc.problems
+    except Exception as exc:  # one topic's crash must not stop the batch
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        outcome.crash = f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"
+    else:
+        outcome.result = result
+        if result.ok and all(o.written for o in result.outputs):
+            warnings = [str(p) for p in result.problems]
+            warnings += [str(p) for o in result.outputs for p in o.problems]
+            outcome.entry = make_entry(result.topic, key, [*result.inputs, *config],
+                                       _written(result, options), options.out_dir,
+                                       summary_rows(result), warnings)
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def _warm_worker() -> None:
+    """Pay the one-off costs (imports, fonts, stylesheet) once per worker, not per topic."""
+    from . import build  # noqa: F401  (imports the pipeline)
+    from .pdf import warm_up
+
+    warm_up()
+
+
+def _pool_context() -> Any:
+    import multiprocessing
+
+    # forkserver: children start from a clean process, so a parent's threads (the progress
+    # bar) or open state never leak into them; spawn where there is no forkserver.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None = None,
+               force: bool = False, config: Path | None = None,
+               on_start: Callable[[int], None] | None = None,
+               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Build ``paths`` into ``options.out_dir``, skipping topics the manifest shows unchanged.
+
+    ``on_start(n)`` is called with the number of topics to build, ``on_done`` with each
+    outcome as it finishes (skipped ones first). Returns outcomes in the order of ``paths``.
+    """
+    from .templates_dir import builtin_templates
+
+    manifest = Manifest.load(options.out_dir)
+    template_dirs = [d for d in (options.render.templates, builtin_templates()) if d is not None]
+    key = run_key(options, template_dirs)
+    hashes = Hashes()
+    outcomes: dict[Path, Outcome] = {}
+    topics: dict[str, Path] = {}
+
+    def finish(outcome: Outcome) -> None:
+        topic = outcome.topic
+        if topic is not None and topics.setdefault(topic, outcome.path) != outcome.path:
+            # Two findings files with one topic overwrite each other's outputs.
+            other = topics[topic]
+            outcome.input_problems.append(Problem(
+                str(outcome.path), None, "topic",
+                f"topic {topic!r} is also built from {other}; both write to one folder, "
+                "so give each findings file its own topic"))
+            manifest.forget(other)
+            outcome.entry = None
+        if outcome.entry is not None and not outcome.skipped:
+            manifest.record(outcome.path, outcome.entry)
+        elif outcome.entry is None:
+            manifest.forget(outcome.path)
+        outcomes[outcome.path] = outcome
+        if on_done:
+            on_done(outcome)
+
+    todo: list[Path] = []
+    for path in paths:
+        entry = None if force else manifest.fresh(path, key, config_candidates(path, config),
+                                                  hashes)
+        if entry is None:
+            todo.append(path)
+        else:
+            finish(Outcome(path, entry=entry, skipped=True))
+    if on_start:
+        on_start(len(todo))
+
+    jobs = max(1, min(jobs or default_jobs(), len(todo)))
+    try:
+        if jobs == 1:
+            for path in todo:
+                finish(build_one(path, options, key, config_candidates(path, config)))
+        else:
+            _build_in_pool(todo, options, key, config, jobs, finish)
+    finally:
+        if manifest.changed:
+            manifest.save()
+    return [outcomes[p] for p in paths if p in outcomes]
+
+
+def _build_in_pool(todo: list[Path], options: BuildOptions, key: str, config: Path | None,
+                   jobs: int, finish: Callable[[Outcome], None]) -> None:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(),
+                             initializer=_warm_worker) as pool:
+        futures = {pool.submit(build_one, p, options, key, config_candidates(p, config)): p
+                   for p in todo}
+        try:
+            for future in as_completed(futures):
+                path = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # the worker died or the result would not pickle
+                    outcome = Outcome(path, crash=f"{type(exc).__name__}: {exc}")
+                finish(outcome)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
