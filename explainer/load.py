@@ -71,7 +71,9 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
     what = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"YAML syntax: {what}" + (f" ({context})" if context else "")
-    return Problem(str(path), line, "", message + "; check the indentation on this line or the one above")
+    return Problem(
+        str(path), line, "", message + "; check the indentation on this line or the one above"
+    )
 
 
 def _pydantic_message(err: dict) -> str:
@@ -148,8 +150,12 @@ def check_references(loaded: LoadedDocument) -> list[Problem]:
     source_ids = {s.id for s in doc.sources}
     study_ids = {s.id for s in doc.studies}
 
-    for name, items in (("sources", doc.sources), ("studies", doc.studies),
-                        ("findings", doc.findings), ("caveats", doc.caveats)):
+    for name, items in (
+        ("sources", doc.sources),
+        ("studies", doc.studies),
+        ("findings", doc.findings),
+        ("caveats", doc.caveats),
+    ):
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:
@@ -158,11 +164,19 @@ def check_references(loaded: LoadedDocument) -> list[Problem]:
 
     def need_source(loc: Loc, source_id: str) -> None:
         if source_id not in source_ids:
-            problems.append(loaded.problem(loc, f"no source with id {source_id!r} (known: {', '.join(sorted(source_ids))})"))
+            problems.append(
+                loaded.problem(
+                    loc, f"no source with id {source_id!r} (known: {', '.join(sorted(source_ids))})"
+                )
+            )
 
     def need_study(loc: Loc, study_id: str) -> None:
         if study_id not in study_ids:
-            problems.append(loaded.problem(loc, f"no study with id {study_id!r} (known: {', '.join(sorted(study_ids))})"))
+            problems.append(
+                loaded.problem(
+                    loc, f"no study with id {study_id!r} (known: {', '.join(sorted(study_ids))})"
+                )
+            )
 
     for i, study in enumerate(doc.studies):
         for j, sid in enumerate(study.reported_by):
@@ -182,19 +196,28 @@ def check_references(loaded: LoadedDocument) -> list[Problem]:
                 problems.append(loaded.problem(("findings", i, key), f"bad placeholder: {exc}"))
                 continue
             for name in sorted(names - allowed):
-                problems.append(loaded.problem(
-                    ("findings", i, key),
-                    f"placeholder {{{name}}} has no figure (define it under figures:)"))
+                problems.append(
+                    loaded.problem(
+                        ("findings", i, key),
+                        f"placeholder {{{name}}} has no figure (define it under figures:)",
+                    )
+                )
     for i, caveat in enumerate(doc.caveats):
         for j, ev in enumerate(caveat.evidence):
             need_source(("caveats", i, "evidence", j, "source"), ev.source)
         if not caveat.evidence and not caveat.guidance:
-            problems.append(loaded.problem(
-                ("caveats", i), "a caveat needs evidence from a source, or a guidance reference"))
+            problems.append(
+                loaded.problem(
+                    ("caveats", i), "a caveat needs evidence from a source, or a guidance reference"
+                )
+            )
         for aud in caveat.mandatory_for:
             if not caveat.text.for_(aud):
-                problems.append(loaded.problem(
-                    ("caveats", i, "text"), f"mandatory for {aud} but has no {aud} wording"))
+                problems.append(
+                    loaded.problem(
+                        ("caveats", i, "text"), f"mandatory for {aud} but has no {aud} wording"
+                    )
+                )
     for i, quote in enumerate(doc.quotes):
         need_source(("quotes", i, "source"), quote.source)
     for i, dis in enumerate(doc.disagreements):

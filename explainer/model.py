@@ -126,7 +126,8 @@ class Study(Strict):
     limitations: list[PerAudience] = Field(default_factory=list)
     reported_by: list[str] = Field(default_factory=list, description="Source ids.")
     evidence: list[Evidence] = Field(
-        default_factory=list, description="Quotes backing the study's details (journal, DOI, n).")
+        default_factory=list, description="Quotes backing the study's details (journal, DOI, n)."
+    )
     accepted: str | None = Field(None, description="Why a flagged source is accepted as evidence.")
 
     @field_validator("doi")
@@ -224,7 +225,9 @@ class Document(Strict):
     language: str = "en"
     version: str = "1"
     date: dt.date | None = None
-    sources_dir: str | None = Field(None, description="Folder of source texts, relative to this file.")
+    sources_dir: str | None = Field(
+        None, description="Folder of source texts, relative to this file."
+    )
     subject: Subject = Field(default_factory=Subject)
     background: PerAudience
     why_it_matters: PerAudience | None = None

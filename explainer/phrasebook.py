@@ -33,8 +33,9 @@ def _fields(study: Study) -> dict[str, str]:
         "intervention_plain": study.intervention.plain or study.intervention.name,
         "comparator": comparator.name if comparator else "no comparator",
         "comparator_plain": (comparator.plain or comparator.name) if comparator else "nothing",
-        "measures": _join([f"{m.name} ({m.abbreviation})" if m.abbreviation else m.name
-                           for m in study.measures]),
+        "measures": _join(
+            [f"{m.name} ({m.abbreviation})" if m.abbreviation else m.name for m in study.measures]
+        ),
         "measures_plain": _join([m.plain or m.name for m in study.measures]),
         "timepoints": timepoints or "not stated",
         "timepoints_plain": f" ({timepoints})" if timepoints else "",
@@ -44,7 +45,9 @@ def _fields(study: Study) -> dict[str, str]:
         "blinding_plain": blinding["patient"],
         "subjects_plain": book["subjects_plain"][study.subjects],
         "short_name": study.short_name,
-        "doses": _join([f"{d.drug} {d.amount}" + (f" {d.route}" if d.route else "") for d in study.doses]),
+        "doses": _join(
+            [f"{d.drug} {d.amount}" + (f" {d.route}" if d.route else "") for d in study.doses]
+        ),
     }
 
 

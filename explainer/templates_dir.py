@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def builtin_templates() -> Path:
-    """The package's templates folder (the wheel maps the repo's templates/ to explainer.templates)."""
+    """The package templates folder (the wheel maps the repo templates/ to explainer.templates)."""
     try:
         path = Path(str(files("explainer.templates")))
         if (path / "base.html").is_file():

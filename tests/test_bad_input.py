@@ -1,4 +1,4 @@
-"""Bad findings files: one clear line per problem (file:line: key: message), exit 2, nothing written."""
+"""Bad findings files: one line per problem (file:line: key: message), exit 2, nothing written."""
 
 from __future__ import annotations
 
@@ -22,16 +22,36 @@ def line_of(text: str, needle: str) -> int:
 
 
 CASES = {
-    "wrong key": (variant("    short_name: Example et al. 2024", "    short_nmae: Example et al. 2024"),
-                  "short_nmae", "studies[0].short_nmae", "did you mean 'short_name'"),
-    "wrong type": (variant("{n: 40,", "{n: forty,"),
-                   "{n: forty,", "studies[0].participants.n", "integer"),
-    "missing field": (variant("    design: randomized_controlled\n", ""),
-                      "- id: example-2024", "studies[0].design", "required"),
-    "bad indent": (variant("  clinician: Exercise is first-line", " clinician: Exercise is first-line"),
-                   None, "", "YAML syntax"),
-    "missing study": (variant("    study: example-2024", "    study: nosuch-2023"),
-                      "study: nosuch-2023", "findings[0].study", "no study with id 'nosuch-2023'"),
+    "wrong key": (
+        variant("    short_name: Example et al. 2024", "    short_nmae: Example et al. 2024"),
+        "short_nmae",
+        "studies[0].short_nmae",
+        "did you mean 'short_name'",
+    ),
+    "wrong type": (
+        variant("{n: 40,", "{n: forty,"),
+        "{n: forty,",
+        "studies[0].participants.n",
+        "integer",
+    ),
+    "missing field": (
+        variant("    design: randomized_controlled\n", ""),
+        "- id: example-2024",
+        "studies[0].design",
+        "required",
+    ),
+    "bad indent": (
+        variant("  clinician: Exercise is first-line", " clinician: Exercise is first-line"),
+        None,
+        "",
+        "YAML syntax",
+    ),
+    "missing study": (
+        variant("    study: example-2024", "    study: nosuch-2023"),
+        "study: nosuch-2023",
+        "findings[0].study",
+        "no study with id 'nosuch-2023'",
+    ),
 }
 
 
@@ -41,7 +61,9 @@ def write_case(tmp_path, text):
     (folder / "findings.yaml").write_text(text)
     sources = tmp_path / "sources"
     sources.mkdir()
-    (sources / "walking_release.txt").write_text((MIN_TOPIC.parent.parent / "sources" / "walking_release.txt").read_text())
+    (sources / "walking_release.txt").write_text(
+        (MIN_TOPIC.parent.parent / "sources" / "walking_release.txt").read_text()
+    )
     return folder / "findings.yaml"
 
 
@@ -73,14 +95,40 @@ def test_bad_file_gives_one_clear_line_and_exit_2(tmp_path, case, command):
 def test_failed_build_keeps_last_good_output(tmp_path):
     good = write_case(tmp_path, GOOD)
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "explainer", "build", str(good), "--out", str(out),
-                          "--format", "html"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "explainer",
+            "build",
+            str(good),
+            "--out",
+            str(out),
+            "--format",
+            "html",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     before = {p: p.read_bytes() for p in out.rglob("*.html")}
     assert before
     good.write_text(CASES["wrong key"][0])
-    run = subprocess.run([sys.executable, "-m", "explainer", "build", str(good), "--out", str(out),
-                          "--format", "html"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "explainer",
+            "build",
+            str(good),
+            "--out",
+            str(out),
+            "--format",
+            "html",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2
     after = {p: p.read_bytes() for p in out.rglob("*.html")}
     assert after == before
@@ -88,14 +136,19 @@ def test_failed_build_keeps_last_good_output(tmp_path):
 
 
 def test_missing_findings_file_is_one_line(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(tmp_path / "nope.yaml")],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "explainer", "validate", str(tmp_path / "nope.yaml")],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2
     assert run.stderr.strip() == f"{tmp_path / 'nope.yaml'}: findings file not found"
 
 
 def test_schema_is_valid_json_schema_naming_every_section():
-    run = subprocess.run([sys.executable, "-m", "explainer", "schema"], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "explainer", "schema"], capture_output=True, text=True
+    )
     schema = json.loads(run.stdout)
     for key in ("sources", "studies", "findings", "caveats", "glossary"):
         assert key in schema["properties"]

@@ -17,7 +17,13 @@ from explainer.view import finding_text, mandatory_caveats
 
 def norm(text: str) -> str:
     """Fold the differences PDF extraction introduces (line breaks, hyphenation, quote marks)."""
-    text = text.replace("\u00ad", "").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = (
+        text.replace("\u00ad", "")
+        .replace("’", "'")
+        .replace("‘", "'")
+        .replace("“", '"')
+        .replace("”", '"')
+    )
     # A line may break after a hyphen or slash; the hyphen itself may be real ("AI-generated")
     # or added by the PDF layout, so compare with hyphens dropped on both sides.
     text = re.sub(r"-\s*", "", text)
@@ -70,7 +76,9 @@ def test_bundled_build_writes_six_files_and_a_report(built_example):
     result, out = built_example
     topic = out / result.topic
     names = sorted(p.name for p in topic.iterdir() if not p.name.startswith("."))
-    assert names == sorted([f"{a}.{x}" for a in AUDIENCES for x in ("html", "pdf")] + ["report.html"])
+    assert names == sorted(
+        [f"{a}.{x}" for a in AUDIENCES for x in ("html", "pdf")] + ["report.html"]
+    )
     for audience in AUDIENCES:
         assert (topic / f"{audience}.pdf").read_bytes().startswith(b"%PDF-")
 
@@ -92,8 +100,12 @@ def test_bundled_example_reports_all_three_studies():
 
 
 def test_cli_build_with_no_arguments_builds_the_bundled_example(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "explainer", "build", "--format", "html"],
-                         cwd=tmp_path, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "explainer", "build", "--format", "html"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     built = sorted(p.name for p in (tmp_path / "out").glob("*/*.html"))
     assert built == ["clinician.html", "patient.html", "press.html", "report.html"]
@@ -109,7 +121,9 @@ def test_html_is_self_contained(built_example):
 
 
 def test_python_dash_m_and_console_script_agree():
-    run = subprocess.run([sys.executable, "-m", "explainer", "--help"], capture_output=True, text=True, cwd=REPO)
+    run = subprocess.run(
+        [sys.executable, "-m", "explainer", "--help"], capture_output=True, text=True, cwd=REPO
+    )
     assert run.returncode == 0
     for command in ("build", "validate", "schema"):
         assert command in run.stdout

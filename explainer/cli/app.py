@@ -1,10 +1,10 @@
-"""The Typer app and the one rule every command shares: bad input -> one line per problem, exit 2."""
+"""The Typer app and the rule every command shares: bad input -> one line per problem, exit 2."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import typer
 
@@ -30,7 +30,7 @@ def report_input_error(exc: InputError) -> None:
         print(str(problem), file=sys.stderr)
 
 
-def fail_input(problems: list) -> None:
+def fail_input(problems: list) -> NoReturn:
     """Print each problem on its own line and exit 2."""
     report_input_error(InputError(problems))
     raise typer.Exit(EXIT_BAD_INPUT)
@@ -52,5 +52,7 @@ def split_list(value: str | None, allowed: tuple[str, ...], option: str) -> list
     items = [v.strip() for v in value.split(",") if v.strip()]
     bad = [v for v in items if v not in allowed]
     if bad:
-        raise typer.BadParameter(f"{', '.join(bad)} not one of: {', '.join(allowed)}", param_hint=option)
+        raise typer.BadParameter(
+            f"{', '.join(bad)} not one of: {', '.join(allowed)}", param_hint=option
+        )
     return items

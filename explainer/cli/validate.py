@@ -12,7 +12,9 @@ from .app import app, fail_input
 
 @app.command()
 def validate(
-    files: list[Path] = typer.Argument(..., help="Findings YAML files to check against the schema."),
+    files: list[Path] = typer.Argument(
+        ..., help="Findings YAML files to check against the schema."
+    ),
 ) -> None:
     """Check findings files: schema, types, required keys and cross-references.
 
@@ -29,8 +31,10 @@ def validate(
             failed.append(exc)
             continue
         doc = loaded.doc
-        typer.echo(f"{path}: ok ({len(doc.studies)} studies, {len(doc.findings)} findings, "
-                   f"{len(doc.caveats)} caveats)")
+        typer.echo(
+            f"{path}: ok ({len(doc.studies)} studies, {len(doc.findings)} findings, "
+            f"{len(doc.caveats)} caveats)"
+        )
     if failed:
         fail_input([p for e in failed for p in e.problems])
 
