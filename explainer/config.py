@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .contrast import DEFAULT_PALETTE, palette_failures, parse_colour
-from .load import Loc, _line_map, dotted
+from .load import Loc, dotted, line_of, read_yaml
 from .problems import InputError, Problem
 
 CONFIG_NAME = "explainer.yaml"
@@ -109,31 +108,13 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), None, "", "config file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), None, "", f"cannot read config: {exc}")]) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        raise InputError([Problem(str(path), mark.line + 1 if mark else None, "",
-                                  f"YAML syntax: {what}")]) from None
+    data, lines = read_yaml(path, "config file")
     if data is None:
         return Config(path=path)
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), 1, "", "a config file is a YAML mapping of keys")])
-    lines: dict[Loc, int] = {}
-    _line_map(node, (), lines)
-
     def problem(loc: Loc, message: str) -> Problem:
-        while loc and loc not in lines:
-            loc = loc[:-1]
-        return Problem(str(path), lines.get(loc, 1), dotted(loc), message)
+        return Problem(str(path), line_of(lines, loc), dotted(loc), message)
 
     unknown = []
     for key in data:

@@ -11,6 +11,7 @@ import difflib
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -28,13 +29,7 @@ class LoadedDocument:
     lines: dict[Loc, int] = field(default_factory=dict)
 
     def line_of(self, loc: Loc) -> int | None:
-        """The line of ``loc`` or of its nearest ancestor that has one."""
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return self.lines.get((), 1)
+        return line_of(self.lines, loc)
 
     def problem(self, loc: Loc, message: str, level: str = "error") -> Problem:
         return Problem(str(self.path), self.line_of(loc), dotted(loc), message, level)  # type: ignore[arg-type]
@@ -109,13 +104,12 @@ def _schema_problems(loaded: LoadedDocument, errs: list) -> list[Problem]:
     return out
 
 
-def load_document(path: str | Path) -> LoadedDocument:
-    """Parse and validate a findings file. Raises InputError listing every problem."""
-    path = Path(path)
+def read_yaml(path: Path, what: str) -> tuple[Any, dict[Loc, int]]:
+    """Safe-load a YAML file and map each key path to its line. Raises InputError."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError([Problem(str(path), None, "", "findings file not found")]) from None
+        raise InputError([Problem(str(path), None, "", f"{what} not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(path), None, "", f"cannot read: {exc}")]) from None
     try:
@@ -126,6 +120,23 @@ def load_document(path: str | Path) -> LoadedDocument:
     lines: dict[Loc, int] = {}
     if node is not None:
         _line_map(node, (), lines)
+    return data, lines
+
+
+def line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
+    """The line of ``loc`` or of its nearest ancestor that has one."""
+    loc = tuple(loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get((), 1)
+
+
+def load_document(path: str | Path) -> LoadedDocument:
+    """Parse and validate a findings file. Raises InputError listing every problem."""
+    path = Path(path)
+    data, lines = read_yaml(path, "findings file")
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), 1, "", "a findings file is a YAML mapping of keys")])
     try:
