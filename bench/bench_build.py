@@ -148,7 +148,8 @@ def chromium_driver() -> str:
 def print_with_chromium(html_files: list[Path], out: Path, jobs: int, driver: str) -> float:
     """Wall seconds for Chromium to print ``html_files`` to PDFs in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    pairs = [(str(p.resolve()), str(out / f"{i:05d}-{p.stem}.pdf")) for i, p in enumerate(html_files)]
+    pairs = [(str(p.resolve()), str(out / f"{i:05d}-{p.stem}.pdf"))
+             for i, p in enumerate(html_files)]
     start = time.perf_counter()
     if driver == "playwright":
         script, listing = out / "print.cjs", out / "files.json"
@@ -208,16 +209,17 @@ def no_change_rebuild(work: Path, jobs: int) -> tuple[float, int]:
 
 def warm_leaflet(root: Path, runs: int = 9) -> tuple[float, float, int]:
     """Median ms of render_pdf, and of render_pdf + read-back, for one warm patient leaflet."""
+    from explainer.batch import prepare_process
     from explainer.build import BuildOptions, asset_dirs
     from explainer.load import load_document
-    from explainer.pdf import pdf_text, render_pdf, warm_up
+    from explainer.pdf import pdf_text, render_pdf
     from explainer.render import render_html
 
     work = root / "leaflet"
     (path,) = make_corpus(work, 1)
     html = render_html(load_document(path).doc, "patient")
     dirs = asset_dirs(BuildOptions())
-    warm_up()
+    prepare_process(pdf=True)  # as a build worker starts: imports, fonts, frozen GC
     data = render_pdf(html, dirs)  # first render: stylesheet parsed, caches filled
     render_ms, total_ms = [], []
     for _ in range(runs):

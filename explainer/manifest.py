@@ -26,8 +26,8 @@ FORMAT = 1
 CONFIG_NAME = "explainer.yaml"  # mirrors explainer.config.CONFIG_NAME without importing pydantic
 PACKAGE = Path(__file__).resolve().parent
 
-# Options that decide where files go or how fast, not what they contain.
-_NOT_OUTPUT = {"out_dir", "jobs", "force"}
+# Options that decide where files go, not what they contain.
+_NOT_OUTPUT = {"out_dir"}
 
 
 def file_hash(path: Path) -> str | None:
@@ -63,10 +63,9 @@ def _files_under(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def _tree_hash(folders: Iterable[Path], digest: Any) -> None:
-    for folder in folders:
-        for path in _files_under(folder):
-            digest.update(f"{path.relative_to(folder)}\0{file_hash(path)}\0".encode())
+def _files_hash(files: Iterable[Path], digest: Any) -> None:
+    for path in files:
+        digest.update(f"{path}\0{file_hash(path)}\0".encode())
 
 
 def _canonical(value: Any) -> Any:
@@ -94,7 +93,7 @@ def _weasyprint_version() -> str:
         return "?"
 
 
-def run_key(options: Any, template_dirs: Iterable[Path]) -> str:
+def run_key(options: Any, templates: Iterable[Path]) -> str:
     """One hash for everything every topic of a run shares.
 
     ``options`` is a BuildOptions (any dataclass works): every field except where files go
@@ -109,8 +108,8 @@ def run_key(options: Any, template_dirs: Iterable[Path]) -> str:
     digest.update(json.dumps({"format": FORMAT, "version": __version__,
                               "weasyprint": _weasyprint_version(), "options": opts},
                              sort_keys=True).encode())
-    _tree_hash([PACKAGE], digest)
-    _tree_hash(template_dirs, digest)
+    _files_hash(_files_under(PACKAGE), digest)
+    _files_hash(templates, digest)  # a new override changes the list, an edit a hash
     return digest.hexdigest()
 
 

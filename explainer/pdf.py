@@ -13,6 +13,7 @@ import io
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -243,14 +244,20 @@ def pdf_text(data: bytes) -> str:
 # as an object, and WeasyPrint draws each glyph as its own string, so it takes longer than
 # the render. Text in WeasyPrint's PDFs is only ever BT, Tm, Tf, TJ (of hex strings), ET,
 # in Type0 Identity-H fonts with a ToUnicode map; anything else falls back to pypdf.
-_TEXT_OBJECT = re.compile(rb"(?<![^\s\]>])BT\s(.*?)\sET(?![^\s\[</(])", re.S)
+_TEXT_OBJECT = re.compile(rb"(?<![^\s\]>])BT(?=\s)(.*?)(?<=\s)ET(?![^\s\[</(])", re.S)
 _TEXT_OP = re.compile(rb"""
     \[(?P<array>[^\]]*)\]\s*TJ
   | /(?P<font>[^\s/<>\[\]()]+)\s+(?P<size>[-+.\d]+)\s+Tf
   | (?P<matrix>(?:[-+.\d]+\s+){6})Tm
   | (?P<other>(?<![\w/])(?:Tj|TJ|Td|TD|T\*|Tc|Tw|Tz|TL|Ts|Do)(?!\w)|['"(])
 """, re.X)
-_ARRAY_ITEM = re.compile(rb"<([0-9A-Fa-f]*)>|([-+.\d]+)")
+# The usual text object, matched whole: the general scan above is ten times slower.
+_PLAIN_TEXT_OBJECT = re.compile(rb"""\s*(?P<matrix>(?:[-+.\d]+\s+){6})Tm
+    \s*/(?P<font>[^\s/<>\[\]()]+)\s+(?P<size>[-+.\d]+)\s+Tf
+    \s*\[(?P<array>[^\]]*)\]\s*TJ\s*""", re.X)
+_HEX_STRING = re.compile(rb"<([0-9A-Fa-f]*)>")
+_GLYPH_CODE = re.compile(rb"[0-9a-f]{4}")  # Identity-H: two bytes per glyph
+_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
 _BFRANGE_LINE = re.compile(rb"<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*(?:<[0-9A-Fa-f]+>|\[[^\]]*\])")
@@ -263,9 +270,10 @@ class _Unsupported(Exception):
 
 @dataclass
 class _Font:
-    chars: dict[int, str]  # glyph code -> text
-    widths: dict[int, float]  # glyph code -> advance, in 1/1000 of the font size
-    default_width: float
+    # Keyed by the glyph code as it is written in the content stream (four hex digits, lower
+    # case), so a whole string of glyphs is decoded with C-level map() calls.
+    chars: dict[bytes, str]  # glyph code -> text
+    widths: dict[bytes, float]  # glyph code -> advance, in 1/1000 of the font size
 
 
 def _utf16(digits: bytes) -> str:
@@ -303,7 +311,21 @@ def _read_font(font: Any) -> _Font:
         else:
             widths.update((code, float(w[i + 2])) for code in range(first, int(w[i + 1]) + 1))
             i += 3
-    return _Font(chars, widths, float(cid_font.get("/DW", 1000)))
+    default = float(cid_font.get("/DW", 1000))
+    return _Font({b"%04x" % code: text for code, text in chars.items()},
+                 {b"%04x" % code: widths.get(code, default) for code in chars})
+
+
+def _text_ops(block: bytes) -> Iterator[dict[str, bytes | None]]:
+    """The operations of one text object: the usual shape in one match, else one by one."""
+    plain = _PLAIN_TEXT_OBJECT.fullmatch(block)
+    if plain:
+        yield plain.groupdict()
+        return
+    for m in _TEXT_OP.finditer(block):
+        if m["other"]:
+            raise _Unsupported
+        yield m.groupdict()
 
 
 def _page_text(content: bytes, fonts: dict[str, _Font]) -> str:
@@ -313,38 +335,35 @@ def _page_text(content: bytes, fonts: dict[str, _Font]) -> str:
     last_x = last_y = None
     for block in _TEXT_OBJECT.findall(content):
         font, size, scale, x, y = None, 0.0, 1.0, 0.0, 0.0
-        for m in _TEXT_OP.finditer(block):
-            if m["other"]:
+        for op in _text_ops(block):
+            if op["font"]:
+                font, size = fonts[op["font"].decode()], float(op["size"] or 0)
+            if op["matrix"]:
+                scale, _, _, _, x, y = (float(v) for v in op["matrix"].split())
+            array = op["array"]
+            if array is None:
+                continue
+            if font is None:
                 raise _Unsupported
-            if m["font"]:
-                font, size = fonts[m["font"].decode()], float(m["size"])
-            elif m["matrix"]:
-                scale, _, _, _, x, y = (float(v) for v in m["matrix"].split())
-            elif font is None:
+            digits = b"".join(_HEX_STRING.findall(array)).lower()
+            if len(digits) % 4:
                 raise _Unsupported
-            else:
-                glyphs: list[str] = []
-                advance = 0.0
-                for codes, number in _ARRAY_ITEM.findall(m["array"]):
-                    if number:
-                        advance -= float(number)
-                    for k in range(0, len(codes), 4):
-                        code = int(codes[k:k + 4], 16)
-                        glyphs.append(font.chars[code])  # KeyError: no text for a glyph
-                        advance += font.widths.get(code, font.default_width)
-                chunk = "".join(glyphs)
-                if not chunk:
-                    continue
-                # A new line, or a gap on the same line, separates words as a reader sees it.
-                if last_y is not None:
-                    if abs(y - last_y) > size / 2:
-                        out.append("\n")
-                    elif (x - last_x > size * 0.15 and not out[-1].endswith(" ")
-                          and not chunk.startswith(" ")):
-                        out.append(" ")
-                out.append(chunk)
-                x += scale * advance * size / 1000
-                last_x, last_y = x, y
+            codes = _GLYPH_CODE.findall(digits)
+            chunk = "".join(map(font.chars.__getitem__, codes))  # KeyError: glyph, no text
+            if not chunk:
+                continue
+            # A new line, or a gap on the same line, separates words as a reader sees it.
+            if last_y is not None:
+                if abs(y - last_y) > size / 2:
+                    out.append("\n")
+                elif (x - last_x > size * 0.15 and not out[-1].endswith(" ")
+                      and not chunk.startswith(" ")):
+                    out.append(" ")
+            out.append(chunk)
+            # Advance: the glyphs' widths less the TJ adjustments between them.
+            adjust = sum(map(float, _NUMBER.findall(_HEX_STRING.sub(b" ", array))))
+            x += scale * (sum(map(font.widths.__getitem__, codes)) - adjust) * size / 1000
+            last_x, last_y = x, y
     return "".join(out)
 
 

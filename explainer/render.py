@@ -51,9 +51,11 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
 
 
 def template_files(user_templates: Path | None) -> list[Path]:
-    """Every file a render may read, for incremental-build fingerprints."""
+    """Every file a render may read (templates, CSS, the assets it inlines), for
+    incremental-build fingerprints."""
     folders = [builtin_templates()] + ([user_templates] if user_templates else [])
-    return sorted(p for d in folders for p in d.glob("*") if p.suffix in {".html", ".css"})
+    return sorted(p for d in folders for p in d.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
 def render_html(doc: Document, audience: Audience, options: RenderOptions = RenderOptions()) -> str:

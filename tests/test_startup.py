@@ -10,24 +10,29 @@ import pytest
 from conftest import MIN_TOPIC
 
 HEAVY = ("weasyprint", "nltk")
-# Run the CLI in this interpreter, then list the heavy packages that ended up imported.
-PROBE = f"""
+
+
+def probe(watch: tuple[str, ...], before: str = "") -> str:
+    """Python code that runs the CLI in-process, then lists the watched modules it imported."""
+    return f"""
 import sys
+{before}
 from explainer.cli import main
 sys.argv = ["explainer", *sys.argv[1:]]
 try:
     main()
 except SystemExit:
     pass
-print("HEAVY=" + ",".join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)
+print("HEAVY=" + ",".join(m for m in {watch!r} if m in sys.modules), file=sys.stderr)
 """
 
 
-def heavy_modules_after(*args: str, cwd=None) -> list[str]:
-    run = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
-                         cwd=cwd)
+def run_probe(*args: str, watch: tuple[str, ...] = HEAVY, before: str = "",
+              cwd=None) -> tuple[list[str], subprocess.CompletedProcess]:
+    run = subprocess.run([sys.executable, "-c", probe(watch, before), *args],
+                         capture_output=True, text=True, cwd=cwd)
     line = next(x for x in run.stderr.splitlines() if x.startswith("HEAVY="))
-    return [m for m in line.removeprefix("HEAVY=").split(",") if m]
+    return [m for m in line.removeprefix("HEAVY=").split(",") if m], run
 
 
 def test_importing_the_cli_loads_no_heavy_library():
@@ -40,16 +45,27 @@ def test_importing_the_cli_loads_no_heavy_library():
 @pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["validate", str(MIN_TOPIC)]],
                          ids=["help", "build-help", "validate"])
 def test_light_commands_load_no_heavy_library(args):
-    assert heavy_modules_after(*args) == []
+    assert run_probe(*args)[0] == []
 
 
 def test_scoring_a_text_file_loads_no_heavy_library(tmp_path):
     (tmp_path / "short.txt").write_text("We walked. It helped a little. The trial was small.\n")
-    assert heavy_modules_after("score", "short.txt", cwd=tmp_path) == []
+    assert run_probe("score", "short.txt", cwd=tmp_path)[0] == []
 
 
 def test_the_probe_sees_a_heavy_import():
-    # The check above is only worth something if it notices WeasyPrint when it is loaded.
-    code = PROBE.replace("import sys\n", "import sys\nimport weasyprint\n", 1)
-    run = subprocess.run([sys.executable, "-c", code, "--help"], capture_output=True, text=True)
-    assert "HEAVY=weasyprint" in run.stderr
+    # The checks above are only worth something if the probe notices WeasyPrint when loaded.
+    assert run_probe("--help", before="import weasyprint")[0] == ["weasyprint"]
+
+
+def test_a_build_with_nothing_changed_skips_before_loading_the_pipeline(tmp_path):
+    """The skip check hashes files only: no YAML, templates or PDF engine get imported."""
+    watch = ("weasyprint", "nltk", "jinja2", "yaml")
+    args = ("build", str(MIN_TOPIC), "--out", str(tmp_path / "out"), "--format", "html")
+    loaded, first = run_probe(*args, watch=watch)
+    assert first.stdout.count(".html") >= 3 and {"jinja2", "yaml"} <= set(loaded)  # it built
+
+    loaded, again = run_probe(*args, watch=watch)
+
+    assert "unchanged since the last build" in again.stdout
+    assert loaded == []

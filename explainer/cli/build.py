@@ -154,8 +154,9 @@ def _summary(outcome) -> None:
         return  # bad input or a crash: its problem lines said it all
     rows = outcome.entry.summary if outcome.skipped else summary_rows(outcome.result)
     note = "  unchanged since the last build" if outcome.skipped else ""
+    width = max([22, *(len(row["target"]) for row in rows)])
     typer.echo(f"\n{outcome.topic}  ({outcome.path}){note}")
-    typer.echo(f"  {'audience':<10} {'FK grade':>8} {'SMOG':>6} {'target':<22} "
+    typer.echo(f"  {'audience':<10} {'FK grade':>8} {'SMOG':>6} {'target':<{width}} "
                f"{'status':<10} files")
     for row in rows:
         status = row["status"]
@@ -163,7 +164,7 @@ def _summary(outcome) -> None:
             status = "unchanged"
         names = ", ".join(row["files"]) if row["files"] else "kept last good"
         typer.echo(f"  {row['audience']:<10} {_num(row['fk']):>8} {_num(row['smog']):>6} "
-                   f"{row['target']:<22} {status:<10} {names}")
+                   f"{row['target']:<{width}} {status:<10} {names}")
 
 
 def _tally(outcomes, seconds: float) -> None:

@@ -1,0 +1,81 @@
+"""The faster PDF path gives the same results: text read back, and PDFs rendered with
+stylesheets parsed once."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from conftest import MIN_TOPIC
+from pypdf import PdfReader
+
+from explainer import pdf
+from explainer.build import BuildOptions, asset_dirs
+from explainer.caveats import words_of
+from explainer.load import load_document
+from explainer.model import AUDIENCES
+from explainer.render import RenderOptions, render_html
+
+
+def pypdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_reading_back_our_pdfs_gives_the_words_pypdf_gives(built_min, audience):
+    result, out = built_min
+    data = (out / result.topic / f"{audience}.pdf").read_bytes()
+
+    assert pdf._text_of_simple_pdf(PdfReader(io.BytesIO(data))) is not None  # the fast path
+    text = pdf.pdf_text(data)
+
+    assert words_of(text) == words_of(pypdf_text(data))
+    if audience != "clinician":  # its not-medical-advice caveat is mandatory for these two
+        assert "is not medical advice" in " ".join(words_of(text))
+
+
+def test_a_pdf_the_fast_reader_does_not_know_falls_back_to_pypdf():
+    doc = pikepdf.new()
+    font = doc.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+    page = pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 300, 200],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+        Contents=doc.make_stream(b"BT /F1 12 Tf 20 100 Td (Drawn as a literal string) Tj ET")))
+    doc.pages.append(page)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    data = buffer.getvalue()
+
+    assert pdf._text_of_simple_pdf(PdfReader(io.BytesIO(data))) is None
+    assert "Drawn as a literal string" in pdf.pdf_text(data)
+
+
+@pytest.mark.parametrize("options", [RenderOptions(), RenderOptions(
+    paper="a5", large_print=True, brand={"colours": {"accent": "#7a1f5c"}, "footer": "Trust"})],
+    ids=["a4", "a5-large-brand"])
+def test_stylesheets_parsed_once_render_the_same_bytes(options, monkeypatch):
+    doc = load_document(MIN_TOPIC).doc
+    dirs = asset_dirs(BuildOptions())
+    for audience in AUDIENCES:
+        html = render_html(doc, audience, options)
+        assert pdf._split_styles(html) is not None
+        cached = pdf.render_pdf(html, dirs)
+        with monkeypatch.context() as m:
+            m.setattr(pdf, "_split_styles", lambda html: None)
+            plain = pdf.render_pdf(html, dirs)
+        assert cached == plain, audience
+
+
+@pytest.mark.parametrize("extra", [
+    "<style>p { color: red !important; }</style>",
+    '<link rel="stylesheet" href="more.css">',
+    '<style media="print">p { color: red; }</style>',
+    "<style>@import url(more.css);</style>",
+    "<style>body { background: url(paper.png); }</style>",
+])
+def test_styles_stay_in_the_document_when_moving_them_could_change_the_cascade(extra):
+    html = "<html><head><style>p { color: blue; }</style>" + extra + "</head><body></body></html>"
+    assert pdf._split_styles(html) is None
+    assert pdf._split_styles(html.replace(extra, "")) is not None
