@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any, Literal
 from xml.etree.ElementTree import Element
@@ -415,6 +416,7 @@ class _Walker:
         return _Context(section, kind, category, visibility)
 
 
+@lru_cache(maxsize=8)  # a build extracts the same page for the caveat proof and for scoring
 def extract(html: str) -> Extracted:
     """Visible text of an HTML document as blocks, with headings, navigation and parts marked
     ``data-score="apart"`` kept apart from the body, per ``<section data-section>``."""

@@ -20,6 +20,7 @@ from .model import Document
 from .problems import InputError, Problem
 
 Loc = tuple[str | int, ...]
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -112,11 +113,16 @@ def read_yaml(path: Path, what: str) -> tuple[Any, dict[Loc, int]]:
         raise InputError([Problem(str(path), None, "", f"{what} not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(path), None, "", f"cannot read: {exc}")]) from None
+    # One pass: compose the node tree (for line numbers), then build data from it with the
+    # safe constructor, exactly what yaml.safe_load does. libyaml's loader when available.
+    loader = _SAFE_LOADER(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise InputError([_yaml_problem(path, exc)]) from None
+    finally:
+        loader.dispose()
     lines: dict[Loc, int] = {}
     if node is not None:
         _line_map(node, (), lines)

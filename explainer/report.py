@@ -226,9 +226,14 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+@cache
+def _template() -> jinja2.Template:
+    return _environment().from_string(_template_text())
+
+
 def render_report(results: list[ReportEntry]) -> str:
     """A self-contained ``report.html`` for ``results`` (one entry per audience)."""
-    template = _environment().from_string(_template_text())
+    template = _template()
     topics = list(dict.fromkeys(r.topic for r in results))
     return template.render(
         title="Readability report: " + ", ".join(topics) if topics else "Readability report",
