@@ -81,13 +81,21 @@ class TopicResult:
         return any(o.misses for o in self.outputs)
 
 
-def bundled_example() -> Path:
-    from .templates_dir import builtin_templates as _t
+BUNDLED = Path("seeds") / "ketamine-opioid.yaml"
 
-    installed = _t().parent / "seeds" / "ketamine-opioid.yaml"
+
+def bundled_example() -> Path:
+    """The bundled example: the checkout's copy when run from the repo root (its sources_dir
+    then reaches ../shared/seeds, so quotes get verified), else the copy inside the package."""
+    here = Path.cwd() / BUNDLED
+    if here.is_file():
+        return here
+    from .templates_dir import builtin_templates
+
+    installed = builtin_templates().parent / BUNDLED
     if installed.is_file():
         return installed
-    return Path(__file__).resolve().parent.parent / "seeds" / "ketamine-opioid.yaml"
+    return Path(__file__).resolve().parent.parent / BUNDLED
 
 
 def preflight(loaded: LoadedDocument, sources_dir: Path | None) -> list[Problem]:

@@ -1,0 +1,25 @@
+"""The README's two commands are the ones a new user runs, so CI must run the test one."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import REPO
+
+
+def readme_commands() -> list[str]:
+    text = (REPO / "README.md").read_text()
+    section = text.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section)
+
+
+def test_readme_gives_a_build_command_and_a_test_command():
+    build, tests = readme_commands()[:2]
+    assert build.endswith("explainer build")
+    assert "'.[test]'" in tests and tests.endswith("pytest")
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    tests = readme_commands()[1]
+    ci = (REPO / ".ci" / "run").read_text().splitlines()
+    assert tests in ci
