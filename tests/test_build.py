@@ -127,3 +127,21 @@ def test_python_dash_m_and_console_script_agree():
     assert run.returncode == 0
     for command in ("build", "validate", "schema"):
         assert command in run.stdout
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_build_prints_scores_against_target_and_strict_fails_a_miss(tmp_path, strict):
+    config = tmp_path / "explainer.yaml"
+    config.write_text("readability:\n  audiences:\n    patient:\n      limits: {fk: 1}\n")
+    args = [sys.executable, "-m", "explainer", "build", str(MIN_TOPIC), "--out", str(tmp_path),
+            "--format", "html", "--config", str(config)]
+    run = subprocess.run(args + (["--strict"] if strict else []), capture_output=True, text=True)
+    assert run.returncode == (1 if strict else 0), run.stdout + run.stderr
+    patient = next(line for line in run.stdout.splitlines() if line.strip().startswith("patient"))
+    assert "Flesch-Kincaid grade ≤ 1" in patient
+    if strict:  # a miss is a failed build: the last good leaflet stays, the reason is printed
+        assert "FAILED" in patient and "over target" in run.stderr
+    else:
+        assert "over" in patient
+    press = next(line for line in run.stdout.splitlines() if line.strip().startswith("press"))
+    assert "Flesch-Kincaid grade ≤ 10" in press and "over" not in press
