@@ -10,14 +10,11 @@ user template folder does not have is looked up in the built-in templates folder
 
 from __future__ import annotations
 
-import base64
-import mimetypes
-import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from markupsafe import Markup
 from weasyprint.urls import URLFetcher
+
+from .assets import AllowedFiles
 
 
 class FetchRefused(ValueError):
@@ -28,27 +25,12 @@ class LockedFetcher(URLFetcher):
     def __init__(self, allowed_roots: list[Path]):
         # No redirects, and only the two schemes we handle ourselves reach urllib at all.
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=1)
-        self.allowed_roots = [Path(r).resolve() for r in allowed_roots]
+        self.allowed = AllowedFiles(allowed_roots)
+        self.allowed_roots = self.allowed.allowed_roots
         self.refused: list[str] = []
 
     def resolve(self, url: str) -> Path | None:
-        """The allowed file a ``file:`` URL names, or None."""
-        parts = urlsplit(url)
-        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-            return None
-        path = Path(unquote(parts.path)).resolve()
-        for root in self.allowed_roots:
-            if path.is_relative_to(root) and path.is_file():
-                return path
-        # Fallback: a path under the first folder may live in a later one (built-in assets).
-        first = self.allowed_roots[0] if self.allowed_roots else None
-        if first is not None and path.is_relative_to(first):
-            rel = path.relative_to(first)
-            for root in self.allowed_roots[1:]:
-                candidate = (root / rel).resolve()
-                if candidate.is_relative_to(root) and candidate.is_file():
-                    return candidate
-        return None
+        return self.allowed.resolve(url)
 
     def fetch(self, url: str, headers=None):
         scheme = url.split(":", 1)[0].lower()
@@ -61,42 +43,3 @@ class LockedFetcher(URLFetcher):
         self.refused.append(url)
         raise FetchRefused(f"explainer refuses to fetch {url!r} "
                            "(only data: URLs and files in the template folders)")
-
-
-# The HTML output is one self-contained file, so a stylesheet's relative url() is inlined
-# as a data: URI when it names a file in the template folders. Anything else stays as
-# written: the browser sees it in the user's own stylesheet, and for the PDF the locked
-# fetcher refuses it and the build fails naming the URL.
-_CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')\s]+)\1\s*\)""", re.IGNORECASE)
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-MAX_ASSET_BYTES = 2_000_000
-
-
-def inline_css_assets(css: str, folders: list[Path]) -> str:
-    fetcher = LockedFetcher(folders)
-
-    def replace(match: re.Match[str]) -> str:
-        ref = match.group(2)
-        if _SCHEME.match(ref) or ref.startswith(("/", "#")) or not folders:
-            return match.group(0)
-        path = fetcher.resolve((Path(folders[0]).resolve() / unquote(ref.split("?")[0])).as_uri())
-        if path is None or path.stat().st_size > MAX_ASSET_BYTES:
-            return match.group(0)
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return f'url("data:{kind};base64,{base64.b64encode(path.read_bytes()).decode("ascii")}")'
-
-    return _CSS_URL.sub(replace, css)
-
-
-_CSS_SAFE = re.compile(r"[A-Za-z0-9 .,:;|()/_+-]")
-
-
-def css_string(text: object) -> Markup:
-    """Text for inside a double-quoted CSS string in a <style> element.
-
-    Every character outside a small safe set becomes a CSS hex escape, so no field can
-    close the string, the rule or the <style> element (autoescape does not apply there).
-    """
-    # "\26 " form: the one space ends the escape and is consumed with it (CSS Syntax 4.3.7).
-    out = "".join(c if _CSS_SAFE.fullmatch(c) else f"\\{ord(c):x} " for c in str(text))
-    return Markup(out)

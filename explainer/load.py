@@ -48,17 +48,33 @@ def dotted(loc: Loc) -> str:
     return out
 
 
-def _line_map(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            lines[(*loc, key)] = key_node.start_mark.line + 1
-            _line_map(value_node, (*loc, key), lines)
-            lines[(*loc, key)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _line_map(item, (*loc, i), lines)
+def _line_map(node: yaml.Node, lines: dict[Loc, int]) -> list[tuple[Loc, int, int]]:
+    """Fill ``lines`` with key path -> line. Returns what must be refused, as
+    (loc, line, first line): duplicate keys, and aliases (first line 0), since following
+    aliases lets a small file ("billion laughs") expand without bound."""
+    duplicates: list[tuple[Loc, int, int]] = []
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, Loc]] = [(node, ())]
+    while stack:
+        node, loc = stack.pop()
+        lines.setdefault(loc, node.start_mark.line + 1)
+        if id(node) in seen:  # an alias: refused, or a small file could expand to billions
+            duplicates.append((loc, node.start_mark.line + 1, 0))
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[object, int] = {}
+            for key_node, value_node in node.value:
+                key, line = key_node.value, key_node.start_mark.line + 1
+                if key in first:
+                    duplicates.append(((*loc, key), line, first[key]))
+                    continue
+                first[key] = line
+                lines[(*loc, key)] = line  # a key's own line, not its value's
+                stack.append((value_node, (*loc, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*loc, i)) for i, item in enumerate(node.value))
+    return duplicates
 
 
 def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
@@ -125,7 +141,13 @@ def read_yaml(path: Path, what: str) -> tuple[Any, dict[Loc, int]]:
         loader.dispose()
     lines: dict[Loc, int] = {}
     if node is not None:
-        _line_map(node, (), lines)
+        duplicates = _line_map(node, lines)
+        if duplicates:
+            raise InputError([
+                Problem(str(path), line, dotted(loc),
+                        f"duplicate key (first given on line {first})" if first
+                        else "YAML aliases (*name) are not allowed; write the value out")
+                for loc, line, first in duplicates])
     return data, lines
 
 
@@ -158,7 +180,17 @@ def load_document(path: str | Path) -> LoadedDocument:
 
 
 def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The ``{name}`` placeholders of a statement. A format spec or conversion ({x:.2f},
+    {x!r}) would print the figure differently per audience, so it is refused."""
+    names = set()
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise ValueError(f"write a figure as {{name}}, not {{{written}}}")
+        names.add(name)
+    return names
 
 
 def check_references(loaded: LoadedDocument) -> list[Problem]:

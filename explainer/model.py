@@ -159,6 +159,16 @@ class Finding(Strict):
     evidence: list[Evidence] = Field(min_length=1)
     accepted: str | None = Field(None, description="Why a flagged source is accepted as evidence.")
 
+    def fill(self, template: str, n: int) -> str:
+        """A statement with its ``{figure}`` placeholders (and ``{n}``) filled in.
+
+        The loader has checked that every placeholder is a bare known name, so every
+        audience prints a figure exactly as the file stores it.
+        """
+        values = {name: str(fig) for name, fig in self.figures.items()}
+        values["n"] = str(n)
+        return template.format_map(values)
+
 
 class Caveat(Strict):
     id: str

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .contrast import css_colour, css_ident
+from .problems import InputError, Problem
 from .templates_dir import builtin_templates
 
 if TYPE_CHECKING:  # importing these costs pydantic and Jinja2; options alone need neither
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # importing these costs pydantic and Jinja2; options alone ne
 
 PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter"}
 KIND_NAMES = {"patient": "leaflet", "clinician": "brief", "press": "summary"}
+READERS = {"patient": "patients", "clinician": "clinicians", "press": "the press"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,11 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
-    env = jinja2.Environment(
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    # Sandboxed: a --templates folder may come from someone else, and a template must not
+    # reach Python internals (os, file access) through attribute tricks.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,  # findings files are data from other people: never trust a field
         undefined=jinja2.StrictUndefined,
@@ -44,7 +50,7 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     # Inside <style> autoescape does not protect: these filters make values safe for CSS.
-    from .fetcher import css_string  # imports WeasyPrint: only when rendering
+    from .assets import css_string
 
     env.filters.update(css_string=css_string, css_colour=css_colour, css_ident=css_ident)
     return env
@@ -65,16 +71,29 @@ def render_html(doc: Document, audience: Audience, options: RenderOptions = Rend
     view = build_view(doc, audience)
     css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
     folders = [p for p in (options.templates, builtin_templates()) if p is not None]
-    from .fetcher import inline_css_assets
+    from .assets import inline_css_assets
 
     css = inline_css_assets(css, folders)
+    import jinja2
+
+    try:
+        template = env.get_template(f"{audience}.html")
+        return template.render(**context(doc, view, audience, options, css))
+    except jinja2.TemplateError as exc:
+        # A broken or hostile template is bad input: name the file and line, no traceback.
+        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or f"{audience}.html"
+        line = getattr(exc, "lineno", None)
+        raise InputError([Problem(str(where), line, "template", exc.message or str(exc))]) from None
+
+
+def context(doc: Document, view, audience: Audience, options: RenderOptions, css: str) -> dict:
     brand = {"organisation": None, "logo": None, "logo_alt": "", "contact": [], "footer": None,
              "colours": {}}
     brand.update(options.brand)
     # Date and version always reach the footer; a brand's footer text only replaces the title.
     footer = f"{brand['footer'] or doc.title}\nVersion {doc.version} | {view.date}"
     title = doc.press.headline if audience == "press" else doc.title
-    return env.get_template(f"{audience}.html").render(
+    return dict(
         doc=doc,
         view=view,
         css=_markup(css),  # our own stylesheet, not user data
@@ -82,7 +101,7 @@ def render_html(doc: Document, audience: Audience, options: RenderOptions = Rend
         large_print=options.large_print,
         brand=brand,
         footer_text=footer,
-        title=f"{title} ({KIND_NAMES[audience]} for {audience}s)",
+        title=f"{title} ({KIND_NAMES[audience]} for {READERS[audience]})",
         description=(doc.press.lede if audience == "press"
                      else _first_sentence(view.text(doc.background))),
         kind_name=KIND_NAMES[audience],
@@ -97,4 +116,7 @@ def _markup(text: str):
 
 
 def _first_sentence(text: str) -> str:
-    return text.split(". ")[0].rstrip(".") + "." if text else ""
+    from .sentences import split_sentences
+
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else ""

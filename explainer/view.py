@@ -59,9 +59,7 @@ def finding_text(finding: Finding, study: Study, audience: Audience) -> str:
     """A finding's wording for one audience with its figures filled in."""
     template = {"clinician": finding.clinician, "patient": finding.plain,
                 "press": finding.press or finding.plain}[audience]
-    values = {name: str(fig) for name, fig in finding.figures.items()}
-    values["n"] = str(study.participants.n)
-    return template.format(**values)
+    return finding.fill(template, study.participants.n)
 
 
 def reference(study: Study) -> str:

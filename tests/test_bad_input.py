@@ -153,3 +153,53 @@ def test_schema_is_valid_json_schema_naming_every_section():
     for key in ("sources", "studies", "findings", "caveats", "glossary"):
         assert key in schema["properties"]
     assert schema["additionalProperties"] is False
+
+
+def test_broken_user_template_is_one_line_naming_it(tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "press.html").write_text('{% extends "base.html" %}\n{% block body %}\n{% if %}\n')
+    run = subprocess.run([sys.executable, "-m", "explainer", "build", str(MIN_TOPIC),
+                          "--out", str(tmp_path / "out"), "--templates", str(folder)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"{folder / 'press.html'}:3: template:"), lines
+
+
+@pytest.mark.parametrize("placeholder", ["{walk_drop:.2f}", "{walk_drop!r}", "{n:>30}"])
+def test_placeholder_with_format_spec_is_refused(tmp_path, placeholder):
+    text = GOOD.replace("WOMAC pain fell {walk_drop}", "WOMAC pain fell " + placeholder, 1)
+    assert text != GOOD
+    path = write_case(tmp_path, text)
+    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    line = line_of(text, placeholder)
+    assert run.stderr.startswith(f"{path}:{line}: findings[0].clinician: bad placeholder:")
+
+
+def test_duplicate_key_is_reported_not_silently_overwritten(tmp_path):
+    text = GOOD.replace("title: Walking and knee pain\n",
+                        "title: Walking and knee pain\ntitle: Other\n")
+    path = write_case(tmp_path, text)
+    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    first = line_of(text, "title: Walking")
+    expected = f"{path}:{first + 1}: title: duplicate key (first given on line {first})"
+    assert run.stderr.strip() == expected
+
+
+def test_alias_bomb_does_not_stall_the_loader(tmp_path):
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 12):
+        levels.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(levels) + "\n")
+    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(path)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert "aliases (*name) are not allowed" in run.stderr

@@ -22,9 +22,10 @@ import tinycss2
 import yaml
 from conftest import MIN_TOPIC
 
-from explainer import fetcher as fetcher_module
+from explainer import assets
+from explainer.assets import css_string
 from explainer.build import BuildOptions, build_topic
-from explainer.fetcher import FetchRefused, LockedFetcher, css_string
+from explainer.fetcher import FetchRefused, LockedFetcher
 from explainer.model import AUDIENCES
 from explainer.pdf import pdf_text
 from explainer.render import RenderOptions
@@ -337,7 +338,7 @@ def test_inlined_css_assets_stay_inside_the_template_folders(tmp_path):
     (tmp_path / "bg.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
     css = ("a { background: url(bg.png) } b { background: url('../../etc/passwd') } "
            "c { background: url(file:///etc/passwd) }")
-    out = fetcher_module.inline_css_assets(css, [tmp_path])
+    out = assets.inline_css_assets(css, [tmp_path])
     assert "url(\"data:image/png;base64," in out
     assert "url('../../etc/passwd')" in out and "url(file:///etc/passwd)" in out  # left alone
 
@@ -347,3 +348,22 @@ def test_css_string_cannot_break_out_of_the_style_element():
     for bad in ('"', "'", "<", ">", "}", "{", "\n"):
         assert bad not in escaped, bad
     assert escaped.startswith("\\22 ; \\7d  ")  # "; } with the space after each escape kept
+
+
+def test_a_template_cannot_reach_python_internals(tmp_path):
+    """--templates folders may come from someone else: the Jinja sandbox refuses
+    attribute tricks that would reach os and run a command."""
+    from explainer.load import load_document
+    from explainer.problems import InputError
+    from explainer.render import RenderOptions, render_html
+
+    marker = tmp_path / "pwned"
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "patient.html").write_text(
+        "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}")
+    doc = load_document(MIN_TOPIC).doc
+    with pytest.raises(InputError) as caught:
+        render_html(doc, "patient", RenderOptions(templates=folder))
+    assert not marker.exists()
+    assert "template" in str(caught.value) and "unsafe" in str(caught.value)
