@@ -8,9 +8,12 @@ refer to them as ``{name}`` placeholders, so all three audiences print the same 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePosixPath
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SOURCE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 
 Audience = Literal["patient", "clinician", "press"]
 AUDIENCES: tuple[Audience, ...] = ("patient", "clinician", "press")
@@ -74,6 +77,18 @@ class Source(Strict):
     language: str = "en"
     url: str | None = None
     notes: list[str] = Field(default_factory=list, description="Known problems with this source.")
+
+    @field_validator("file")
+    @classmethod
+    def _plain_text_file_inside(cls, v: str) -> str:
+        # A findings file may come from anyone: it must not point the quote checker (which
+        # prints the closest passage of a source) at arbitrary files on this machine.
+        path = PurePosixPath(v.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts:
+            raise ValueError("a source file is a path inside sources_dir (no '..', not absolute)")
+        if path.suffix.lower() not in SOURCE_SUFFIXES:
+            raise ValueError(f"a source file is text: {', '.join(sorted(SOURCE_SUFFIXES))}")
+        return v
 
 
 class Participants(Strict):

@@ -203,3 +203,14 @@ def test_alias_bomb_does_not_stall_the_loader(tmp_path):
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert "aliases (*name) are not allowed" in run.stderr
+
+
+@pytest.mark.parametrize("file", ["/etc/passwd", "../../../etc/hostname.txt", "notes.exe"])
+def test_source_file_must_be_a_text_file_inside_sources_dir(tmp_path, file):
+    text = GOOD.replace("file: walking_release.txt", f"file: {file}")
+    path = write_case(tmp_path, text)
+    run = subprocess.run([sys.executable, "-m", "explainer", "check", str(path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert f"{path}:{line_of(text, 'file: ' + file)}: sources[0].file:" in run.stderr
+    assert "root:" not in run.stdout + run.stderr

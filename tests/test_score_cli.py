@@ -202,11 +202,13 @@ def test_unknown_audience_exits_2(easy: Path) -> None:
     assert result.exit_code == 2 and "unknown audience 'children'" in result.stderr
 
 
-def test_empty_file_is_not_over_target(tmp_path: Path) -> None:
+def test_file_with_no_text_is_bad_input_not_a_pass(tmp_path: Path) -> None:
+    """An empty file (or an image-only PDF) has nothing to score: it must not pass CI."""
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     result = score(str(empty))
-    assert result.exit_code == 0 and "no text" in result.stdout
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{empty}: no text to score"
 
 
 def test_details_list_what_to_fix(hard: Path) -> None:

@@ -102,8 +102,11 @@ def score(
             problems += exc.problems
             continue
         name = "<stdin>" if item.name == "-" else item.name
-        results.append((name, fmt, score_content(text, fmt, chosen, targets,
-                                                 diagnose=details or as_json)))
+        result = score_content(text, fmt, chosen, targets, diagnose=details or as_json)
+        if not result.body.words:  # an empty file or an image-only PDF must not pass
+            problems.append(Problem(name, None, "", "no text to score"))
+            continue
+        results.append((name, fmt, result))
     if problems:
         fail_input(problems)
 
@@ -136,8 +139,7 @@ def _table(audience: str, target: Target, results: list[tuple[str, str, Document
         missed = {m.metric for m in r.misses}
         rows.append([name, str(r.body.words), str(r.body.sentences),
                      *(_cell(r.body.value(k), k in missed) for k, _ in _COLUMNS),
-                     "OVER: " + "; ".join(map(str, r.misses)) if r.misses else
-                     ("no text" if not r.body.words else "ok")])
+                     "OVER: " + "; ".join(map(str, r.misses)) if r.misses else "ok"])
         if sections and fmt == "html":
             for s in r.sections:
                 rows.append([f"  #{s.id}", str(s.scores.words), str(s.scores.sentences),
