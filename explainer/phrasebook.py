@@ -38,7 +38,8 @@ def _fields(study: Study) -> dict[str, str]:
         ),
         "measures_plain": _join([m.plain or m.name for m in study.measures]),
         "timepoints": timepoints or "not stated",
-        "timepoints_plain": f" ({timepoints})" if timepoints else "",
+        "timepoints_plain": f" Checks were made at these times: {timepoints}."
+        if timepoints else "",
         "journal": study.journal or "",
         "blinding": blinding["clinician"],
         "blinding_suffix": blinding["suffix"],
