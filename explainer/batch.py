@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = {"node_modules", "__pycache__"}
 _TOP_KEY = re.compile(rb"^(topic|findings)[ \t]*:", re.MULTILINE)
+_TOPIC = re.compile(rb"^topic[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)", re.MULTILINE)
+
+
+def declared_topic(path: Path) -> str | None:
+    """The ``topic:`` slug a findings file declares, read without parsing YAML."""
+    try:
+        match = _TOPIC.search(path.read_bytes()[: 1 << 20])
+    except OSError:
+        return None
+    return match.group(1).decode() if match else None
 
 
 def looks_like_findings(path: Path) -> bool:
@@ -240,8 +250,18 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
         if on_done:
             on_done(outcome)
 
+    # Two files with one topic would write into one folder: refuse all but the first,
+    # before anything is built, so the outcome does not depend on which finishes first.
+    first_of: dict[str, Path] = {}
     todo: list[Path] = []
     for path in paths:
+        topic = declared_topic(path)
+        if topic is not None and first_of.setdefault(topic, path) != path:
+            finish(Outcome(path, input_problems=[Problem(
+                str(path), None, "topic",
+                f"topic {topic!r} is also built from {first_of[topic]}; both would write to "
+                "one folder, so give each findings file its own topic")]))
+            continue
         entry = None if force else manifest.fresh(path, key, config_candidates(path, config),
                                                   hashes)
         if entry is None:

@@ -124,7 +124,11 @@ def test_two_files_with_one_topic_are_bad_input(tmp_path):
     a, b = make_topics(tmp_path, ["topic-a", "topic-b"])
     b.write_text(b.read_text().replace("topic: topic-b", "topic: topic-a", 1))
 
-    run = build(a, b, "--out", tmp_path / "out", "--format", "html", "--jobs", "1")
+    b.write_text(b.read_text().replace("title:", "title: Second file,", 1))
+    run = build(a, b, "--out", tmp_path / "out", "--format", "html", "--jobs", "2")
 
     assert run.exit_code == 2
     assert f"{b}: topic: topic 'topic-a' is also built from {a}" in run.stderr
+    # The second file is refused before anything is built: the folder holds the first one's.
+    written = (tmp_path / "out" / "topic-a" / "patient.html").read_text()
+    assert "Second file" not in written
