@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .problems import InputError, Problem, errors
-from .render import KIND_NAMES, RenderOptions, render_html
+from .render import RenderOptions, render_html
 from .templates_dir import builtin_templates
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def asset_dirs(options: BuildOptions) -> list[Path]:
 
 
 def check_output(loaded: LoadedDocument, audience: Audience, html: str,
-                 html_path: Path, options: BuildOptions) -> OutputResult:
+                 html_path: Path) -> OutputResult:
     from .caveats import prove_present
     from .claims import guard_text
     from .html_text import visible_text
@@ -168,7 +168,7 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
         html_path = topic_dir / f"{audience}.html"
         pdf_path = topic_dir / f"{audience}.pdf"
         html = render_html(doc, audience, options.render)
-        out = check_output(loaded, audience, html, html_path, options)
+        out = check_output(loaded, audience, html, html_path)
         out.score = score_output(html, audience, loaded, options)
         out.misses = list(getattr(out.score, "misses", []))
         if options.strict and out.misses:
@@ -212,7 +212,3 @@ def write_report(result: TopicResult, options: BuildOptions, topic_dir: Path) ->
                for o in result.outputs if o.score is not None]
     if entries:
         write_atomic(topic_dir / "report.html", render_report(entries))
-
-
-def describe(audience: Audience) -> str:
-    return f"{audience} {KIND_NAMES[audience]}"

@@ -52,10 +52,6 @@ def _fields(study: Study) -> dict[str, str]:
     }
 
 
-def design_label(study: Study) -> str:
-    return load_rules("phrasebook")["designs"][study.design]["label"]
-
-
 def describe_methods(study: Study, audience: Audience) -> list[str]:
     """Sentences (as paragraphs) that say how the study was done, for one audience."""
     book = load_rules("phrasebook")

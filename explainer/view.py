@@ -11,9 +11,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .caveats import mandatory_caveats
+from .labels import evidence_labels
 from .model import (
     Audience,
-    Caveat,
     Document,
     Finding,
     GlossaryEntry,
@@ -21,13 +22,12 @@ from .model import (
     Quote,
     Study,
 )
-from .phrasebook import describe_methods, design_label
+from .phrasebook import describe_methods
 
 
 @dataclass
 class StudyView:
     study: Study
-    label: str
     methods: list[str]
     findings: list[str]
     limitations: list[str]
@@ -41,7 +41,6 @@ class View:
     doc: Document
     studies: list[StudyView]
     key_findings: list[str]
-    caveats: list[Caveat]
     caveat_texts: list[tuple[str, str]]
     means: list[str]
     does_not_mean: list[str]
@@ -49,7 +48,6 @@ class View:
     quotes: list[Quote]
     glossary: list[GlossaryEntry]
     date: str
-    config: dict = field(default_factory=dict)
 
     def text(self, item: PerAudience | None) -> str:
         return (item.for_(self.audience) or "") if item else ""
@@ -76,23 +74,6 @@ def _texts(items: list[PerAudience], audience: Audience) -> list[str]:
     return [t for t in (i.for_(audience) for i in items) if t]
 
 
-def mandatory_caveats(doc: Document, audience: Audience) -> list[Caveat]:
-    """Caveats this audience must carry: rule-required plus those the file marks mandatory."""
-    try:
-        from .caveats import mandatory_caveats as by_rules
-    except ImportError:  # caveat rules not available: fall back to the file's own marks
-        return [c for c in doc.caveats if audience in c.mandatory_for]
-    return by_rules(doc, audience)
-
-
-def study_labels(study: Study) -> list:
-    try:
-        from .labels import evidence_labels
-    except ImportError:
-        return []
-    return evidence_labels(study)
-
-
 def used_terms(glossary: list[GlossaryEntry], texts: list[str]) -> list[GlossaryEntry]:
     """The glossary entries whose term (or an alias) the reader actually meets, in file order."""
     prose = " ".join(texts).lower()
@@ -104,17 +85,16 @@ def used_terms(glossary: list[GlossaryEntry], texts: list[str]) -> list[Glossary
     return [g for g in glossary if met(g)]
 
 
-def build_view(doc: Document, audience: Audience, config: dict | None = None) -> View:
+def build_view(doc: Document, audience: Audience) -> View:
     studies = []
     for study in doc.studies:
         findings = [finding_text(f, study, audience) for f in doc.findings if f.study == study.id]
         studies.append(StudyView(
             study=study,
-            label=design_label(study),
             methods=describe_methods(study, audience),
             findings=findings,
             limitations=_texts(study.limitations, audience),
-            labels=study_labels(study),
+            labels=evidence_labels(study),
             reference=reference(study),
         ))
     key = [finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key]
@@ -134,7 +114,6 @@ def build_view(doc: Document, audience: Audience, config: dict | None = None) ->
         doc=doc,
         studies=studies,
         key_findings=key,
-        caveats=shown,
         caveat_texts=[(c.id, c.text.for_(audience) or "") for c in shown],
         means=_texts(doc.means, audience),
         does_not_mean=_texts(doc.does_not_mean, audience),
@@ -142,5 +121,4 @@ def build_view(doc: Document, audience: Audience, config: dict | None = None) ->
         quotes=[q for q in doc.quotes if audience in q.audiences],
         glossary=used_terms(doc.glossary, texts),
         date=(doc.date or dt.date.today()).isoformat(),
-        config=config or {},
     )

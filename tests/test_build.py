@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import BUNDLED, MIN_TOPIC, REPO
 
+from explainer.caveats import mandatory_caveats
 from explainer.load import load_document
 from explainer.model import AUDIENCES
 from explainer.pdf import pdf_text
-from explainer.view import finding_text, mandatory_caveats
+from explainer.view import finding_text
 
 
 def norm(text: str) -> str:
@@ -121,12 +123,14 @@ def test_html_is_self_contained(built_example):
 
 
 def test_python_dash_m_and_console_script_agree():
-    run = subprocess.run(
-        [sys.executable, "-m", "explainer", "--help"], capture_output=True, text=True, cwd=REPO
-    )
-    assert run.returncode == 0
-    for command in ("build", "validate", "schema"):
-        assert command in run.stdout
+    script = Path(sys.executable).parent / "explainer"
+    by_module = subprocess.run([sys.executable, "-m", "explainer", "--help"],
+                               capture_output=True, text=True, cwd=REPO)
+    by_script = subprocess.run([str(script), "--help"], capture_output=True, text=True, cwd=REPO)
+    assert by_module.returncode == by_script.returncode == 0
+    assert by_module.stdout == by_script.stdout
+    for command in ("build", "validate", "check", "score", "sources", "schema"):
+        assert re.search(rf"^\s+{command}\s", by_module.stdout, re.MULTILINE), command
 
 
 @pytest.mark.parametrize("strict", [False, True])
