@@ -139,7 +139,7 @@ def check_output(loaded: LoadedDocument, audience: Audience, html: str,
 
 
 def score_output(html: str, audience: Audience, loaded: LoadedDocument, options: BuildOptions):
-    from .readability import score_html
+    from .scoring import score_html
     from .targets import load_targets
 
     targets = options.targets or load_targets()

@@ -8,6 +8,7 @@ checks that each mandatory caveat's wording is in the text a reader actually see
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .load import LoadedDocument
 from .model import AUDIENCES, Audience, Caveat, Document, StudyStatus
 from .problems import Problem
+from .textnorm import fold
 
 RULES_FILE = "caveat_rules"
 
@@ -227,26 +229,41 @@ def caveat_rule_problems(loaded: LoadedDocument) -> list[Problem]:
                 loc = ("caveats", of_kind[0][0]) if of_kind else (key,)
                 problems.append(loaded.problem(
                     loc, f"needs at least one entry under {key}: because {because} {cite}"))
+    problems += _near_miss_kinds(loaded)
+    return problems
+
+
+def _near_miss_kinds(loaded: LoadedDocument) -> list[Problem]:
+    """A kind one typo away from a rule's kind: a rule looking for it would not find it.
+    Other custom kinds (small-sample, side-effects, ...) are fine and pass silently."""
+    known = sorted({r.kind for r in load_caveat_rules().rules})
+    problems = []
+    for i, caveat in enumerate(loaded.doc.caveats):
+        if caveat.kind is None or caveat.kind in known:
+            continue
+        guess = difflib.get_close_matches(caveat.kind, known, n=1, cutoff=0.8)
+        if guess:
+            problems.append(loaded.problem(
+                ("caveats", i, "kind"),
+                f"kind {caveat.kind!r} is not one the caveat rules know; did you mean "
+                f"{guess[0]!r}?", level="warning"))
     return problems
 
 
 # --- proof of presence -------------------------------------------------------------------
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-_HYPHENS = "\\-\u2010\u2011"
-
-
 def words_of(text: str) -> list[str]:
     """Comparable words of a text, ignoring case, quote marks, dashes and layout.
 
-    Text read back from a PDF splits words at line ends ("opi-\\nate", or a soft hyphen);
-    those are joined first. A hyphen inside a word is dropped on both sides, so
-    "self-\\nharm" (PDF) and "self-harm" (source) compare equal.
+    Typography is folded as everywhere (:func:`explainer.textnorm.fold`; a soft hyphen at a
+    line end joins the word across it). Text read back from a PDF also splits words at line
+    ends with a hyphen ("opi-\\nate"); those are joined. A hyphen inside a word is dropped on
+    both sides, so "self-\\nharm" (PDF) and "self-harm" (source) compare equal. En and em
+    dashes stay word breaks: a PDF line may break before an em dash as well as after it.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    text = re.sub(r"\u00ad[ \t]*(?:\r?\n[ \t]*)?", "", text)
-    text = re.sub(rf"(\w)[{_HYPHENS}][ \t]*\r?\n\s*(\w)", r"\1\2", text)
-    text = re.sub(rf"(?<=\w)[{_HYPHENS}](?=\w)", "", text)
+    text = fold(unicodedata.normalize("NFKC", text), dashes=False)
+    text = re.sub(r"(\w)-[ \t]*\r?\n\s*(\w)", r"\1\2", text)
+    text = re.sub(r"(?<=\w)-(?=\w)", "", text)
     return re.findall(r"\w+", text.casefold())
 
 

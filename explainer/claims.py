@@ -25,6 +25,8 @@ from .caveats import words_of
 from .load import LoadedDocument, Loc
 from .model import AUDIENCES, Document, Finding, PerAudience
 from .problems import Problem
+from .sentences import split_sentences
+from .textnorm import fold
 
 RULES_FILE = "claims"
 Level = Literal["error", "warning"]
@@ -194,29 +196,6 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
 
 # --- sentences and context -----------------------------------------------------------------
 
-_TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
-                             "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-                             "\u2010": "-", "\u2011": "-", "\u00a0": " "})
-_ABBREVIATIONS = r"(?:e\.g|i\.e|et al|etc|vs|Dr|Prof|Mr|Mrs|Ms|approx|Fig|no)\."
-
-
-def _simple_split(text: str) -> list[str]:
-    # Fallback splitter: sentence ends at . ! ? (plus closing quote) before a capital,
-    # a digit or an opening quote; blank lines and list items always split.
-    guarded = re.sub(_ABBREVIATIONS, lambda m: m.group(0).replace(".", "\0"), text)
-    parts = re.split(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n\s*[-•*]\s+",
-                     guarded)
-    return [p.replace("\0", ".").strip() for p in parts if p and p.strip()]
-
-
-def split_sentences(text: str) -> list[str]:
-    try:
-        from .sentences import split_sentences as shared
-    except ImportError:
-        return _simple_split(text)
-    return [s for s in shared(text) if s.strip()]
-
-
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|although|though|yet|whereas|while)\b", re.I)
 _NEGATOR = re.compile(
@@ -311,7 +290,11 @@ class _Quotes:
 
 def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlational: bool,
                     quotes: _Quotes, categories: Collection[str] | None) -> Iterator[ClaimHit]:
-    text = sentence.translate(_TYPOGRAPHY)
+    # Clauses are found with en and em dashes still there (a dash ends a clause, a hyphen does
+    # not); the rules match with them folded to hyphens. Folding dashes is one character for
+    # one, so an offset in ``text`` is the same offset in ``plain``.
+    plain = fold(sentence, dashes=False)
+    text = fold(plain)
     seen: set[tuple[str, str]] = set()
     for c in compiled:
         rule = c.rule
@@ -325,9 +308,9 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
             for m in pattern.finditer(text):
                 if "neg" in pattern.groupindex and m.group("neg"):
                     continue
-                if rule.negation and _negated(text, m.start()):
+                if rule.negation and _negated(plain, m.start()):
                     continue
-                if c.hedge and c.hedge.search(_clause_before(text, m.start(), 3)):
+                if c.hedge and c.hedge.search(_clause_before(plain, m.start(), 3)):
                     continue
                 matched = " ".join(m.group(0).split())
                 if (rule.id, matched.lower()) in seen:
@@ -370,11 +353,9 @@ def _guard(text: str, doc: Document | None, correlational_terms: Iterable[str] |
 
 def _finding_text(doc: Document, finding: Finding, key: str) -> str:
     text = getattr(finding, key) or ""
-    values = {name: str(fig) for name, fig in finding.figures.items()}
     try:
-        values["n"] = str(doc.study(finding.study).participants.n)
-        return text.format(**values)
-    except (KeyError, ValueError, IndexError, StopIteration):
+        return finding.fill(text, doc.study(finding.study).participants.n)
+    except (KeyError, ValueError, IndexError, StopIteration):  # the loader reports these
         return text
 
 

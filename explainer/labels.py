@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, get_args
 
-from .model import Document, Study, StudyDesign, StudyStatus, Subjects
+from .model import Study
 
 LabelKind = Literal["review", "design", "subjects"]
 Tone = Literal["good", "neutral", "caution"]
@@ -25,16 +25,13 @@ class Label:
     tone: Tone
 
 
-_VALUES = {"review": StudyStatus, "design": StudyDesign, "subjects": Subjects}
-
-
 @cache
 def _table() -> dict[str, dict[str, Label]]:
     from .rules import load_rules
 
     data = load_rules("labels")
     table: dict[str, dict[str, Label]] = {}
-    for kind in _VALUES:
+    for kind in get_args(LabelKind):
         table[kind] = {}
         for value, entry in (data.get(kind) or {}).items():
             if entry.get("tone") not in get_args(Tone):
@@ -44,14 +41,6 @@ def _table() -> dict[str, dict[str, Label]]:
     return table
 
 
-def missing_labels() -> dict[str, list[str]]:
-    """Model values with no entry in labels.yaml (the tests require none)."""
-    table = _table()
-    out = {kind: sorted(set(get_args(literal)) - set(table[kind]))
-           for kind, literal in _VALUES.items()}
-    return {kind: values for kind, values in out.items() if values}
-
-
 def _label(kind: LabelKind, value: str) -> Label:
     # A value the model gained before labels.yaml did gets a neutral label, not a crash.
     found = _table()[kind].get(value)
@@ -59,17 +48,7 @@ def _label(kind: LabelKind, value: str) -> Label:
                           "neutral")
 
 
-def label_source() -> str:
-    from .rules import load_rules
-
-    return " ".join(load_rules("labels")["source"].split())
-
-
 def evidence_labels(study: Study) -> list[Label]:
     """Peer review status, study type and subjects, in that order."""
     return [_label("review", study.status), _label("design", study.design),
             _label("subjects", study.subjects)]
-
-
-def document_labels(doc: Document) -> list[tuple[Study, list[Label]]]:
-    return [(study, evidence_labels(study)) for study in doc.studies]

@@ -14,6 +14,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -226,6 +227,20 @@ def furniture_as_artifacts(document: Any, pdf: Any) -> None:
                 ops[i] = pydyf.Dictionary({"Type": "/Pagination"})
         for mcid in orphans:
             refs[mcid] = "null"
+
+
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """Keep pypdf's log lines ("EOF marker not found", ...) off stderr while reading a PDF
+    whose failure the caller reports as one problem. The logger level is process-wide: for
+    the commands that read a user's PDF, not for reads inside a threaded build."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def pdf_text(data: bytes) -> str:

@@ -18,19 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .problems import Problem
+from .textnorm import DROP, FOLD
 
 if TYPE_CHECKING:
     from .load import LoadedDocument, Loc
     from .model import Source
 
-# One character in, one character out, so offsets into the normalised text map back to the source.
-_FOLD = str.maketrans({
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "ʼ": "'", "`": "'", "´": "'",
-    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
-    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
-})
-# Invisible characters that copy-and-paste from web pages and PDFs leaves behind.
-_DROP = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _WORD = re.compile(r"\S+")
 _CLOSEST_MIN_RATIO = 0.5  # below this the "closest" passage is noise, not a near miss
 
@@ -62,12 +55,17 @@ class SourceText:
 
 
 def fold(text: str) -> tuple[str, list[int]]:
-    """Fold ``text`` for comparison; return it with the original offset of each character."""
+    """Fold ``text`` for comparison; return it with the original offset of each character.
+
+    The folding is :mod:`explainer.textnorm`'s, done here one character at a time (FOLD is one
+    character for one) so that offsets into the folded text map back to the source; runs of
+    whitespace, line breaks included, become one space.
+    """
     out: list[str] = []
     index: list[int] = []
     space_at: int | None = None
-    for i, ch in enumerate(text.translate(_FOLD)):
-        if ch in _DROP:
+    for i, ch in enumerate(text.translate(FOLD)):
+        if ch in DROP:
             continue
         if ch.isspace():  # includes newlines, tabs, NBSP and the narrow/thin spaces
             if space_at is None:

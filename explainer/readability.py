@@ -428,19 +428,11 @@ def _inflections(word: str) -> set[str]:
     return forms
 
 
-def load_rule_file(name: str) -> Any:
-    """Parse explainer/rules/<name>.yaml with libyaml when present: editors wait for this."""
-    from importlib.resources import files
-
-    import yaml
-
-    text = files("explainer.rules").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
 @cache
 def plain_words() -> tuple[PlainWord, ...]:
-    data = load_rule_file("plain_words")
+    from .rules import load_rules
+
+    data = load_rules("plain_words")
     entries = []
     for item in data["words"]:
         forms: set[str] = set()
@@ -489,9 +481,3 @@ def plain_word_notes(sentences: list[str]) -> list[PlainWordNote]:
         for w, n in counts.most_common()
     ]
 
-def score_html(html: str, audience: str = "patient", targets: Any = None,
-               glossary_terms: set[str] | frozenset[str] = frozenset()) -> Any:
-    """Scores of what a reader sees in an HTML explainer (see :mod:`explainer.scoring`)."""
-    from .scoring import score_html as _score_html
-
-    return _score_html(html, audience, targets, glossary_terms)

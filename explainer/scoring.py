@@ -329,9 +329,12 @@ def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    from .pdf import quiet_pypdf
+
     try:
-        reader = PdfReader(str(path))
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        with quiet_pypdf():  # a broken PDF is one problem line, not pypdf's log lines too
+            reader = PdfReader(str(path))
+            return "\n".join(page.extract_text() or "" for page in reader.pages)
     except (PdfReadError, OSError, ValueError) as exc:
         raise InputError([Problem(str(path), None, "", f"cannot read PDF: {exc}")]) from None
 
@@ -365,19 +368,3 @@ def score_content(
     return score_plain(text, audience, targets, glossary_terms, markdown=fmt == "md",
                        diagnose=diagnose)
 
-
-def score_path(
-    path: str | Path,
-    audience: str = "patient",
-    targets: dict[str, Target] | Target | None = None,
-    glossary_terms: set[str] | frozenset[str] = frozenset(),
-) -> DocumentScore:
-    """Score one .txt, .md, .html or .pdf file."""
-    p = Path(path)
-    fmt = SUFFIXES.get(p.suffix.lower())
-    if fmt is None:
-        raise InputError([Problem(str(p), None, "", f"unknown suffix '{p.suffix}'")])
-    if not p.is_file():
-        raise InputError([Problem(str(p), None, "", "no such file")])
-    text, fmt = read_input(Input(str(p), fmt))
-    return score_content(text, fmt, audience, targets, glossary_terms)

@@ -75,18 +75,12 @@ class Rules:
     markers: tuple[Marker, ...]
 
 
-def _rule_file(name: str) -> Any:
-    from importlib.resources import files
-
-    import yaml
-
-    return yaml.safe_load((files("explainer.rules") / name).read_text(encoding="utf-8"))
-
-
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     """The bundled spin lexicon and source markers, compiled once. A malformed rule raises."""
-    lex = _rule_file("spin_lexicon.yaml")
+    from .rules import load_rules
+
+    lex = load_rules("spin_lexicon")
     holders = {f"<{k}>": v for k, v in lex["placeholders"].items()}
     swaps = []
     for entry in lex["swaps"]:
@@ -102,7 +96,7 @@ def rules() -> Rules:
         swaps.append(Swap(entry["spun"], str(entry["for"]), float(entry["weight"]),
                           re.compile(regex, flags), entry["source"], entry["why"]))
     counts = lex["function_words"]
-    markers_data = _rule_file("source_markers.yaml")
+    markers_data = load_rules("source_markers")
     markers = []
     for kind in ("ai_generated", "preprint"):
         for entry in markers_data[kind]:
@@ -344,12 +338,6 @@ def screen_text(text: str, name: str = "") -> Screen:
     ]
     flags = [f for f in signals if f.score >= FLAG_AT]
     return Screen(name, spin.score, round(ai_score, 3), round(pre_score, 3), flags, spin, signals)
-
-
-def screen_file(path: str | Path) -> Screen:
-    from .quotes import load_source_text
-
-    return screen_text(load_source_text(path), Path(path).name)
 
 
 # --- facts about a study ---------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +100,9 @@ def load_targets(
     ``overrides`` maps an audience to ``{metric: value}``, or a metric straight to a value to
     change it for every audience; a value of None removes that limit.
     """
-    data = copy.deepcopy(_shipped())
+    from .rules import load_rules
+
+    data = copy.deepcopy(load_rules("targets"))  # load_rules is cached and shared: copy it
     audiences: dict[str, Any] = data["audiences"]
     if config is not None:
         _merge_config(audiences, Path(config))
@@ -113,13 +114,6 @@ def load_targets(
                 for spec in audiences.values():
                     _set_limits(spec, {key: value}, "--target", key)
     return {name: _target(name, spec) for name, spec in audiences.items()}
-
-
-@cache
-def _shipped() -> dict[str, Any]:
-    from .readability import load_rule_file
-
-    return load_rule_file("targets")
 
 
 def _set_limits(spec: dict[str, Any], limits: dict[str, Any], where: str, key: str) -> None:
@@ -144,30 +138,18 @@ def _target(name: str, spec: dict[str, Any]) -> Target:
 
 
 def _merge_config(audiences: dict[str, Any], path: Path) -> None:
-    import yaml
+    from .load import dotted, line_of, read_yaml
 
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(where, None, "", "no such config file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(where, None, "", f"cannot read config: {exc}")]) from None
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise InputError([Problem(where, line, "", f"not valid YAML: {exc}")]) from None
+    if not path.exists():
+        raise InputError([Problem(where, None, "", "no such config file")])
+    data, lines = read_yaml(path, "config file")
     if not isinstance(data, dict) or "readability" not in data:
         return  # the file configures other things only
-    lines = _lines(root)
     problems: list[Problem] = []
 
     def problem(loc: tuple[str, ...], message: str) -> None:
-        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), None)
-        problems.append(Problem(where, line, ".".join(loc), message))
+        problems.append(Problem(where, line_of(lines, loc), dotted(loc), message))
 
     section = data["readability"]
     if not isinstance(section, dict):
@@ -218,15 +200,3 @@ def _merge_config(audiences: dict[str, Any], path: Path) -> None:
     if problems:
         raise InputError(problems)
 
-
-def _lines(node: Any, loc: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
-    """Key path -> line number, so that a config problem names the line to edit."""
-    import yaml
-
-    lines: dict[tuple[str, ...], int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            path = (*loc, str(key.value))
-            lines[path] = key.start_mark.line + 1
-            lines.update(_lines(value, path))
-    return lines

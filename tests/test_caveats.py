@@ -278,3 +278,20 @@ def test_bundled_example_has_no_caveat_rule_problems():
     except InputError as exc:
         pytest.skip(f"seeds/ketamine-opioid.yaml does not load yet: {exc.problems[0]}")
     assert [str(p) for p in caveat_rule_problems(loaded)] == []
+
+
+def test_a_kind_one_typo_from_a_rule_kind_is_warned():
+    text = OK.read_text()
+    doc_data = yaml.safe_load(text)
+    kinds = [c.get("kind") for c in doc_data["caveats"]]
+    assert "not-medical-advice" in kinds
+    loaded = load_document(OK)
+    assert not [p for p in caveat_rule_problems(loaded) if "did you mean" in p.message]
+    bad = loaded.doc.model_copy(deep=True)
+    i = kinds.index("not-medical-advice")
+    bad.caveats[i].kind = "not-medical-advise"
+    loaded.doc = bad
+    warned = [p for p in caveat_rule_problems(loaded) if "did you mean" in p.message]
+    assert len(warned) == 1 and warned[0].level == "warning"
+    assert "'not-medical-advice'" in warned[0].message
+    assert warned[0].key == f"caveats[{i}].kind"

@@ -159,6 +159,43 @@ def test_sources_missing_path_is_bad_input(tmp_path):
     assert result.stderr.strip() == f"{tmp_path / 'nope.txt'}: no such file, or no text files there"
 
 
+def test_sources_reads_a_pdf_as_its_text_and_html_as_what_a_reader_sees(tmp_path):
+    from html import escape
+
+    from weasyprint import HTML
+
+    def paragraphs(name: str) -> str:
+        text = (SOURCES / name).read_text(encoding="utf-8")
+        return "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
+
+    pdf = tmp_path / "ai_preprint.pdf"
+    HTML(string=f"<html lang='en'><body>{paragraphs('screen_ai_preprint.txt')}</body></html>"
+         ).write_pdf(pdf)
+    # Markers only in the markup (a meta description, a hidden note) are not what readers see.
+    page = tmp_path / "clean_news.html"
+    page.write_text(
+        "<html lang='en'><head><meta name='description' content='A preprint on medRxiv, "
+        "not peer reviewed'></head><body><p hidden>This is an AI-generated summary.</p>"
+        f"{paragraphs('screen_clean_news.txt')}</body></html>", encoding="utf-8")
+    result = runner.invoke(app, ["sources", "--json", str(pdf), str(page)])
+    assert result.exit_code == 0, result.output
+    screens = {Path(s["path"]).suffix: s for s in json.loads(result.stdout)["sources"]}
+    assert {f["kind"] for f in screens[".pdf"]["flags"]} == {"ai_generated", "preprint"}
+    assert screens[".pdf"]["flags"][0]["evidence"][0]["text"].startswith("This is an AI-generated")
+    assert screens[".html"]["flags"] == []
+    assert screens[".html"]["scores"] == {"spun": 0.0, "ai_generated": 0.0, "preprint": 0.0}
+
+
+def test_sources_unreadable_pdf_is_one_line_of_bad_input(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\ngarbage\n")
+    run = subprocess.run([sys.executable, "-m", "explainer", "sources", str(bad)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    (line,) = run.stderr.splitlines()  # no pypdf log lines before it
+    assert line.startswith(f"{bad}: cannot read PDF: ")
+
+
 @SEEDS_PRESENT
 def test_sources_on_the_seed_folder():
     result = runner.invoke(app, ["sources", str(SHARED_SEEDS)])

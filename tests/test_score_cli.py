@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,16 @@ def test_pdf_is_read_back_as_text(tmp_path: Path) -> None:
     assert entry["body"]["words"] == score_text(EASY).words
     assert entry["body"]["flesch_kincaid_grade"] == pytest.approx(
         round(score_text(EASY).flesch_kincaid_grade, 2))
+
+
+def test_unreadable_pdf_is_one_line_without_pypdf_log_lines(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\ngarbage\n")
+    run = subprocess.run([sys.executable, "-m", "explainer", "score", str(bad)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    (line,) = run.stderr.splitlines()  # pypdf logs "EOF marker not found" unless silenced
+    assert line.startswith(f"{bad}: cannot read PDF: ")
 
 
 def test_standard_input(easy: Path) -> None:
@@ -259,6 +271,13 @@ def test_overrides_and_config(tmp_path: Path) -> None:
     assert press.sentences.hard == 11 and press.sentences.very_hard == 15
     with pytest.raises(InputError):
         load_targets(overrides={"patient": {"grade": 3}})
+
+
+def test_config_with_a_byte_order_mark(tmp_path: Path) -> None:
+    config = tmp_path / "explainer.yaml"
+    config.write_bytes("\ufeffreadability:\n  audiences:\n    press:\n      limits: {fk: 12}\n"
+                       .encode("utf-8"))
+    assert load_targets(config)["press"].limits == {"fk": 12.0}
 
 
 def test_parse_target_option() -> None:

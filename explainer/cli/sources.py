@@ -45,6 +45,31 @@ def expand_paths(args: list[str]) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
+def source_text(path: Path) -> str:
+    """What a reader of the source sees: a PDF's text read back, an HTML page's visible text
+    (not its markup), any other file as text. Raises InputError for a PDF that cannot be read.
+    """
+    from ..quotes import load_source_text
+
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from pypdf.errors import PyPdfError
+
+        from ..pdf import pdf_text, quiet_pypdf
+        from ..problems import InputError, Problem
+
+        try:
+            with quiet_pypdf():
+                return pdf_text(path.read_bytes())
+        except (PyPdfError, OSError, ValueError) as exc:
+            raise InputError([Problem(str(path), None, "", f"cannot read PDF: {exc}")]) from None
+    if suffix in (".html", ".htm"):
+        from ..html_text import visible_text
+
+        return visible_text(load_source_text(path))
+    return load_source_text(path)
+
+
 def _print_screen(label: str, screen: Screen) -> None:
     flagged = ", ".join(KIND_LABELS[f.kind] for f in screen.flags) or "no flags"
     typer.echo(f"{label}: spun {screen.spin_score:.2f}, AI-generated {screen.ai_score:.2f}, "
@@ -90,7 +115,8 @@ def sources(
     It informs and does not judge: the exit code is 0 unless an argument cannot be read.
     """
     from ..load import load_document
-    from ..screening import screen_document, screen_file
+    from ..problems import InputError
+    from ..screening import screen_document, screen_text
 
     if not paths and findings is None:
         raise typer.BadParameter("give source files or folders, or --findings FILE",
@@ -98,7 +124,15 @@ def sources(
     files, problems = expand_paths(paths or [])
     if problems:
         fail_input(problems)
-    screens = [(path, screen_file(path)) for path in files]
+    texts = []
+    for path in files:
+        try:
+            texts.append((path, source_text(path)))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        fail_input(problems)
+    screens = [(path, screen_text(text, path.name)) for path, text in texts]
     report = None
     if findings is not None:
         loaded = guarded(lambda: load_document(findings))
