@@ -227,13 +227,13 @@ def check_references(loaded: LoadedDocument) -> list[Problem]:
                 )
             )
 
+    for loc, ev in doc.evidence():
+        need_source((*loc, "source"), ev.source)
     for i, study in enumerate(doc.studies):
         for j, sid in enumerate(study.reported_by):
             need_source(("studies", i, "reported_by", j), sid)
     for i, finding in enumerate(doc.findings):
         need_study(("findings", i, "study"), finding.study)
-        for j, ev in enumerate(finding.evidence):
-            need_source(("findings", i, "evidence", j, "source"), ev.source)
         allowed = set(finding.figures) | {"n"}
         for key in ("clinician", "plain", "press"):
             text = getattr(finding, key)
@@ -252,8 +252,6 @@ def check_references(loaded: LoadedDocument) -> list[Problem]:
                     )
                 )
     for i, caveat in enumerate(doc.caveats):
-        for j, ev in enumerate(caveat.evidence):
-            need_source(("caveats", i, "evidence", j, "source"), ev.source)
         if not caveat.evidence and not caveat.guidance:
             problems.append(
                 loaded.problem(
@@ -271,6 +269,4 @@ def check_references(loaded: LoadedDocument) -> list[Problem]:
         need_source(("quotes", i, "source"), quote.source)
     for i, dis in enumerate(doc.disagreements):
         need_study(("disagreements", i, "study"), dis.study)
-        for j, ev in enumerate(dis.claims):
-            need_source(("disagreements", i, "claims", j, "source"), ev.source)
     return problems

@@ -8,6 +8,7 @@ refer to them as ``{name}`` placeholders, so all three audiences print the same 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -269,6 +270,20 @@ class Document(Strict):
     disagreements: list[Disagreement] = Field(default_factory=list)
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     help: list[HelpLine] = Field(default_factory=list)
+
+    def evidence(self) -> Iterator[tuple[tuple[str, int, str, int], Evidence]]:
+        """Every evidence entry with its key path, e.g. ``("findings", 2, "evidence", 0)``:
+        one walk for the reference check, the quote check and anything else that needs it."""
+        groups: tuple[tuple[str, list, str], ...] = (
+            ("studies", self.studies, "evidence"),
+            ("findings", self.findings, "evidence"),
+            ("caveats", self.caveats, "evidence"),
+            ("disagreements", self.disagreements, "claims"),
+        )
+        for name, items, attr in groups:
+            for i, item in enumerate(items):
+                for j, ev in enumerate(getattr(item, attr)):
+                    yield (name, i, attr, j), ev
 
     def study(self, study_id: str) -> Study:
         return next(s for s in self.studies if s.id == study_id)

@@ -128,18 +128,8 @@ def iter_quotes(loaded: LoadedDocument) -> Iterator[QuoteRef]:
     """Every phrase that claims to be verbatim: evidence (of studies, findings and caveats),
     disagreement claims and press quotes."""
     doc = loaded.doc
-    for i, study in enumerate(doc.studies):
-        for j, ev in enumerate(study.evidence):
-            yield QuoteRef(("studies", i, "evidence", j, "quote"), ev.source, ev.quote)
-    for i, finding in enumerate(doc.findings):
-        for j, ev in enumerate(finding.evidence):
-            yield QuoteRef(("findings", i, "evidence", j, "quote"), ev.source, ev.quote)
-    for i, caveat in enumerate(doc.caveats):
-        for j, ev in enumerate(caveat.evidence):
-            yield QuoteRef(("caveats", i, "evidence", j, "quote"), ev.source, ev.quote)
-    for i, dis in enumerate(doc.disagreements):
-        for j, ev in enumerate(dis.claims):
-            yield QuoteRef(("disagreements", i, "claims", j, "quote"), ev.source, ev.quote)
+    for loc, ev in doc.evidence():
+        yield QuoteRef((*loc, "quote"), ev.source, ev.quote)
     for i, quote in enumerate(doc.quotes):
         yield QuoteRef(("quotes", i, "text"), quote.source, quote.text)
 

@@ -92,43 +92,20 @@ def test_bad_file_gives_one_clear_line_and_exit_2(tmp_path, case, command):
     assert not out.exists() or not any(out.rglob("*.*"))
 
 
+def build_html(findings, out):
+    return subprocess.run([sys.executable, "-m", "explainer", "build", str(findings),
+                           "--out", str(out), "--format", "html"], capture_output=True, text=True)
+
+
 def test_failed_build_keeps_last_good_output(tmp_path):
     good = write_case(tmp_path, GOOD)
     out = tmp_path / "out"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "explainer",
-            "build",
-            str(good),
-            "--out",
-            str(out),
-            "--format",
-            "html",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    run = build_html(good, out)
     assert run.returncode == 0, run.stderr
     before = {p: p.read_bytes() for p in out.rglob("*.html")}
     assert before
     good.write_text(CASES["wrong key"][0])
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "explainer",
-            "build",
-            str(good),
-            "--out",
-            str(out),
-            "--format",
-            "html",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    run = build_html(good, out)
     assert run.returncode == 2
     after = {p: p.read_bytes() for p in out.rglob("*.html")}
     assert after == before
@@ -214,3 +191,15 @@ def test_source_file_must_be_a_text_file_inside_sources_dir(tmp_path, file):
     assert run.returncode == 2
     assert f"{path}:{line_of(text, 'file: ' + file)}: sources[0].file:" in run.stderr
     assert "root:" not in run.stdout + run.stderr
+
+
+def test_study_evidence_must_name_a_known_source(tmp_path):
+    text = GOOD.replace("    reported_by: [release]\n",
+                        "    reported_by: [release]\n    evidence:\n"
+                        "      - {source: nosuch, quote: \"a randomised controlled trial\"}\n")
+    path = write_case(tmp_path, text)
+    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    line = line_of(text, "source: nosuch")
+    assert run.stderr.startswith(f"{path}:{line}: studies[0].evidence[0].source: no source")
