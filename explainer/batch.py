@@ -14,6 +14,7 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from .build import BuildOptions, TopicResult
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SAVE_EVERY = 5.0  # seconds between manifest saves during a batch (and one at the end)
 SKIP_DIRS = {"node_modules", "__pycache__"}
 _TOP_KEY = re.compile(rb"^(topic|findings)[ \t]*:", re.MULTILINE)
 _TOPIC = re.compile(rb"^topic[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)", re.MULTILINE)
@@ -106,6 +108,7 @@ class Outcome:
     entry: Entry | None = None  # the manifest entry: recorded, or made by a good build
     input_problems: list[Problem] = field(default_factory=list)
     crash: str | None = None
+    write_error: str | None = None  # the environment refused the outputs (exit 1)
     skipped: bool = False
 
     @property
@@ -120,7 +123,8 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
-        return self.crash is not None or (self.result is not None and not self.result.ok)
+        return (self.crash is not None or self.write_error is not None
+                or (self.result is not None and not self.result.ok))
 
     def problem_lines(self) -> list[str]:
         """Every line to show the user for this file, warnings included."""
@@ -129,6 +133,8 @@ class Outcome:
             lines += self.entry.warnings
         if self.crash:
             lines.append(f"{self.path}: error: the build crashed: {self.crash}")
+        if self.write_error:
+            lines.append(self.write_error)
         if self.result is not None:
             lines += [str(p) for p in self.result.problems]
             lines += [str(p) for o in self.result.outputs for p in o.problems]
@@ -155,34 +161,36 @@ def summary_rows(result: TopicResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _written(result: TopicResult, options: BuildOptions) -> list[Path]:
-    paths = [p for o in result.outputs if o.written for p in o.paths]
-    report = options.out_dir / result.topic / "report.html"
-    if options.report and "html" in options.formats and report.is_file():
-        paths.append(report)
-    return paths
-
-
 def build_one(path: Path, options: BuildOptions, key: str, config: list[Path]) -> Outcome:
-    """Build one findings file and say what happened; never raises for one bad topic."""
+    """Build one findings file and say what happened; never raises for one bad topic.
+
+    The manifest entry is made only when every output was written and no input changed
+    while the build read it, from hashes the build took (inputs before reading them,
+    outputs from the bytes written), never by reading the files again afterwards.
+    """
     from .build import build_topic
+    from .output import WriteError
 
     outcome = Outcome(path)
     try:
         result = build_topic(path, options)
     except InputError as exc:
         outcome.input_problems = exc.problems
+    except WriteError as exc:
+        outcome.write_error = str(exc)
     except Exception as exc:  # one topic's crash must not stop the batch
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         outcome.crash = f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"
     else:
         outcome.result = result
-        if result.ok and all(o.written for o in result.outputs):
+        if result.ok and all(o.written for o in result.outputs) and not result.changed_inputs:
             warnings = [str(p) for p in result.problems]
             warnings += [str(p) for o in result.outputs for p in o.problems]
-            outcome.entry = make_entry(result.topic, key, [*result.inputs, *config],
-                                       _written(result, options), options.out_dir,
-                                       summary_rows(result), warnings)
+            inputs = dict(result.input_hashes)
+            for extra in config:  # recorded even when absent, so a new config file rebuilds
+                inputs.setdefault(str(extra.resolve()), None)
+            outcome.entry = make_entry(result.topic, key, inputs, result.output_hashes,
+                                       options.out_dir, summary_rows(result), warnings)
     return outcome
 
 
@@ -217,15 +225,37 @@ def _pool_context() -> Any:
 def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None = None,
                force: bool = False, config: Path | None = None,
                on_start: Callable[[int], None] | None = None,
-               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+               on_done: Callable[[Outcome], None] | None = None,
+               on_error: Callable[[str], None] | None = None) -> list[Outcome]:
     """Build ``paths`` into ``options.out_dir``, skipping topics the manifest shows unchanged.
 
     ``on_start(n)`` is called with the number of topics to build, ``on_done`` with each
     outcome as it finishes (skipped ones first). Returns outcomes in the order of ``paths``.
+    A manifest the output folder refuses (read-only, full disk) is one line to ``on_error``
+    (without it, output.WriteError is raised after every topic was tried); its topics then
+    simply rebuild next time.
     """
+    import time
+
+    from .output import WriteError, recover_tree
     from .render import template_files
 
+    # A killed build's half-done commits rolled forward, its temp files deleted. A folder
+    # that refuses (read-only) is reported once, by the writes that follow.
+    with suppress(WriteError):
+        recover_tree(options.out_dir)
     manifest = Manifest.load(options.out_dir)
+    save_errors: list[str] = []
+    last_save = time.monotonic()
+
+    def save() -> None:
+        nonlocal last_save
+        last_save = time.monotonic()
+        try:
+            manifest.save()
+        except WriteError as exc:
+            if str(exc) not in save_errors:
+                save_errors.append(str(exc))
     key = run_key(options, template_files(options.render.templates))
     hashes = Hashes()
     outcomes: dict[Path, Outcome] = {}
@@ -249,6 +279,8 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
         outcomes[outcome.path] = outcome
         if on_done:
             on_done(outcome)
+        if manifest.changed and time.monotonic() - last_save > SAVE_EVERY:
+            save()  # a long batch killed later keeps what it finished
 
     # Two files with one topic would write into one folder: refuse all but the first,
     # before anything is built, so the outcome does not depend on which finishes first.
@@ -281,8 +313,12 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
         else:
             _build_in_pool(todo, options, key, config, jobs, finish)
     finally:
-        if manifest.changed:
-            manifest.save()
+        save()
+    if save_errors:
+        if on_error is None:
+            raise WriteError(save_errors[0])
+        for line in save_errors:
+            on_error(line)
     return [outcomes[p] for p in paths if p in outcomes]
 
 

@@ -8,6 +8,16 @@ only when all of these hash the same again.
 
 The check runs before anything heavy is imported (no YAML, no pydantic, no WeasyPrint):
 for each topic it hashes a handful of small files and compares strings.
+
+An entry can never go stale:
+- inputs are hashed *before* the build reads them (:class:`InputSnapshot`) and hashed and
+  stat'ed again after its outputs are written; a file that differs (content, size, mtime or
+  inode) was edited while the build read it, so the topic is not recorded and the next run
+  rebuilds it. What is recorded is therefore what the checks read.
+- outputs are hashed from the bytes the build wrote, in memory, after the commit: a file that
+  another process or a killed build left there does not match, so the topic rebuilds.
+- the manifest is merged into the copy on disk under an exclusive lock on the output folder,
+  so concurrent builds of different topics never lose each other's entries.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,16 +41,66 @@ PACKAGE = Path(__file__).resolve().parent
 _NOT_OUTPUT = {"out_dir"}
 
 
+NOT_A_FILE = "not-a-regular-file"  # never equal to a content hash, so such an input rebuilds
+
+
 def file_hash(path: Path) -> str | None:
-    """Content hash of a file, or None when there is no such file."""
+    """Content hash of a file, or None when there is no such file.
+
+    Only regular files are read: a FIFO or a device (a source symlinked to /dev/zero) would
+    hang the hash or never end, so it hashes as NOT_A_FILE without being opened for reading.
+    """
     digest = hashlib.blake2b(digest_size=16)
     try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
+    except OSError:
+        return NOT_A_FILE  # unreadable (no permission, name too long...): never "unchanged"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return NOT_A_FILE
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return NOT_A_FILE
+    finally:
+        os.close(fd)
     return digest.hexdigest()
+
+
+def _stat_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+class InputSnapshot:
+    """Hashes of a build's inputs taken before the build reads them, and the proof, after
+    the outputs are written, that none changed in between (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._before: dict[str, tuple[str | None, tuple[int, int, int] | None]] = {}
+
+    def take(self, paths: Iterable[Path]) -> None:
+        """Hash and stat each path not seen yet (call before the build reads it)."""
+        for path in paths:
+            key = str(Path(path).resolve())
+            if key not in self._before:
+                # stat first: an edit between the stat and the hash shows up as a change later
+                key_stat = _stat_key(Path(key))
+                self._before[key] = (file_hash(Path(key)), key_stat)
+
+    def hashes(self) -> dict[str, str | None]:
+        return {path: digest for path, (digest, _) in self._before.items()}
+
+    def changed(self) -> list[str]:
+        """Inputs that are not now what they were when first hashed."""
+        return [path for path, (digest, key) in self._before.items()
+                if _stat_key(Path(path)) != key or file_hash(Path(path)) != digest]
 
 
 class Hashes:
@@ -130,17 +191,14 @@ class Entry:
     warnings: list[str] = field(default_factory=list)
 
 
-def make_entry(topic: str, key: str, inputs: Iterable[Path], outputs: Iterable[Path],
+def make_entry(topic: str, key: str, inputs: dict[str, str | None], outputs: dict[Path, str],
                out_dir: Path, summary: list[dict[str, Any]], warnings: list[str]) -> Entry:
+    """An entry from hashes taken by the build: ``inputs`` before it read them (resolved path
+    -> hash), ``outputs`` from the bytes it wrote (path -> hash)."""
     out_dir = out_dir.resolve()
-    hashed_outputs = {}
-    for path in outputs:
-        digest = file_hash(path)
-        if digest is not None:
-            hashed_outputs[str(path.resolve().relative_to(out_dir))] = digest
-    return Entry(topic=topic, key=key,
-                 inputs={str(p.resolve()): file_hash(p) for p in dict.fromkeys(inputs)},
-                 outputs=hashed_outputs, summary=summary, warnings=warnings)
+    return Entry(topic=topic, key=key, inputs=dict(inputs),
+                 outputs={str(p.resolve().relative_to(out_dir)): d for p, d in outputs.items()},
+                 summary=summary, warnings=warnings)
 
 
 class Manifest:
@@ -150,6 +208,8 @@ class Manifest:
         self.out_dir = out_dir
         self.entries = entries or {}
         self.changed = False  # save() only then: a run that wrote nothing leaves no manifest
+        self._recorded: dict[str, Entry] = {}  # this run's changes, merged into the disk copy
+        self._forgotten: set[str] = set()
 
     @property
     def path(self) -> Path:
@@ -158,14 +218,7 @@ class Manifest:
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
         """The recorded manifest; an unreadable or older one counts as empty (all rebuild)."""
-        try:
-            data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                return cls(out_dir)
-            entries = {k: Entry(**v) for k, v in data["topics"].items()}
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return cls(out_dir)
-        return cls(out_dir, entries)
+        return cls(out_dir, _read_entries(out_dir / MANIFEST_NAME))
 
     def fresh(self, findings: Path, key: str, config: list[Path], hashes: Hashes) -> Entry | None:
         """The recorded entry if nothing it depends on changed, else None."""
@@ -185,16 +238,49 @@ class Manifest:
     def record(self, findings: Path, entry: Entry) -> None:
         key = str(findings.resolve())
         if self.entries.get(key) != entry:
-            self.entries[key] = entry
+            self.entries[key] = self._recorded[key] = entry
+            self._forgotten.discard(key)
             self.changed = True
 
     def forget(self, findings: Path) -> None:
-        if self.entries.pop(str(findings.resolve()), None) is not None:
+        key = str(findings.resolve())
+        self._recorded.pop(key, None)
+        if self.entries.pop(key, None) is not None:
+            self._forgotten.add(key)
             self.changed = True
 
     def save(self) -> None:
-        from .output import write_atomic
+        """Merge this run's changes into the manifest on disk, under the folder's lock.
 
-        data = {"format": FORMAT,
-                "topics": {k: dataclasses.asdict(v) for k, v in sorted(self.entries.items())}}
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+        Raises output.WriteError (one line, nothing half-written) when the folder refuses.
+        """
+        from .output import WriteError, folder_lock, write_atomic
+
+        if not self.changed:
+            return
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            with folder_lock(self.out_dir):
+                entries = _read_entries(self.path)
+                for key in self._forgotten:
+                    entries.pop(key, None)
+                entries.update(self._recorded)
+                data = {"format": FORMAT,
+                        "topics": {k: dataclasses.asdict(v) for k, v in sorted(entries.items())}}
+                write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+        except OSError as exc:
+            raise WriteError.of(self.path, exc) from None
+        self.entries = entries
+        self._recorded.clear()
+        self._forgotten.clear()
+        self.changed = False
+
+
+def _read_entries(path: Path) -> dict[str, Entry]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            return {}
+        return {k: Entry(**v) for k, v in data["topics"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
