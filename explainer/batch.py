@@ -274,7 +274,8 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
             outcome.entry = None
         if outcome.entry is not None and not outcome.skipped:
             manifest.record(outcome.path, outcome.entry)
-        elif outcome.entry is None:
+        elif outcome.entry is None and outcome.write_error is None:
+            # (A refused write changed nothing on disk: the old entry still describes it.)
             manifest.forget(outcome.path)
         outcomes[outcome.path] = outcome
         if on_done:
