@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .manifest import Entry, Hashes, Manifest, config_candidates, make_entry, run_key
+from .manifest import (
+    Entry,
+    Hashes,
+    Manifest,
+    changed_since,
+    config_candidates,
+    make_entry,
+    run_key,
+)
 from .problems import InputError, Problem
 
 if TYPE_CHECKING:
@@ -161,7 +169,8 @@ def summary_rows(result: TopicResult) -> list[dict[str, Any]]:
     return rows
 
 
-def build_one(path: Path, options: BuildOptions, key: str, config: list[Path]) -> Outcome:
+def build_one(path: Path, options: BuildOptions, key: str, config: list[Path],
+              templates: dict[str, str | None] | None = None) -> Outcome:
     """Build one findings file and say what happened; never raises for one bad topic.
 
     The manifest entry is made only when every output was written and no input changed
@@ -170,6 +179,7 @@ def build_one(path: Path, options: BuildOptions, key: str, config: list[Path]) -
     """
     from .build import build_topic
     from .output import WriteError
+    from .render import template_files
 
     outcome = Outcome(path)
     try:
@@ -183,6 +193,12 @@ def build_one(path: Path, options: BuildOptions, key: str, config: list[Path]) -
         outcome.crash = f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"
     else:
         outcome.result = result
+        if templates is not None:  # the run key hashed these: still what this build used?
+            for changed in changed_since(templates, template_files(options.render.templates)):
+                result.changed_inputs.append(changed)
+                result.problems.append(Problem(changed, None, "", "changed while the build was "
+                                               "using it; the next build rebuilds this topic",
+                                               "warning"))
         if result.ok and all(o.written for o in result.outputs) and not result.changed_inputs:
             warnings = [str(p) for p in result.problems]
             warnings += [str(p) for o in result.outputs for p in o.problems]
@@ -256,8 +272,10 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
         except WriteError as exc:
             if str(exc) not in save_errors:
                 save_errors.append(str(exc))
-    key = run_key(options, template_files(options.render.templates))
     hashes = Hashes()
+    used = template_files(options.render.templates)
+    key = run_key(options, used, hashes)
+    templates = {str(p): hashes(p) for p in used}  # the very digests in the key
     outcomes: dict[Path, Outcome] = {}
     topics: dict[str, Path] = {}
 
@@ -310,9 +328,9 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
             if todo:
                 prepare_process("pdf" in options.formats)
             for path in todo:
-                finish(build_one(path, options, key, config_candidates(path, config)))
+                finish(build_one(path, options, key, config_candidates(path, config), templates))
         else:
-            _build_in_pool(todo, options, key, config, jobs, finish)
+            _build_in_pool(todo, options, key, config, jobs, finish, templates)
     finally:
         save()
     if save_errors:
@@ -324,13 +342,15 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
 
 
 def _build_in_pool(todo: list[Path], options: BuildOptions, key: str, config: Path | None,
-                   jobs: int, finish: Callable[[Outcome], None]) -> None:
+                   jobs: int, finish: Callable[[Outcome], None],
+                   templates: dict[str, str | None]) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(),
                              initializer=prepare_process,
                              initargs=("pdf" in options.formats,)) as pool:
-        futures = {pool.submit(build_one, p, options, key, config_candidates(p, config)): p
+        futures = {pool.submit(build_one, p, options, key, config_candidates(p, config),
+                               templates): p
                    for p in todo}
         try:
             for future in as_completed(futures):

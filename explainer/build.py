@@ -166,7 +166,8 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
     loaded = load_document(path)
     options, config_files = apply_config(path, options)
     inputs = [*input_files(loaded, options), *config_files]
-    snapshot.take(inputs)  # sources before the checks read them (the logo was just read)
+    snapshot.take(inputs)  # sources before the checks read them
+    _note_logo(snapshot, options, config_files)  # the logo was read by apply_config already
     problems = preflight(loaded, options.sources_dir)
     if errors(problems):
         raise InputError(errors(problems))
@@ -218,6 +219,23 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
         result.problems.append(Problem(changed, None, "", "changed while the build was reading "
                                        "it; the next build rebuilds this topic", "warning"))
     return result
+
+
+def _note_logo(snapshot: Any, options: BuildOptions, config_files: list[Path]) -> None:
+    """Tie the logo's recorded hash to the bytes embedded in the page (its data: URI)."""
+    import base64
+    import binascii
+
+    from .output import data_hash
+
+    uri = options.render.brand.get("logo") if isinstance(options.render.brand, dict) else None
+    if len(config_files) < 2 or not isinstance(uri, str) or ";base64," not in uri:
+        return
+    try:
+        data = base64.b64decode(uri.split(";base64,", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        return
+    snapshot.read(config_files[1], data_hash(data))
 
 
 def _render_pdf(html: str, pdf_path: Path, options: BuildOptions) -> bytes:

@@ -84,6 +84,7 @@ class InputSnapshot:
 
     def __init__(self) -> None:
         self._before: dict[str, tuple[str | None, tuple[int, int, int] | None]] = {}
+        self._read: dict[str, str] = {}  # path -> hash of the bytes the build actually read
 
     def take(self, paths: Iterable[Path]) -> None:
         """Hash and stat each path not seen yet (call before the build reads it)."""
@@ -94,13 +95,19 @@ class InputSnapshot:
                 key_stat = _stat_key(Path(key))
                 self._before[key] = (file_hash(Path(key)), key_stat)
 
+    def read(self, path: Path, digest: str) -> None:
+        """The build read ``path`` as bytes hashing to ``digest`` (when a reader can say so:
+        then the recorded hash is proven to be that of the bytes the checks saw)."""
+        self._read[str(Path(path).resolve())] = digest
+
     def hashes(self) -> dict[str, str | None]:
         return {path: digest for path, (digest, _) in self._before.items()}
 
     def changed(self) -> list[str]:
         """Inputs that are not now what they were when first hashed."""
         return [path for path, (digest, key) in self._before.items()
-                if _stat_key(Path(path)) != key or file_hash(Path(path)) != digest]
+                if _stat_key(Path(path)) != key or file_hash(Path(path)) != digest
+                or self._read.get(path, digest) != digest]
 
 
 class Hashes:
@@ -124,9 +131,9 @@ def _files_under(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def _files_hash(files: Iterable[Path], digest: Any) -> None:
+def _files_hash(files: Iterable[Path], digest: Any, hashes: Any = file_hash) -> None:
     for path in files:
-        digest.update(f"{path}\0{file_hash(path)}\0".encode())
+        digest.update(f"{path}\0{hashes(path)}\0".encode())
 
 
 def _canonical(value: Any) -> Any:
@@ -154,7 +161,7 @@ def _weasyprint_version() -> str:
         return "?"
 
 
-def run_key(options: Any, templates: Iterable[Path]) -> str:
+def run_key(options: Any, templates: Iterable[Path], hashes: Hashes | None = None) -> str:
     """One hash for everything every topic of a run shares.
 
     ``options`` is a BuildOptions (any dataclass works): every field except where files go
@@ -170,8 +177,17 @@ def run_key(options: Any, templates: Iterable[Path]) -> str:
                               "weasyprint": _weasyprint_version(), "options": opts},
                              sort_keys=True).encode())
     _files_hash(_files_under(PACKAGE), digest)
-    _files_hash(templates, digest)  # a new override changes the list, an edit a hash
+    # A new override changes the list, an edit a hash. With ``hashes``, the digests stay in
+    # it, so each build can prove its templates were still these when it finished.
+    _files_hash(templates, digest, hashes or file_hash)
     return digest.hexdigest()
+
+
+def changed_since(watched: dict[str, str | None], now: Iterable[Path]) -> list[str]:
+    """Files of ``watched`` (path -> hash) whose content differs now, and files of ``now``
+    that were not watched: templates edited or added while a build used them."""
+    paths = dict.fromkeys([*watched, *map(str, now)])
+    return [p for p in paths if p not in watched or file_hash(Path(p)) != watched[p]]
 
 
 def config_candidates(findings: Path, explicit: Path | None) -> list[Path]:

@@ -322,3 +322,49 @@ def test_weasyprint_crashing_on_a_template_is_bad_input_in_one_line(tmp_path, cs
     assert "crashed" not in run.stderr
     assert {k: v for k, v in files_of(out).items() if k != MANIFEST_NAME} == \
         {k: v for k, v in good.items() if k != MANIFEST_NAME}
+
+
+def test_a_template_edited_and_put_back_during_a_build_is_not_recorded(tmp_path, monkeypatch):
+    """The run key hashes the templates once; a build that used an edited one must not be
+    recorded under that key, even when the edit is undone before the next run."""
+    import explainer.build as build_module
+
+    (path,) = make_topics(tmp_path, ["topic-a"])
+    out = tmp_path / "out"
+    house = tmp_path / "house"
+    house.mkdir()
+    patient = house / "patient.html"
+    original = (builtin_templates() / "patient.html").read_text()
+    patient.write_text(original)
+    real_render = build_module.render_html
+
+    def render_then_edit(*args, **kwargs):
+        patient.write_text(original + "\n{# edited by someone else #}\n")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "render_html", render_then_edit)
+    first = build(path, "--out", out, "--format", "html", "--templates", house)
+    assert first.exit_code == 0, first.output
+    assert "changed while the build was using it" in first.stderr
+    monkeypatch.setattr(build_module, "render_html", real_render)
+    patient.write_text(original)  # the edit undone: the templates hash as at the start
+
+    second = build(path, "--out", out, "--format", "html", "--templates", house)
+    assert second.exit_code == 0, second.output
+    assert "unchanged since the last build" not in second.stdout
+    third = build(path, "--out", out, "--format", "html", "--templates", house)
+    assert "unchanged since the last build" in third.stdout
+
+
+def test_hashing_a_fifo_or_a_device_never_blocks(tmp_path):
+    from explainer.manifest import NOT_A_FILE, file_hash
+
+    fifo = tmp_path / "source.txt"
+    os.mkfifo(fifo)
+    signal.alarm(10)  # a blocking open or read would hang the test: fail it instead
+    try:
+        assert file_hash(fifo) == NOT_A_FILE
+        assert file_hash(Path("/dev/zero")) == NOT_A_FILE
+        assert file_hash(tmp_path / "absent.txt") is None
+    finally:
+        signal.alarm(0)
