@@ -157,12 +157,21 @@ def score_output(html: str, audience: Audience, loaded: LoadedDocument, options:
 def build_topic(path: Path, options: BuildOptions) -> TopicResult:
     """Build every requested output of one findings file. Raises InputError on bad data,
     output.WriteError when the output folder refuses the files (nothing half-written)."""
-    from .config import apply_config
-    from .load import load_document
     from .manifest import InputSnapshot, config_candidates
 
     snapshot = InputSnapshot()  # before anything reads them: what the manifest will record
     snapshot.take([path, *config_candidates(path, options.config)])
+    token = InputSnapshot.current.set(snapshot)  # readers may report bytes (manifest.note_read)
+    try:
+        return _build_topic(path, options, snapshot)
+    finally:
+        InputSnapshot.current.reset(token)
+
+
+def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResult:
+    from .config import apply_config
+    from .load import load_document
+
     loaded = load_document(path)
     options, config_files = apply_config(path, options)
     inputs = [*input_files(loaded, options), *config_files]

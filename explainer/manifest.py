@@ -28,6 +28,7 @@ import json
 import os
 import stat
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,9 @@ def _stat_key(path: Path) -> tuple[int, int, int] | None:
 
 
 class InputSnapshot:
+    # The snapshot of the build running in this thread, for note_read (None outside one).
+    current: ContextVar[InputSnapshot | None] = ContextVar("input_snapshot", default=None)
+
     """Hashes of a build's inputs taken before the build reads them, and the proof, after
     the outputs are written, that none changed in between (see the module docstring)."""
 
@@ -205,6 +209,14 @@ class Entry:
     outputs: dict[str, str]  # path relative to the output folder -> hash
     summary: list[dict[str, Any]] = field(default_factory=list)  # rows of the summary table
     warnings: list[str] = field(default_factory=list)
+
+
+def note_read(path: Path, data: bytes) -> None:
+    """For file readers: ``data`` is what was read from ``path``. Inside a build, its hash must
+    equal the one taken before the build (else the topic is not recorded); elsewhere a no-op."""
+    snapshot = InputSnapshot.current.get()
+    if snapshot is not None:
+        snapshot.read(path, hashlib.blake2b(data, digest_size=16).hexdigest())
 
 
 def make_entry(topic: str, key: str, inputs: dict[str, str | None], outputs: dict[Path, str],

@@ -368,3 +368,22 @@ def test_hashing_a_fifo_or_a_device_never_blocks(tmp_path):
         assert file_hash(tmp_path / "absent.txt") is None
     finally:
         signal.alarm(0)
+
+
+def test_a_reader_that_saw_other_bytes_than_were_hashed_makes_the_input_changed(tmp_path):
+    """manifest.note_read is the hook for file readers: bytes read must be the bytes hashed."""
+    from explainer.manifest import InputSnapshot, note_read
+
+    source = tmp_path / "source.txt"
+    source.write_bytes(b"the text the checks verified")
+    snapshot = InputSnapshot()
+    snapshot.take([source])
+    token = InputSnapshot.current.set(snapshot)
+    try:
+        note_read(source, b"the text the checks verified")
+        assert snapshot.changed() == []
+        note_read(source, b"another text, read after an edit")
+        assert snapshot.changed() == [str(source.resolve())]
+    finally:
+        InputSnapshot.current.reset(token)
+    note_read(source, b"outside a build: ignored")  # no snapshot, no error
