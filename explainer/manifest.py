@@ -295,7 +295,8 @@ class Manifest:
                 entries.update(self._recorded)
                 data = {"format": FORMAT,
                         "topics": {k: dataclasses.asdict(v) for k, v in sorted(entries.items())}}
-                write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+                write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n",
+                             lock=False)  # held above, around the read and the write
         except OSError as exc:
             raise WriteError.of(self.path, exc) from None
         self.entries = entries

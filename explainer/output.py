@@ -114,18 +114,30 @@ def _mkdir(folder: Path) -> None:
         raise WriteError.of(folder, exc) from None
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Replace one file atomically. Raises WriteError when the environment refuses."""
+def write_atomic(path: Path, data: bytes | str, *, lock: bool = True) -> None:
+    """Replace one file atomically. Raises WriteError when the environment refuses.
+
+    Holds the folder's lock while its temp file exists, so a concurrent recovery cannot
+    take it for a dead build's (``lock=False`` for a caller that holds the lock already).
+    """
     _mkdir(path.parent)
     try:
-        tmp = _write_temp(path, _raw(data))
-        try:
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        if lock:
+            with folder_lock(path.parent):
+                _replace(path, _raw(data))
+        else:
+            _replace(path, _raw(data))
     except OSError as exc:
         raise WriteError.of(path, exc) from None
+
+
+def _replace(path: Path, raw: bytes) -> None:
+    tmp = _write_temp(path, raw)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def commit(folder: Path, files: dict[str, bytes | str]) -> dict[str, str]:
