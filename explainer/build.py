@@ -254,17 +254,13 @@ def _render_pdf(html: str, pdf_path: Path, options: BuildOptions) -> bytes:
     (``transform: scale(0)`` in its tagger, a floated ``::first-letter`` of a list item): the
     template is at fault, so it is one line naming it, exit 2. An OSError is the environment's.
     """
-    from .pdf import render_pdf
+    from .pdf import PdfRenderError, render_pdf
 
     try:
         return render_pdf(html, asset_dirs(options), options.pdf_variant)
-    except (OSError, MemoryError):
+    except (PdfRenderError, OSError, MemoryError):
         raise
     except Exception as exc:
-        from .pdf import PdfRenderError
-
-        if isinstance(exc, PdfRenderError):
-            raise
         import traceback
 
         frame = traceback.extract_tb(exc.__traceback__)[-1]
