@@ -35,6 +35,7 @@ from pathlib import Path
 
 JOURNAL = ".explainer-commit.json"
 # mkstemp(prefix=".NAME.", suffix=".tmp") names: a dot, the name, a dot, 8 random characters.
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
 _TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
@@ -84,6 +85,11 @@ def folder_lock(folder: Path, *, wait: bool = True) -> Iterator[bool]:
         except BlockingIOError:
             yield False
             return
+        except OSError as exc:
+            if exc.errno not in _NO_LOCKS:
+                raise
+            # A file system without flock (some FUSE mounts): write unlocked rather than not
+            # at all; only concurrent builds into such a folder lose the guarantee.
         yield True
     finally:
         os.close(fd)  # closing drops the lock
