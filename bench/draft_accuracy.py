@@ -20,6 +20,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 TRUTH = REPO / "tests" / "data" / "draft_truth"
+HELD_OUT = REPO / "tests" / "data" / "draft_heldout"  # texts the rules were not tuned on
 sys.path.insert(0, str(REPO))
 
 from explainer.drafting import SCORED, draft  # noqa: E402
@@ -40,7 +41,8 @@ def score_topic(truth_file: Path) -> tuple[dict, list[str], float]:
     truth = yaml.safe_load(truth_file.read_text(encoding="utf-8"))
     folder = (truth_file.parent / truth["sources_dir"]).resolve()
     paths = sorted(p for p in folder.iterdir()
-                   if p.suffix in SOURCE_SUFFIXES and p.name != "SOURCES.md")
+                   if p.suffix in SOURCE_SUFFIXES and p.name != "SOURCES.md"
+                   and p.name in truth.get("files", [p.name]))
     started = time.perf_counter()
     result = draft(paths, truth["topic"])
     seconds = time.perf_counter() - started
@@ -79,7 +81,7 @@ def main() -> int:
     parser.add_argument("--target", type=float, default=0.9)
     args = parser.parse_args()
     failed = False
-    for truth_file in sorted(TRUTH.glob("*.yaml")):
+    for truth_file in [*sorted(TRUTH.glob("*.yaml")), *sorted(HELD_OUT.glob("*.yaml"))]:
         counts, notes, seconds = score_topic(truth_file)
         tp = sum(c[0] for c in counts.values())
         got = sum(c[1] for c in counts.values())
@@ -92,7 +94,9 @@ def main() -> int:
                   f"  recall {ratio(k_tp, k_want):6.1%} ({k_tp}/{k_want})")
         if args.verbose:
             print("\n".join(notes))
-        if p < args.target or r < args.target:
+        if truth_file.parent == HELD_OUT:
+            print("  (held out: reported, not held to the target)")
+        elif p < args.target or r < args.target:
             failed = True
             print(f"  BELOW TARGET {args.target:.0%}")
     return 1 if failed else 0

@@ -251,6 +251,11 @@ class _Reader:
             value = (f"{m.group(3)}-" if m.group(3) else "") + f"{month:02d}-{day:02d}"
             if self.free(m.start(), m.end()):
                 self.add("date", value, m.start(), m.end())
+        for m in re.finditer(rf"\b(\d{{1,2}})\s+({months})\s+((?:19|20)\d\d)\b", t, re.IGNORECASE):
+            month = _MONTHS.index(m.group(2).lower()) + 1
+            if self.free(m.start(), m.end()):
+                self.add("date", f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}",
+                         m.start(), m.end())
 
     def _study_facts(self, t: str) -> None:
         from .screening import _clean_journal, extract_facts
@@ -341,6 +346,10 @@ class _Reader:
                                           timing.group(1) if timing else None) if x)
             self.add("dose", f"{_number(m.group(1))} {unit}", m.start(), end,
                      number=m.group(1), unit=unit, label=label or None)
+        for m in re.finditer(rf"({_NUMW})\s+(minutes|min|hours|times)\s+(?:a|per|each)\s+day",
+                             t, re.IGNORECASE):
+            unit = {"minutes": "min", "hours": "h"}.get(m.group(2).lower(), m.group(2).lower())
+            self.add("dose", f"{_number(m.group(1))} {unit}/day", m.start(), m.end())
         servings = "|".join(rules()["servings"])
         per_day = r"(?:\s+of\s+\w+)?\s+(?:a|per|each)\s+day|(?:\s+of\s+\w+)?\s+daily"
         ranged = rf"(?:more\s+than\s+)?(?:between\s+)?({_NUMW})\s+(?:to|and|-|–)\s+({_NUMW})"
@@ -366,6 +375,10 @@ class _Reader:
             if ok(m):
                 self.add("result", f"{stats[m.group(1)]} {m.group(2)}", m.start(), m.end(),
                          number=m.group(2), label=stats[m.group(1)])
+        for m in re.finditer(rf"\b(HR|OR|RR)\s+(?:of\s+)?({_NUM})", t):  # "adjusted HR 0.89"
+            if ok(m):
+                self.add("result", f"{m.group(1)} {m.group(2)}", m.start(), m.end(),
+                         number=m.group(2), label=m.group(1))
         for m in re.finditer(rf"\bP\s*([=<>])\s*({_NUM}|\.\d+)", t):
             if ok(m):
                 self.add("result", f"P {m.group(2)}", m.start(), m.end(), number=m.group(2),
