@@ -43,6 +43,14 @@ def _problem_row(p: Problem) -> dict[str, Any]:
             "level": p.level, "text": str(p)}
 
 
+def _error_rows(findings: Path, exc: Exception) -> list[dict[str, Any]]:
+    if isinstance(exc, InputError):
+        return [_problem_row(p) for p in exc.problems]
+    message = f"{type(exc).__name__}: {exc}"
+    return [{"file": str(findings), "line": None, "key": "", "level": "error",
+             "message": message, "text": f"{findings}: build failed: {message}"}]
+
+
 def _plain(value: Any) -> Any:
     """A result row value as JSON: numbers rounded, paths as names, anything else as text."""
     if isinstance(value, float):
@@ -72,7 +80,9 @@ class PreviewState:
     outputs: list[str] = field(default_factory=list)  # served names that exist
     pdf: str = "waiting"  # waiting | building | ready | failed
     pdf_problems: list[str] = field(default_factory=list)
-    seconds: float = 0.0  # how long the latest HTML build took
+    checking: bool = False  # the preview is shown; its checks are still running
+    seconds: float = 0.0  # save -> preview shown (load, validate, render, write)
+    check_seconds: float = 0.0  # save -> every check and score done
     built_at: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,40 +122,73 @@ class Preview:
                                                  if self.templates else None))
 
     def rebuild(self) -> None:
-        """Build the HTML now; never raises (a failure becomes the page's error)."""
+        """Show the edit, then check it; never raises (a failure becomes the page's error).
+
+        First the three explainers are rendered straight from the validated file and shown
+        (tens of milliseconds); then the full build runs every check and score on them and
+        the page's problems and rows follow. A file that does not load shows its error and
+        the last good preview stays."""
+        with self._lock:
+            started = time.perf_counter()
+            s = self.state
+            try:
+                shown = self._render_preview()
+            except Exception as exc:  # a preview must outlive any bad input
+                s.error, s.checking = _error_rows(self.findings, exc), False
+                s.seconds = round(time.perf_counter() - started, 3)
+                s.outputs = self._existing()
+                s.version += 1  # last: a reader of the state sees a finished attempt
+                self._notify()
+                return
+            s.error, s.checking = [], True
+            s.topic = shown
+            s.seconds = round(time.perf_counter() - started, 3)
+            s.outputs = self._existing()
+            s.good_version = s.version = s.version + 1
+            self._notify()
+            result = self._check(started)
+        if result is not None and self.pdf_enabled:
+            self._schedule_pdf()
+
+    def _render_preview(self) -> str:
+        """Render and write the HTML of each audience; returns the topic. Raises InputError."""
+        from .config import apply_config
+        from .load import load_document
+        from .output import write_atomic
+        from .render import render_html
+
+        loaded = load_document(self.findings)
+        options, _ = apply_config(self.findings, self.options(("html",)))
+        for audience in options.audiences:
+            write_atomic(self.out / loaded.doc.topic / f"{audience}.html",
+                         render_html(loaded.doc, audience, options.render))
+        return loaded.doc.topic
+
+    def _check(self, started: float):
+        """The full HTML build (checks, scores, report) behind the preview."""
         from .batch import summary_rows
         from .build import build_topic
 
-        with self._lock:
-            started = time.perf_counter()
-            result, error = None, []
-            try:
-                result = build_topic(self.findings, self.options(("html",)))
-            except InputError as exc:
-                error = [_problem_row(p) for p in exc.problems]
-            except Exception as exc:  # a preview must outlive any bad input
-                error = [{"file": str(self.findings), "line": None, "key": "", "level": "error",
-                          "message": f"{type(exc).__name__}: {exc}",
-                          "text": f"{self.findings}: build failed: {type(exc).__name__}: {exc}"}]
-            s = self.state
-            s.version += 1
-            s.seconds = round(time.perf_counter() - started, 3)
-            s.built_at = time.time()
-            s.error = error
-            if result is not None and self.pdf_enabled:
+        s = self.state
+        result = None
+        try:
+            result = build_topic(self.findings, self.options(("html",)))
+        except Exception as exc:  # data errors (a quote not in its source...) and anything else
+            s.error = _error_rows(self.findings, exc)
+        s.checking = False
+        s.check_seconds = round(time.perf_counter() - started, 3)
+        s.built_at = time.time()
+        if result is not None:
+            problems = [*result.problems, *(p for o in result.outputs for p in o.problems)]
+            s.problems = [_problem_row(p) for p in problems]
+            s.rows = [{k: _plain(v) for k, v in row.items()} for row in summary_rows(result)]
+            s.ok = result.ok
+            if self.pdf_enabled:
                 s.pdf = "waiting"
-            if result is not None:
-                problems = [*result.problems, *(p for o in result.outputs for p in o.problems)]
-                s.problems = [_problem_row(p) for p in problems]
-                s.rows = [{k: _plain(v) for k, v in row.items()} for row in summary_rows(result)]
-                s.ok = result.ok
-                if any(o.written for o in result.outputs):
-                    s.good_version, s.topic = s.version, result.topic
-                self._watch_inputs(result.inputs)
-            s.outputs = self._existing()
+            self._watch_inputs(result.inputs)
+        s.outputs = self._existing()
         self._notify()
-        if result is not None and self.pdf_enabled:
-            self._schedule_pdf()
+        return result
 
     def _existing(self) -> list[str]:
         if self.state.topic is None:
@@ -342,10 +385,11 @@ class _Handler(BaseHTTPRequestHandler):
         seen = None
         try:
             while not preview.stopping.is_set():
-                mark = (preview.state.version, preview.state.pdf, tuple(preview.state.outputs))
+                st = preview.state
+                mark = (st.version, st.checking, st.pdf, tuple(st.outputs))
                 if mark != seen:
                     seen = mark
-                    payload = json.dumps({"version": mark[0], "pdf": mark[1]})
+                    payload = json.dumps({"version": st.version, "pdf": st.pdf})
                     self.wfile.write(f"event: build\ndata: {payload}\n\n".encode())
                 else:
                     self.wfile.write(b": keep-alive\n\n")

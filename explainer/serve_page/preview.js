@@ -63,7 +63,9 @@ async function refresh() {
     link.href = `/out/${a}.pdf?v=${s.version}`;
   });
   document.getElementById("report").hidden = !s.outputs.includes("report.html");
-  const built = s.error.length ? "last save failed" : `HTML built in ${s.seconds.toFixed(2)} s`;
+  const built = s.error.length ? "last save failed"
+    : s.checking ? `shown in ${s.seconds.toFixed(2)} s; checking…`
+    : `shown in ${s.seconds.toFixed(2)} s, checked in ${s.check_seconds.toFixed(2)} s`;
   document.getElementById("state").textContent = `${built}; PDF ${s.pdf}`;
   document.body.dataset.version = s.version;
   document.body.dataset.good = s.good_version;
