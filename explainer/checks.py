@@ -50,8 +50,11 @@ def todo_check(
     loaded: LoadedDocument, sources_dir: Path | None, require: bool
 ) -> list[Problem]:
     from .todos import todo_problems
+    from .yaml_hints import dropped_comments
 
-    return todo_problems(loaded)
+    dropped = [Problem(str(loaded.path), line, key, message, "warning")
+               for line, key, message in dropped_comments(loaded.path)]
+    return dropped + todo_problems(loaded)
 
 
 Check = Callable[[LoadedDocument, "Path | None", bool], "list[Problem]"]

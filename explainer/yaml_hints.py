@@ -112,3 +112,46 @@ def add_quote_hints(path: Path, problems: list) -> list:
         found = hint_for_lines(lines, [p.line])
         out.append(replace(p, message=f"{p.message}; {found[1]}") if found else p)
     return out
+
+
+# Keys whose values are prose or verbatim quotes: a " #" after one of them is far more likely
+# part of the text than a comment, and YAML silently drops it.
+PROSE_KEYS = frozenset({"quote", "text", "patient", "clinician", "press", "plain", "headline",
+                        "lede", "handling", "status_note"})
+
+
+def dropped_comments(path: Path) -> list[tuple[int, str, str]]:
+    """(line, key, message) for each unquoted prose value followed by a ' #' comment."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if " #" not in text:
+        return []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return []
+    finally:
+        loader.dispose()
+    lines = text.splitlines()
+    found = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (isinstance(value, yaml.ScalarNode) and not value.style  # plain
+                        and key.value in PROSE_KEYS and value.end_mark.line < len(lines)):
+                    rest = lines[value.end_mark.line][value.end_mark.column:]
+                    if re.match(r"\s+#", rest):
+                        whole = f"{value.value}{rest.rstrip()}"
+                        found.append((value.end_mark.line + 1, str(key.value),
+                                      "the text after ' #' is read as a comment and dropped; if "
+                                      f"it belongs to the value, put this value in quotes: "
+                                      f"{key.value}: {_quoted(whole)}"))
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found)

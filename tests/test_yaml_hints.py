@@ -64,3 +64,19 @@ def test_cli_prints_the_fix_and_exits_2(tmp_path):
     assert f"{path}:{line + 1}:" in run.stderr
     assert 'put this value in quotes' in run.stderr and '"walking: 18% less pain"' in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_hash_inside_a_prose_value_is_a_warning_with_the_fix(tmp_path):
+    from explainer.checks import data_checks
+
+    path, line = _broken(tmp_path, QUOTE_LINE + "\n  - id: second\n    study: example-2024\n"
+                         "    kind: descriptive\n    clinician: Trial #2 of the programme\n"
+                         "    plain: Trial two  # a comment the writer meant\n    evidence:\n"
+                         "  " + QUOTE_LINE.strip().join(["    ", ""]))
+    loaded = load_document(path)
+    assert loaded.doc.findings[1].clinician == "Trial"  # YAML dropped the rest as a comment
+    warned = [p for p in data_checks(loaded, None, require_sources=False)
+              if "read as a comment" in p.message]
+    assert [p.line for p in warned] == [line + 4, line + 5]
+    assert all(p.level == "warning" for p in warned)
+    assert 'clinician: "Trial #2 of the programme"' in warned[0].message
