@@ -743,6 +743,7 @@ def draft_yaml(result: Draft) -> str:
 
     counts = {k: sum(1 for s in result.sources for f in s.facts if f.kind == k) for k in SCORED}
     header = [
+        "# yaml-language-server: $schema=./findings.schema.json",
         "# Drafted by `explainer draft` from "
         + ", ".join(s.path.name for s in result.sources) + ".",
         "# Every fact below carries the verbatim phrase it was read from (its evidence quote).",

@@ -97,6 +97,14 @@ def test_cli_stdout_and_bad_input(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert yaml.safe_load(run.stdout)["studies"][0]["journal"] == "Annals of Internal Medicine"
+    written = subprocess.run([sys.executable, "-m", "explainer", "draft", *map(str, paths),
+                              "-o", "coffee.yaml"], capture_output=True, text=True, cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    assert (tmp_path / "coffee.yaml").read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=./findings.schema.json")
+    assert (tmp_path / "findings.schema.json").is_file()
+    assert subprocess.run([sys.executable, "-m", "explainer", "validate", "coffee.yaml"],
+                          cwd=tmp_path, capture_output=True).returncode == 0
     bad = subprocess.run([sys.executable, "-m", "explainer", "draft", "missing.txt"],
                          capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2 and "missing.txt: not found" in bad.stderr

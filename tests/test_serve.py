@@ -94,6 +94,7 @@ def test_live_preview_in_chromium(server):
     assert "failure" not in out, out.get("failure")
     assert out["loaded"] and out["panes"] == 3 and out["rows"] == 3
     assert out["problemItems"] >= 1  # the TODO warnings, each with its line
+    assert not out["axe"], out["axe"]
     assert out["editMs"] < 2000, out
     assert re.search(r"demo\.yaml:\d+:", out["errorText"]), out["errorText"]
     assert out["keptPreview"], "a broken save must keep the last good preview"

@@ -44,6 +44,14 @@ def draft(
         typer.echo(text, nl=False)
         return
     from ..output import write_atomic
+    from ..starter_file import SCHEMA_NAME
 
+    schema = out.parent / SCHEMA_NAME
+    if not schema.exists():  # the file's first line points editors at it
+        import json
+
+        from ..schema_help import findings_schema
+
+        write_atomic(schema, json.dumps(findings_schema(), indent=2, ensure_ascii=False) + "\n")
     write_atomic(out, text)
     typer.echo(f"wrote {out}", err=True)

@@ -9,6 +9,8 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
+const AXE = require.resolve("axe-core/axe.min.js");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 const [url, findings, oldText, newText, brokenLine] = process.argv.slice(2);
 const origin = new URL(url).origin;
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -46,6 +48,13 @@ try {
   out.panes = await page.locator(".pane").count();
   out.rows = await page.locator("#rows tbody tr").count();
   out.problemItems = await page.locator("#problems li").count();
+  // The preview page itself meets WCAG 2.2 AA (axe-core, as for the outputs). The page's CSP
+  // allows only its own scripts, so axe is evaluated through the debugging protocol.
+  await page.evaluate(readFileSync(AXE, "utf8"));
+  out.axe = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+  }, TAGS);
 
   const good = readFileSync(findings, "utf8");
   const edited = good.replace(oldText, newText);
