@@ -220,6 +220,9 @@ class Preview:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 text=True, cwd=self.findings.parent)
         self._pdf_proc = proc
+        if self.stopping.is_set():  # the stop came while it started: end it here
+            self._stop_pdf()
+            return
         _, err = proc.communicate()
         if proc is not self._pdf_proc or self.stopping.is_set():
             return  # replaced by a newer build, or stopping
@@ -338,6 +341,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, f"{status.value} {status.phrase}\n".encode(), "text/plain")
 
     def _host_ok(self) -> bool:
+        if self.server.allowed_hosts is None:
+            return True  # bound beyond loopback on purpose: any name may reach it
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
         return host in self.server.allowed_hosts
 
@@ -407,7 +412,10 @@ class _PreviewServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], preview: Preview) -> None:
         super().__init__(address, _Handler)
         self.preview = preview
-        self.allowed_hosts = {"127.0.0.1", "localhost", "::1", address[0].lower()}
+        loopback = {"127.0.0.1", "localhost", "::1"}
+        # On loopback, a page from elsewhere must not reach the preview by DNS rebinding.
+        self.allowed_hosts: set[str] | None = (loopback if address[0].lower() in loopback
+                                               else None)
 
 
 def serve(findings: Path, host: str = "127.0.0.1", port: int = 8000, *,
@@ -417,27 +425,36 @@ def serve(findings: Path, host: str = "127.0.0.1", port: int = 8000, *,
     import signal
 
     preview = Preview(findings, config=config, templates=templates, sources=sources, pdf=pdf)
-    httpd = _PreviewServer((host, port), preview)
+    try:
+        httpd = _PreviewServer((host, port), preview)
+    except OSError:
+        preview.stop()  # removes its temporary folder
+        raise
     stop_once = threading.Event()
 
     def shut(*_: Any) -> None:
+        # In a signal handler: only ask everything to stop; the cleanup runs below.
         if not stop_once.is_set():
             stop_once.set()
-            preview.stop()
+            preview.stopping.set()
+            preview._watch_stop.set()
             threading.Thread(target=httpd.shutdown, daemon=True).start()
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, shut)
-    preview.rebuild()
     watcher = threading.Thread(target=preview.watch_forever, name="watch", daemon=True)
-    watcher.start()
-    if on_ready is not None:
-        on_ready(httpd.server_address[0], httpd.server_address[1], preview)
     try:
+        preview.rebuild()
+        watcher.start()
+        if on_ready is not None:
+            on_ready(httpd.server_address[0], httpd.server_address[1], preview)
         httpd.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
-        shut()
+        preview.stop()  # the PDF child ended and waited for, the temporary folder removed
         httpd.server_close()
-        watcher.join(timeout=3)
+        if watcher.is_alive():
+            watcher.join(timeout=3)
+        with preview._lock:  # a build still running when the stop came has finished now
+            shutil.rmtree(preview.out, ignore_errors=True)

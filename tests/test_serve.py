@@ -54,14 +54,22 @@ def topic(tmp_path):
     return path
 
 
+def _serve_dirs() -> set[Path]:
+    import tempfile
+
+    return set(Path(tempfile.gettempdir()).glob("explainer-serve-*"))
+
+
 @pytest.fixture
 def server(topic):
+    before = _serve_dirs()
     proc = subprocess.Popen([sys.executable, "-m", "explainer", "serve", str(topic), "--port", "0"],
                             cwd=topic.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     line = proc.stdout.readline()
     m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
     assert m, line + proc.stderr.read() if proc.poll() is not None else line
+    proc.made = _serve_dirs() - before  # the server's own temporary output folder
     yield proc, int(m.group(1)), topic
     if proc.poll() is None:
         proc.kill()
@@ -133,3 +141,18 @@ def test_serves_only_the_built_outputs(server):
     assert _get(port, "/out/patient.html", host="evil.example")[0] == 421  # DNS rebinding
     assert _get(port, "/out/patient.html", method="POST")[0] == 405
     _stop(proc)
+
+
+@pytest.mark.enable_socket
+def test_stopping_during_a_pdf_build_leaves_nothing_behind(server):
+    proc, port, _ = server
+    deadline = time.monotonic() + 60
+    while json.loads(_get(port, "/status.json")[1])["pdf"] != "building":
+        assert time.monotonic() < deadline, "the PDF build never started"
+        time.sleep(0.05)
+    out = Path(json.loads(_get(port, "/status.json")[1])["findings"]).parent
+    assert _descendants(proc.pid), "a PDF child should be running"
+    assert len(proc.made) == 1
+    _stop(proc)  # asserts no process below the server is left
+    assert out.is_dir()  # the user's folder is untouched
+    assert not [p for p in proc.made if p.exists()], "temporary output folder left behind"
