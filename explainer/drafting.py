@@ -506,10 +506,13 @@ def disagreements(studies: list[StudyDraft]) -> list[Disagreement]:
         for fld in ("n", "journal", "doi"):
             firsts = [next((f for f in s.facts if f.kind == fld), None) for s in study.sources]
             facts = [f for f in firsts if f is not None]
-            values = []
+            values: list[Fact] = []
             for f in facts:
-                if not any(same_value(fld if fld != "doi" else "year", f.value, v.value)  # type: ignore[arg-type]
-                           for v in values):
+                if fld == "doi":  # identifiers: the same when equal, whatever their case
+                    known = any(f.value.lower() == v.value.lower() for v in values)
+                else:
+                    known = any(same_value(fld, f.value, v.value) for v in values)
+                if not known:
                     values.append(f)
             if len(values) > 1:
                 out.append(Disagreement(study.id, fld, values))
