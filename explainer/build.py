@@ -136,6 +136,9 @@ def check_output(loaded: LoadedDocument, audience: Audience, html: str,
     result = OutputResult(audience=audience, paths=[])
     text = visible_text(html)
     result.problems += prove_present(doc, audience, text, output=str(html_path))
+    from .todos import publish_problems
+
+    result.problems += publish_problems(loaded, text, str(html_path))
     for hit in guard_text(text, doc):
         result.problems.append(Problem(str(html_path), None, f"claim:{hit.rule}",
                                        f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
