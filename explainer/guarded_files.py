@@ -29,7 +29,7 @@ LIMITS: dict[str, int] = {
     "source": 20 * MB,
     "template": 1 * MB,
     "asset": 2 * MB,
-    "logo": 5 * MB,
+    "logo": 1 * MB,  # embedded, base64, in every leaflet
 }
 KIND_NAMES = {"findings": "findings file", "config": "config file", "source": "source file",
               "template": "template", "asset": "template asset", "logo": "logo"}

@@ -69,7 +69,7 @@ class FoldIndex(Sequence[int]):
     source at tens of MB, not a gigabyte.
     """
 
-    __slots__ = ("_folded", "_source", "_length")
+    __slots__ = ("_folded", "_length", "_source")
 
     def __init__(self, folded_at: array, source_at: array, length: int):
         self._folded, self._source, self._length = folded_at, source_at, length
@@ -332,7 +332,8 @@ def closest_passage(quote: str, source: SourceText) -> Passage | None:
     ratio = matcher.ratio()
     if ratio < _CLOSEST_MIN_RATIO:
         return None
-    shown = [source.folded[a:b] for a, b in zip(s_words.starts[lo:hi], s_words.ends[lo:hi])]
+    shown = [source.folded[a:b] for a, b in zip(s_words.starts[lo:hi], s_words.ends[lo:hi],
+                                                  strict=True)]
     q_shown = fold_text(quote).split()
     diffs = []
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
