@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,9 @@ def find_config(findings: Path, explicit: Path | None = None) -> Path | None:
     if explicit is not None:
         return explicit
     beside = findings.parent / CONFIG_NAME
-    return beside if beside.is_file() else None
+    # Anything by that name counts (a FIFO or a symlink too): the guarded reader then
+    # refuses what it may not read, rather than the config being silently ignored.
+    return beside if os.path.lexists(beside) else None
 
 
 def load_config(path: Path | None, template_dirs: list[Path] | None = None,
