@@ -94,6 +94,8 @@ def _pydantic_message(err: dict) -> str:
         return "unknown key (check the spelling; see `explainer schema`)"
     if kind == "missing":
         return "required key is missing"
+    if kind == "value_error" and "error" in err.get("ctx", {}):
+        return str(err["ctx"]["error"])  # our own validator's words, without "Value error, "
     return err["msg"]
 
 

@@ -59,10 +59,21 @@ def for_audience(item: object, audience: str) -> str:
 
 def template_files(user_templates: Path | None) -> list[Path]:
     """Every file a render may read (templates, CSS, the assets it inlines), for
-    incremental-build fingerprints."""
+    incremental-build fingerprints: only files the guarded reader would let it read."""
+    from .guarded_files import FileRefused, check_file
+
     folders = [builtin_templates()] + ([user_templates] if user_templates else [])
-    return sorted(p for d in folders for p in d.rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    out = []
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            try:
+                check_file(path, "asset", root=folder)
+            except FileRefused:
+                continue  # a FIFO, a device, a symlink out, a folder: never read, not hashed
+            out.append(path)
+    return sorted(out)
 
 
 def render_html(doc: Document, audience: Audience, options: RenderOptions = RenderOptions()) -> str:
