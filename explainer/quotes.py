@@ -91,7 +91,11 @@ class FoldIndex(Sequence[int]):
         return (self[i] for i in range(self._length))
 
 
-_FOLD_RUN = re.compile("[\\s" + "".join(sorted(DROP)) + "]+")
+_DROP_CLASS = "".join(sorted(DROP))
+# The runs folding changes: two or more spaces and invisible characters, any other single
+# whitespace character (a line break becomes a space) or invisible one, and a lone space at
+# either end. A lone space between words stays as it is, so the text is not cut at every word.
+_FOLD_RUN = re.compile(rf"[\s{_DROP_CLASS}]{{2,}}|[^\S ]|[{_DROP_CLASS}]|\A | \Z")
 
 
 def fold(text: str) -> tuple[str, FoldIndex]:
@@ -241,7 +245,7 @@ class SourceWords:
 
 
 def source_words(folded: str) -> SourceWords:
-    starts, ends, ids = array("q"), array("q"), array("l")
+    starts, ends, ids = array("q"), array("q"), array("i")
     vocab: dict[str, int] = {}
     for match in _WORD.finditer(folded):
         word = match.group()
