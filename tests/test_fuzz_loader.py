@@ -188,3 +188,27 @@ def test_config_and_rule_files_get_the_same_treatment(tmp_path):
     with pytest.raises(InputError) as caught:
         read_yaml(rule, "rule file")
     assert str(caught.value).startswith(f"{rule}:3: '2024-02-30' cannot be read as a date")
+
+
+@pytest.mark.parametrize("name", ['"a\\0b.txt"', "x" * 300 + ".txt", '"notes\\nfile.txt"'])
+def test_source_file_names_the_file_system_cannot_hold_are_schema_errors(tmp_path, name):
+    path = tmp_path / "f.yaml"
+    path.write_text(MIN_TOPIC.read_text().replace("file: walking_release.txt", f"file: {name}"))
+    with pytest.raises(InputError) as caught:
+        load_document(path)
+    [problem] = caught.value.problems
+    assert problem.key == "sources[0].file" and problem.line == 26, problem
+    assert "file name" in problem.message
+
+
+@pytest.mark.parametrize("command", ["validate", "check", "build"])
+def test_a_findings_name_too_long_for_the_file_system_is_one_line(tmp_path, command):
+    runner = CliRunner()
+    name = str(tmp_path / ("x" * 300 + ".yaml"))
+    args = [command, name] + (["--out", str(tmp_path / "out")] if command == "build" else [])
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "File name too long" in lines[0], lines
+    assert lines[0].startswith(str(tmp_path)) and "Traceback" not in result.output
