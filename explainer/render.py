@@ -89,7 +89,11 @@ def render_html(doc: Document, audience: Audience, options: RenderOptions = Rend
         css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
         css = inline_css_assets(css, folders)
         template = env.get_template(f"{audience}.html")
-        return render(template, context(doc, view, audience, options, css))
+    except Exception as exc:
+        raise InputError([template_problem(exc, f"{audience}.html", folders)]) from None
+    data = context(doc, view, audience, options, css)  # ours: a failure here is a bug
+    try:
+        return render(template, data)
     except InputError:
         raise
     except Exception as exc:

@@ -153,24 +153,17 @@ def _replace(eval_ctx: Any, value: Any, old: str, new: str, count: int | None = 
     return jinja2.filters.do_replace(eval_ctx, value, old, new, count)
 
 
-def _join(value: Iterable[Any], d: str = "", attribute: str | None = None) -> Any:
-    items = [value_of(v, attribute) for v in value]
+@jinja2.pass_eval_context
+def _join(eval_ctx: Any, value: Iterable[Any], d: str = "", attribute: str | None = None) -> Any:
+    """Jinja's join, refused before it runs when the result would pass the limit. Attributes
+    are looked up through the sandbox, as Jinja's own join does."""
+    items = list(value)
+    if attribute is not None:
+        items = list(map(jinja2.filters.make_attrgetter(eval_ctx.environment, attribute), items))
     size = sum(len(str(i)) for i in items) + len(str(d)) * max(0, len(items) - 1)
     if size > MAX_OUTPUT_CHARS:
         raise TemplateLimit(f"join would make over {MAX_OUTPUT_CHARS:,} characters")
-    from markupsafe import Markup, escape
-
-    if any(hasattr(i, "__html__") for i in items) or hasattr(d, "__html__"):
-        return Markup(escape(d)).join(escape(i) for i in items)
-    return str(d).join(str(i) for i in items)
-
-
-def value_of(item: Any, attribute: str | None) -> Any:
-    if attribute is None:
-        return item
-    for part in str(attribute).split("."):
-        item = item[part] if isinstance(item, Mapping) else getattr(item, part)
-    return item
+    return jinja2.filters.do_join(eval_ctx, items, d)
 
 
 class _LimitedCodeGenerator(jinja2.compiler.CodeGenerator):
