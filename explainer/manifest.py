@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +35,15 @@ def file_hash(path: Path) -> str | None:
     """Content hash of a file, or None when there is no such file."""
     digest = hashlib.blake2b(digest_size=16)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the open: not read,
+            return "not-a-regular-file"  # and never equal to a real hash, so the build runs
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
+    except (OSError, ValueError):  # a name the file system cannot hold, no permission
+        return "unreadable"
     return digest.hexdigest()
 
 

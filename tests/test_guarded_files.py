@@ -232,3 +232,28 @@ def test_limits_are_documented():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for kind, limit in LIMITS.items():
         assert f"{guarded_files.KIND_NAMES[kind]} {limit // 1_000_000} MB" in readme, kind
+
+
+@pytest.mark.parametrize("which", ["source", "config"])
+def test_rebuild_after_an_input_became_a_fifo_is_refused_not_hung(tmp_path, which):
+    # The skip check hashes the last build's inputs before anything loads: a FIFO there
+    # must not block the open.
+    findings = make_topic(tmp_path)
+    out = tmp_path / "out"
+
+    def build():
+        return subprocess.run([sys.executable, "-m", "explainer", "build", str(findings),
+                               "--out", str(out), "--format", "html"],
+                              capture_output=True, text=True, timeout=120)
+
+    assert build().returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*.html")}
+    target = (findings.parent / "sources" / "walking_release.txt" if which == "source"
+              else findings.parent / "explainer.yaml")
+    if target.exists():
+        target.unlink()
+    os.mkfifo(target)
+    run = build()
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "FIFO" in run.stderr and "Traceback" not in run.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*.html")} == before  # last good outputs kept
