@@ -11,8 +11,9 @@ byte is read, a file must
 * be no larger than the limit for its kind (``LIMITS``).
 
 The file is then opened non-blocking and without following a last-moment symlink, checked
-again on the open descriptor, and read up to the limit. A refusal is one line naming the
-path and the reason: never a byte of the file.
+again on the open descriptor, and read up to the limit; inside a build the bytes are
+reported to the manifest's input snapshot (``manifest.note_read``), for every kind. A
+refusal is one line naming the path and the reason: never a byte of the file.
 """
 
 from __future__ import annotations
@@ -121,11 +122,15 @@ def read_bytes(path: str | os.PathLike[str], kind: str,
             size += len(chunk)
         if size > limit:  # grew since the stat
             raise FileRefused(path, f"{KIND_NAMES[kind]} is over the limit of {limit:,} bytes")
-        return b"".join(chunks)
+        data = b"".join(chunks)
     except OSError as exc:
         raise FileRefused(path, f"cannot read this {KIND_NAMES[kind]} ({_reason(exc)})") from None
     finally:
         os.close(fd)
+    from .manifest import note_read
+
+    note_read(real, data)  # inside a build: these bytes must be the ones the manifest hashed
+    return data
 
 
 def _resolve(root: Path) -> Path:

@@ -166,10 +166,8 @@ def read_source(path: str | Path, root: str | Path | None = None) -> SourceText:
 @lru_cache(maxsize=8)
 def _read_source(path: str, root: str, _mtime_ns: int, _size: int) -> SourceText:
     from .guarded_files import read_bytes
-    from .manifest import note_read
 
-    raw = read_bytes(path, "source", root=root)
-    note_read(Path(path), raw)  # inside a build: these bytes must be the ones it hashed
+    raw = read_bytes(path, "source", root=root)  # reports the bytes to the build's snapshot
     return source_from_text(raw.decode("utf-8-sig", errors="replace"), Path(path))
 
 
