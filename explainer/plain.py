@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import numbers
 from collections.abc import Iterator, Mapping
 from pathlib import PurePath
 from typing import Any
@@ -67,6 +68,8 @@ class _Plain:
             return self.convert(value.value)
         if isinstance(value, PurePath):
             return str(value)
+        if isinstance(value, numbers.Real):  # Decimal, Fraction: a number, without methods
+            return float(value)
         key = id(value)
         if key in self.memo:
             return self.memo[key]
