@@ -84,7 +84,12 @@ class Source(Strict):
     def _plain_text_file_inside(cls, v: str) -> str:
         # A findings file may come from anyone: it must not point the quote checker (which
         # prints the closest passage of a source) at arbitrary files on this machine.
+        if not v.isprintable():  # a NUL byte or a line break in a file name
+            raise ValueError("a source file name cannot hold control characters")
         path = PurePosixPath(v.replace("\\", "/"))
+        if any(len(part.encode()) > 255 for part in path.parts) or len(v.encode()) > 1024:
+            raise ValueError("a source file name is at most 255 bytes a part (file systems "
+                             "hold no longer names)")
         if path.is_absolute() or ".." in path.parts:
             raise ValueError("a source file is a path inside sources_dir (no '..', not absolute)")
         if path.suffix.lower() not in SOURCE_SUFFIXES:

@@ -613,6 +613,7 @@ def _enough_reason(text: str | None) -> bool:
 
 def screen_document(loaded: LoadedDocument, sources_dir: Path | None = None) -> ScreenReport:
     """Screen every source of a findings file and compare what they say about each study."""
+    from .guarded_files import FileRefused
     from .quotes import find_source_file, read_source
 
     doc = loaded.doc
@@ -623,7 +624,10 @@ def screen_document(loaded: LoadedDocument, sources_dir: Path | None = None) -> 
         path = find_source_file(source, base)
         if path is None:
             continue  # verify_quotes reports missing files; nothing to screen here
-        texts[source.id] = read_source(path)
+        try:
+            texts[source.id] = read_source(path, base)
+        except FileRefused:
+            continue  # verify_quotes reports the refusal; a refused file is never read
         report.files[source.id] = str(path)
         screen = screen_text(texts[source.id].text, path.name)
         report.screens[source.id] = screen
