@@ -131,7 +131,7 @@ def check_output(loaded: LoadedDocument, audience: Audience, html: str,
     result = OutputResult(audience=audience, paths=[])
     text = visible_text(html)
     result.problems += prove_present(doc, audience, text, output=str(html_path))
-    for hit in guard_text(text, doc):
+    for hit in guard_text(text, doc, audience=audience):
         result.problems.append(Problem(str(html_path), None, f"claim:{hit.rule}",
                                        f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
                                        hit.level))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SOURCE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 
@@ -26,14 +26,19 @@ StudyStatus = Literal["peer_reviewed", "preprint", "disputed"]
 StudyDesign = Literal[
     "randomized_controlled",
     "randomized_crossover",
+    "randomized_cluster",
+    "randomized_screening",
     "crossover",
     "nonrandomized_trial",
     "cohort",
     "case_control",
     "cross_sectional",
     "case_series",
+    "diagnostic_accuracy",
+    "screening",
     "systematic_review",
     "meta_analysis",
+    "qualitative",
     "animal",
     "in_vitro",
     "other",
@@ -41,6 +46,15 @@ StudyDesign = Literal[
 Subjects = Literal["people", "animals", "cells"]
 Blinding = Literal["double_blind", "single_blind", "open", "unknown"]
 FindingKind = Literal["causal", "correlational", "descriptive"]
+InterventionKind = Literal[
+    "drug", "procedure", "surgery", "device", "exercise", "behavioural", "diet", "screening",
+    "diagnostic_test", "vaccine", "digital", "exposure", "other",
+]
+# Effect measures a figure can carry; explainer/figures_text.py words each per audience.
+EffectMeasure = Literal[
+    "hr", "rr", "or", "rate_ratio", "mean_difference", "risk_difference", "absolute_risk",
+    "rate", "percentage", "sensitivity", "specificity", "ppv", "npv", "count", "nnt", "other",
+]
 
 
 class Strict(BaseModel):
@@ -100,11 +114,34 @@ class Participants(Strict):
     plain: str | None = Field(None, description="The condition in everyday words.")
 
 
+class Regimen(Strict):
+    """What was given or done, how much, how often and for how long: for any kind."""
+
+    amount: str | None = Field(None, description="How much: a dose, a distance, minutes.")
+    frequency: str | None = Field(None, description="How often, e.g. 'three times a week'.")
+    duration: str | None = Field(None, description="How long, e.g. 'three years'.")
+    route: str | None = Field(None, description="For a drug or vaccine: how it is given.")
+    delivery: str | None = Field(None, description="Who or what delivers it, e.g. a coach.")
+
+
 class Dose(Strict):
-    drug: str
+    """A regimen line of a study. ``drug`` is the older name of ``intervention``."""
+
+    drug: str | None = Field(None, description="Deprecated: use intervention.")
+    intervention: str | None = None
     amount: str
     route: str | None = None
     timing: str | None = None
+
+    @model_validator(mode="after")
+    def _names_what(self) -> Dose:
+        if not (self.drug or self.intervention):
+            raise ValueError("a dose names what it is of: give intervention (or drug)")
+        return self
+
+    @property
+    def what(self) -> str:
+        return self.intervention or self.drug or ""
 
 
 class Measure(Strict):
@@ -117,6 +154,8 @@ class Measure(Strict):
 class Arm(Strict):
     name: str
     plain: str | None = None
+    kind: InterventionKind | None = Field(None, description="What kind of intervention it is.")
+    regimen: Regimen | None = None
 
 
 class Study(Strict):
@@ -133,6 +172,9 @@ class Study(Strict):
     subjects: Subjects = "people"
     institution: str | None = None
     lead_author: str | None = None
+    authors: list[str] = Field(default_factory=list, description="Authors or co-chairs, in order.")
+    interim: bool = Field(False, description="An interim analysis of a study still under way.")
+    follow_up: str | None = Field(None, description="How long people were followed, in words.")
     participants: Participants
     intervention: Arm
     comparator: Arm | None = None
@@ -154,13 +196,34 @@ class Study(Strict):
         return v
 
 
+class Interval(Strict):
+    low: float
+    high: float
+    level: int = Field(95, ge=50, le=99)
+
+
 class Figure(Strict):
+    """A number from the evidence. Only value is required; the rest words it per audience."""
+
     value: int | float | str
     unit: str | None = None
     label: str | None = None
+    of: int | None = Field(None, ge=1)
+    measure: EffectMeasure | None = None
+    ci: Interval | None = None
+    p: float | str | None = Field(None, description="p value, e.g. 0.052 or '<0.001'.")
+    per: int | None = Field(None, ge=1, description="A rate per this many, e.g. 1000.")
+    group: str | None = Field(None, description="The arm or group the figure is for.")
+    versus: str | None = Field(None, description="Name of the comparison group's figure.")
+    follow_up: str | None = None
+    derived: str | None = Field(
+        None, description="Arithmetic the figure comes from, e.g. '7 / 12 * 100'; recomputed.")
+    evidence: list[Evidence] = Field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{self.value}{self.unit or ''}"
+        from .figures_text import with_unit
+
+        return with_unit(self.value, self.unit)
 
 
 class Finding(Strict):
@@ -175,13 +238,18 @@ class Finding(Strict):
     evidence: list[Evidence] = Field(min_length=1)
     accepted: str | None = Field(None, description="Why a flagged source is accepted as evidence.")
 
-    def fill(self, template: str, n: int) -> str:
+    def fill(self, template: str, n: int, audience: Audience | None = None) -> str:
         """A statement with its ``{figure}`` placeholders (and ``{n}``) filled in.
 
-        The loader has checked that every placeholder is a bare known name, so every
-        audience prints a figure exactly as the file stores it.
+        The loader has checked that every placeholder is a bare known name. A plain figure
+        prints as the file stores it; one with a measure, interval or denominator is worded
+        for the audience (figures_text.py): natural frequencies for patients, intervals for
+        clinicians, absolute beside relative for the press.
         """
-        values = {name: str(fig) for name, fig in self.figures.items()}
+        from .figures_text import figure_text
+
+        values = {name: figure_text(fig, audience, self.figures)
+                  for name, fig in self.figures.items()}
         values["n"] = str(n)
         return template.format_map(values)
 
@@ -234,15 +302,46 @@ class Drug(Strict):
     opioid: bool = False
 
 
+class Intervention(Drug):
+    """Anything tested or looked at: a drug is one kind among many."""
+
+    kind: InterventionKind = "drug"
+    plain: str | None = None
+    regimen: Regimen | None = None
+
+
 class Subject(Strict):
     conditions: list[str] = Field(default_factory=list)
-    drugs: list[Drug] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list)
+    drugs: list[Drug] = Field(default_factory=list, description="Deprecated: use interventions.")
+
+    def all_interventions(self) -> list[Intervention]:
+        """Interventions, with the older ``drugs:`` entries read as drug interventions."""
+        old = [Intervention(**d.model_dump(), kind="drug") for d in self.drugs]
+        return [*old, *self.interventions]
+
+
+class NumberExceptions(Strict):
+    """Digits a file may type into prose instead of a placeholder, declared up front."""
+
+    years: bool = Field(False, description="Four-digit years (1800-2099) and decades (1960s).")
+    list_numbering: bool = Field(False, description="'1.', '(2)', '3)' numbering items.")
+    phrases: list[str] = Field(
+        default_factory=list, description="Exact phrases, e.g. a phone number or 'type 2'.")
 
 
 class Press(Strict):
     headline: str
     lede: str
     notes_to_editors: list[str] = Field(default_factory=list)
+
+
+class AcceptedWarning(Strict):
+    """A data-check warning an editor has looked at and accepted. Printed nowhere public."""
+
+    check: str = Field(description="The warning's key, e.g. 'screening:disagreement'.")
+    match: str = Field(description="Text the warning's message contains.")
+    reason: str = Field(min_length=10)
 
 
 class Document(Strict):
@@ -255,6 +354,9 @@ class Document(Strict):
         None, description="Folder of source texts, relative to this file."
     )
     subject: Subject = Field(default_factory=Subject)
+    number_exceptions: NumberExceptions = Field(default_factory=NumberExceptions)
+    accepted_warnings: list[AcceptedWarning] = Field(
+        default_factory=list, description="Warnings accepted with a reason; never printed.")
     background: PerAudience
     why_it_matters: PerAudience | None = None
     means: list[PerAudience] = Field(default_factory=list)

@@ -57,7 +57,7 @@ def finding_text(finding: Finding, study: Study, audience: Audience) -> str:
     """A finding's wording for one audience with its figures filled in."""
     template = {"clinician": finding.clinician, "patient": finding.plain,
                 "press": finding.press or finding.plain}[audience]
-    return finding.fill(template, study.participants.n)
+    return finding.fill(template, study.participants.n, audience)
 
 
 def reference(study: Study) -> str:
