@@ -53,10 +53,10 @@ def _float(value: object) -> float | None:
 
 def natural_frequency(share: float, base: int | None = None) -> str:
     """A share (0-1) as 'about k in N', N the smallest of 100, 1,000, 10,000 ... that
-    gives k at least 1 (or the given base)."""
+    gives k at least 5 (or the given base)."""
     if base is None:
         base = 100
-        while round(share * base) < 1 and base < 1_000_000:
+        while round(share * base) < 5 and base < 1_000_000:  # two figures where it helps
             base *= 10
     k = round(share * base)
     return f"about {number(k)} in {number(base)}"

@@ -1,0 +1,135 @@
+"""Numbers locked to evidence, and structured figures worded per audience."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from explainer.figures_text import figure_text, with_unit
+from explainer.load import load_document
+from explainer.model import Figure, NumberExceptions
+from explainer.numbers import evaluate, number_problems, numbers_in, typed_numbers
+
+OK = Path(__file__).parent / "fixtures" / "guard_ok.yaml"
+
+
+@pytest.mark.parametrize(("quote", "number"), [
+    ("80.3% were alive", "80.3"), ("80.3 per cent were alive", "80.3"),
+    ("80·3% were alive", "80.3"), ("9,400 deaths a year", "9400"),
+    ("P = .052", "0.052"), ("for three days", "3"), ("171 616 people", "171616"),
+])
+def test_numbers_are_read_however_they_are_written(quote, number):
+    assert Decimal(number) in numbers_in(quote)
+
+
+def test_typed_numbers_and_their_exceptions():
+    none = NumberExceptions()
+    assert typed_numbers("About 85 in 100 people were well.", none) == ["85", "100"]
+    assert typed_numbers("About {share} people, {n} in all.", none) == []
+    assert typed_numbers("mGluR5, COVID-19 and doi 10.1038/s41591-025 are names.", none) == []
+    assert typed_numbers("Published in 2025.", none) == ["2025"]
+    assert typed_numbers("Published in 2025.", NumberExceptions(years=True)) == []
+    assert typed_numbers("1. First point", NumberExceptions(list_numbering=True)) == []
+    assert typed_numbers("Call 116 123 now.", NumberExceptions(phrases=["116 123"])) == []
+
+
+def test_derived_arithmetic_is_recomputed():
+    value, literals = evaluate("7 / 12 * 100", {})
+    assert round(value) == 58 and literals == [7, 12, 100]
+    assert evaluate("a / b", {"a": Decimal(1), "b": Decimal(4)})[0] == Decimal("0.25")
+    with pytest.raises(ValueError):
+        evaluate("__import__('os')", {})
+
+
+def _write(tmp_path: Path, change) -> Path:
+    data = yaml.safe_load(OK.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "f.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_the_ok_fixture_has_no_number_problems():
+    assert number_problems(load_document(OK)) == []
+
+
+def test_a_mismatched_figure_fails_check_with_its_line(tmp_path):
+    from explainer.cli.app import app
+
+    def change(data):
+        fig = data["findings"][0]["figures"]["drop"]
+        fig["value"] = fig["value"] + 5
+
+    path = _write(tmp_path, change)
+    loaded = load_document(path)
+    (problem,) = number_problems(loaded)
+    assert problem.key == "findings[0].figures.drop.value"
+    assert problem.line == loaded.line_of(("findings", 0, "figures", "drop", "value"))
+    result = CliRunner().invoke(app, ["check", str(path), "--sources",
+                                      str(Path(__file__).parent / "fixtures" / "sources")])
+    assert result.exit_code == 2 and f"{path}:{problem.line}: findings[0].figures" in result.output
+
+
+def test_a_digit_typed_into_prose_is_an_error_at_its_line(tmp_path):
+    path = _write(tmp_path, lambda d: d["background"].update(
+        patient="About 85 in 100 people did well."))
+    loaded = load_document(path)
+    keys = {(p.key, p.line) for p in number_problems(loaded)}
+    assert keys == {("background.patient", loaded.line_of(("background", "patient")))}
+
+
+def test_a_derived_figure_must_add_up(tmp_path):
+    def change(data, value):
+        data["findings"][0]["figures"]["drop"] = {"value": value, "unit": "%",
+                                                  "derived": "20 / 50 * 100"}
+
+    good = load_document(_write(tmp_path, lambda d: change(d, 40)))
+    bad = load_document(_write(tmp_path, lambda d: change(d, 45)))
+    assert not [p for p in number_problems(good) if "= " in p.message]
+    assert any("20 / 50 * 100 = 40" in p.message for p in number_problems(bad))
+
+
+# --- figures per audience ----------------------------------------------------------------
+
+def test_units_are_spaced_and_signs_are_not():
+    assert with_unit(7.9, " years") == "7.9 years" and with_unit(7.9, "years") == "7.9 years"
+    assert with_unit(80.3, "%") == "80.3%" and with_unit(0.5, " mg/kg") == "0.5 mg/kg"
+
+
+def test_plain_figures_print_the_same_for_everyone():
+    fig = Figure(value=24, unit="h")
+    assert {figure_text(fig, a) for a in ("patient", "clinician", "press")} == {"24 h"}
+
+
+@pytest.mark.parametrize(("fig", "patient", "clinician", "press"), [
+    (Figure(value=0.79, measure="hr", ci={"low": 0.70, "high": 0.90}),
+     "about 21% lower", "0.79 (95% CI 0.7 to 0.9)", "about 21% lower (hazard ratio 0.79)"),
+    (Figure(value=244, of=39996, measure="count"),
+     "about 6 in 1,000", "244 of 39,996", "244 of 39,996"),
+    (Figure(value=80.3, unit="%", measure="absolute_risk", follow_up="5 years"),
+     "about 80 in 100", "80.3%", "80.3%"),
+    (Figure(value=28.3, unit="%", measure="ppv", ci={"low": 25.3, "high": 31.5}),
+     "about 28 in 100", "28.3% (95% CI 25.3% to 31.5%)", "28.3%"),
+    (Figure(value=6.1, per=1000, measure="rate", p=0.052),
+     "about 6 in 1,000", "6.1 per 1,000 (p = 0.052)", "6.1 per 1,000"),
+    (Figure(value=1.2, measure="rr", p="<0.001"),
+     "about 20% higher", "1.2 (p <0.001)", "about 20% higher (relative risk 1.2)"),
+    (Figure(value=-2.5, unit="points", measure="mean_difference", ci={"low": -4, "high": -1}),
+     "-2.5 points", "-2.5 points (95% CI -4 to -1)", "-2.5 points"),
+    (Figure(value=12, measure="nnt"), "1 in every 12", "12", "12"),
+])
+def test_effect_measures_per_audience(fig, patient, clinician, press):
+    assert figure_text(fig, "patient") == patient
+    assert figure_text(fig, "clinician") == clinician
+    assert figure_text(fig, "press") == press
+
+
+def test_press_puts_the_comparison_group_beside_the_figure():
+    ai = Figure(value=6.1, per=1000, measure="rate", versus="control")
+    control = Figure(value=5.1, per=1000, measure="rate", group="with standard reading")
+    assert figure_text(ai, "press", {"control": control}) == (
+        "6.1 per 1,000, against 5.1 per 1,000 with standard reading")
