@@ -339,7 +339,7 @@ class Press(Strict):
 class AcceptedWarning(Strict):
     """A data-check warning an editor has looked at and accepted. Printed nowhere public."""
 
-    check: str = Field(description="The warning's key, e.g. 'screening:disagreement'.")
+    key: str = Field(description="The key the warning names, e.g. 'studies[0].participants.n'.")
     match: str = Field(description="Text the warning's message contains.")
     reason: str = Field(min_length=10)
 

@@ -22,7 +22,7 @@ NOT_PROSE = frozenset({
     "id", "study", "source", "file", "kind", "url", "doi", "language", "version", "topic",
     "sources_dir", "design", "status", "blinding", "subjects", "role", "audiences",
     "mandatory_for", "reported_by", "accepted", "accepted_warnings", "guidance", "field",
-    "values", "check", "match", "reason", "measure", "group", "versus", "derived",
+    "values", "match", "reason", "measure", "group", "versus", "derived",
     "number_exceptions", "off_label_for",
 })
 # Prose a reader sees, but where typed digits are names, contacts or structured values

@@ -354,6 +354,50 @@ _PEOPLE = (r"(?:adults|individuals|participants|patients|people|persons|subjects
 _N_COUNT = re.compile(
     rf"\b(?P<num>{_NUMBER})\s+(?P<mid>(?:[a-z][\w-]*\s+){{0,2}}?){_PEOPLE}\b", re.IGNORECASE)
 _N_EQUALS = re.compile(r"(?<![A-Za-z])[nN]\s*=\s*(?P<num>\d{1,3}(?:[,\u202f\u2009 ]\d{3})+|\d+)")
+# A count is a sample size only where its sentence ties it to the study (enrolled, took
+# part, a cohort of ...), and never where it is a rate of the population ("die each year").
+_N_STUDY = re.compile(
+    r"\b(?:stud(?:y|ies)|trials?|participa\w*|took\s+part|enrol+\w*|recruit\w*|randomi[sz]\w*|"
+    r"cohort|involv\w*|included|examin\w*|analy[sz]\w*|followed|data\s+(?:from|of|on)|"
+    r"assigned|sample|screened|surveyed|interviewed)\b", re.IGNORECASE)
+_N_NOT_SAMPLE = re.compile(
+    r"\b(?:each|every|per)\s+year\b|\b(?:annually|yearly|nationwide|worldwide|die|dies|"
+    r"died|deaths?|population\s+of)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
+
+
+def _sentence_at(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return text[before[-1] if before else 0: after.start() if after else len(text)]
+
+
+def _sample_sizes(text: str) -> list[tuple[int, int, int]]:
+    """(value, start, end) of the counts a source ties to its study as the number studied.
+
+    A sentence with several counts is a breakdown by group (n = 39,996 and n = 40,024), not
+    the study's size, so none of its counts is taken."""
+    found = []
+    for m in _N_EQUALS.finditer(text):
+        found.append((m, True))
+    for m in _N_COUNT.finditer(text):
+        if not set(m.group("mid").lower().split()) & _N_MID_BAD:
+            found.append((m, False))
+    by_sentence: dict[str, list] = {}
+    for m, explicit in found:
+        by_sentence.setdefault(_sentence_at(text, m.start(), m.end()), []).append((m, explicit))
+    out = []
+    for sentence, hits in by_sentence.items():
+        values = {words_to_int(m.group("num")) for m, _ in hits} - {None, 0}
+        if len(values) != 1 or _N_NOT_SAMPLE.search(sentence):
+            continue
+        if not (all(explicit for _, explicit in hits) or _N_STUDY.search(sentence)):
+            continue
+        m = hits[0][0]
+        out.append((words_to_int(m.group("num")), m.start(), m.end()))
+    return out
+
+
 # Words that may stand between a number and "adults" without changing what is counted.
 _N_MID_BAD = {"of", "in", "than", "more", "million", "thousand", "hundred", "billion", "percent",
               "per", "out", "every", "to", "and", "or"}
@@ -459,16 +503,8 @@ def extract_facts(text: str) -> list[Fact]:
         if marker.kind == "preprint":
             for m in marker.pattern.finditer(text):
                 add("status", "preprint", m.start(), m.end())
-    for m in _N_EQUALS.finditer(text):
-        value = words_to_int(m.group("num"))
-        if value:
-            add("n", str(value), m.start(), m.end())
-    for m in _N_COUNT.finditer(text):
-        if set(m.group("mid").lower().split()) & _N_MID_BAD:
-            continue
-        value = words_to_int(m.group("num"))
-        if value:
-            add("n", str(value), m.start(), m.end())
+    for value, start, end in _sample_sizes(text):
+        add("n", str(value), start, end)
     facts.sort(key=lambda f: f.offset)
     # One hit can match two patterns ("published in X" and "in the journal X"): keep one.
     unique: dict[tuple[str, str, int], Fact] = {}

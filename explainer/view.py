@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from .caveats import mandatory_caveats
+from .help_lines import HelpSection, help_section
 from .labels import evidence_labels
-from .rules import load_rules
 from .model import (
     Audience,
     Document,
@@ -23,8 +23,8 @@ from .model import (
     Quote,
     Study,
 )
-from .help_lines import HelpSection, help_section
 from .phrasebook import describe_methods, regimen_lines, section_title
+from .rules import load_rules
 
 
 @dataclass
