@@ -363,6 +363,9 @@ _N_STUDY = re.compile(
 _N_NOT_SAMPLE = re.compile(
     r"\b(?:each|every|per)\s+year\b|\b(?:annually|yearly|nationwide|worldwide|die|dies|"
     r"died|deaths?|population\s+of)\b", re.IGNORECASE)
+_APPROX = re.compile(r"\b(?:more\s+than|over|about|around|nearly|almost|some|up\s+to|"
+                     r"roughly|approximately|at\s+least|fewer\s+than|less\s+than)\s+$",
+                     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
 
 
@@ -388,6 +391,11 @@ def _sample_sizes(text: str) -> list[tuple[int, int, int]]:
         by_sentence.setdefault(_sentence_at(text, m.start(), m.end()), []).append((m, explicit))
     out = []
     for sentence, hits in by_sentence.items():
+        # "more than 171,000" is a bound, not a count: it cannot disagree with 171,616.
+        hits = [(m, e) for m, e in hits
+                if not _APPROX.search(text[max(0, m.start() - 14):m.start()])]
+        if not hits:
+            continue
         values = {words_to_int(m.group("num")) for m, _ in hits} - {None, 0}
         if len(values) != 1 or _N_NOT_SAMPLE.search(sentence):
             continue
@@ -603,6 +611,8 @@ def _anchors(doc: Document, study_id: str, source_id: str, source: SourceText) -
                for ev in f.evidence if ev.source == source_id]
     quotes += [ev.quote for d in doc.disagreements if d.study == study_id
                for ev in d.claims if ev.source == source_id]
+    if len(doc.studies) == 1:  # with one study, every quote of the file is about it
+        quotes += [ev.quote for c in doc.caveats for ev in c.evidence if ev.source == source_id]
     offsets = [o for q in quotes if (o := find_quote(q, source)) is not None]
     names = [study.doi, study.lead_author]
     surname = re.match(r"\s*([A-Z][\w'’-]+)", study.short_name)
@@ -613,10 +623,31 @@ def _anchors(doc: Document, study_id: str, source_id: str, source: SourceText) -
     return sorted(offsets)
 
 
-def _pick(facts: list[Fact], anchors: list[int], limit: int | None) -> dict[str, Fact]:
-    """Per field, the fact nearest the study's anchors (first in the text when there are none)."""
+# Words that open a passage about some other study ("The findings chime with a study
+# published in March ..."): counts after them, before the study is quoted again, are not its.
+_OTHER_STUDY = re.compile(
+    r"\b(?:another|a\s+separate|a\s+different|an?\s+(?:earlier|previous|older|similar|"
+    r"separate|second|other)|(?:chimes?|agrees?|fits?)\s+with\s+an?)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:study|studies|trial|trials|analysis|review|research)\b|\ba\s+study\s+published\s+in\b",
+    re.IGNORECASE)
+
+
+def _about_another_study(text: str, offset: int, anchors: list[int]) -> bool:
+    before = [a for a in anchors if a <= offset]
+    return _OTHER_STUDY.search(text, max(before) if before else 0, offset) is not None
+
+
+def _pick(facts: list[Fact], anchors: list[int], limit: int | None,
+          text: str = "") -> dict[str, Fact]:
+    """Per field, the fact nearest the study's anchors (first in the text when there are none).
+
+    A sample size that comes after the source turns to another study ("chime with a study
+    published in March ... 382,535 people"), and before it quotes this study again, is not
+    compared."""
     chosen: dict[str, tuple[int, Fact]] = {}
     for fact in facts:
+        if fact.field == "n" and text and _about_another_study(text, fact.offset, anchors):
+            continue
         dist = min((abs(fact.offset - a) for a in anchors), default=fact.offset)
         if limit is not None and dist > limit:
             continue
@@ -696,7 +727,8 @@ def _compare_studies(
             shared = studies_of.get(sid, 0) > 1
             if shared and not anchors:
                 continue  # cannot tell which study the source's facts are about
-            per_source[sid] = _pick(all_facts[sid], anchors, WINDOW if shared else None)
+            per_source[sid] = _pick(all_facts[sid], anchors, WINDOW if shared else None,
+                                    texts[sid].text)
         report.facts[study.id] = {sid: list(f.values()) for sid, f in per_source.items()}
         declared = _declared(doc, study.id)
         for fld in FIELDS:

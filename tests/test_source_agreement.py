@@ -75,3 +75,28 @@ def test_acceptances_are_not_reader_prose():
 
     doc = Document.model_validate(data)
     assert not [f for f in prose(doc) if f.loc[0] == "accepted_warnings"]
+
+
+def test_a_bound_is_not_a_count():
+    assert sizes("The data of more than 171,000 people was used in this study.") == set()
+
+
+def _walking_with(tmp_path: Path, extra: str) -> list:
+    from conftest import MIN_TOPIC
+
+    folder = tmp_path / "src"
+    folder.mkdir(exist_ok=True)
+    text = (SOURCES / "walking_release.txt").read_text(encoding="utf-8") + "\n" + extra + "\n"
+    (folder / "walking_release.txt").write_text(text, encoding="utf-8")
+    data = yaml.safe_load(MIN_TOPIC.read_text(encoding="utf-8"))
+    data["sources_dir"] = str(folder)
+    path = tmp_path / "walking.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return [p for p in data_checks(load_document(path)) if p.key.endswith("participants.n")]
+
+
+def test_counts_from_another_study_in_the_same_source_are_not_compared(tmp_path):
+    other = "Researchers examined data from 382,535 people without knee pain."
+    assert _walking_with(tmp_path, other)  # untied, the count is taken for this study
+    assert _walking_with(tmp_path, "The findings chime with a study published in March. "
+                         + other) == []
