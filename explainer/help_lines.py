@@ -8,6 +8,7 @@ when it has none, so a cancer leaflet never carries suicide-reporting wording.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -67,11 +68,16 @@ def load_help_rules() -> HelpRules:
     return rules
 
 
+# "adults without known heart disease or cancer" names cancer only to rule it out.
+_RULED_OUT = re.compile(r"\b(?:without|no|not|free\s+of|excluding|except)\b[^;.()]*", re.I)
+
+
 def matching_rule(doc: Document) -> HelpRule | None:
     from .caveats import _condition_groups, _topic_conditions, load_caveat_rules
 
     terms = load_caveat_rules().condition_terms
-    groups = set().union(*(_condition_groups(t, terms) for t in _topic_conditions(doc)))
+    texts = [_RULED_OUT.sub(" ", t) for t in _topic_conditions(doc)]
+    groups = set().union(*(_condition_groups(t, terms) for t in texts))
     return next((r for r in load_help_rules().rules if set(r.conditions) & groups), None)
 
 

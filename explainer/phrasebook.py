@@ -36,7 +36,7 @@ def _raw_fields(study: Study) -> dict[str, str]:
     blinding = book["blinding"][study.blinding]
     timepoints = _join(study.timepoints)
     return {
-        "n": str(p.n),
+        "n": f"{p.n:,}",
         "condition": p.condition,
         "condition_plain": p.plain or p.condition,
         "population": p.population or "participants",
