@@ -31,6 +31,7 @@ MEASURE_NAMES = {"hr": "hazard ratio", "rr": "relative risk", "or": "odds ratio"
 def with_unit(value: object, unit: str | None) -> str:
     """'7.9 years', '80.3%', '0.5 mg/kg': a word unit gets one space, a sign none."""
     unit = (unit or "").strip()
+    value = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
     if not unit:
         return str(value)
     joined = unit[0] in "%‰°" and not unit.startswith("°C ")
@@ -38,9 +39,7 @@ def with_unit(value: object, unit: str | None) -> str:
 
 
 def number(value: float) -> str:
-    """A number as people write it: thousands separated, no trailing '.0'."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
+    """A number as people write it: thousands separated; a float keeps its decimal ('1.0')."""
     return f"{value:,}"
 
 
@@ -59,7 +58,11 @@ def natural_frequency(share: float, base: int | None = None) -> str:
         while round(share * base) < 5 and base < 1_000_000:  # two figures where it helps
             base *= 10
     k = round(share * base)
-    return f"about {number(k)} in {number(base)}"
+    return f"about {number(int(k))} in {number(int(base))}"
+
+
+def _count(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _interval(fig: Figure, unit: bool) -> str:
@@ -82,7 +85,7 @@ def _p(fig: Figure) -> str:
 def _clinician(fig: Figure) -> str:
     base = with_unit(fig.value, fig.unit)
     if fig.of is not None:
-        base = f"{number(_float(fig.value) or 0)} of {number(fig.of)}"
+        base = f"{with_unit(_count(fig.value), None)} of {number(fig.of)}"
     elif fig.per is not None:
         base = f"{base} per {number(fig.per)}"
     extra = "; ".join(x for x in (_interval(fig, True), _p(fig)) if x)
@@ -131,7 +134,7 @@ def _press(fig: Figure, siblings: dict[str, Figure]) -> str:
     if relative:
         return f"{relative} ({MEASURE_NAMES[fig.measure or 'hr']} {fig.value})"
     if fig.of is not None:
-        text = f"{number(_float(fig.value) or 0)} of {number(fig.of)}"
+        text = f"{_count(fig.value)} of {number(fig.of)}"
     elif fig.per is not None:
         text = f"{with_unit(fig.value, fig.unit)} per {number(fig.per)}"
     else:

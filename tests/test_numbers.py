@@ -119,7 +119,7 @@ def test_plain_figures_print_the_same_for_everyone():
     (Figure(value=1.2, measure="rr", p="<0.001"),
      "about 20% higher", "1.2 (p <0.001)", "about 20% higher (relative risk 1.2)"),
     (Figure(value=-2.5, unit="points", measure="mean_difference", ci={"low": -4, "high": -1}),
-     "-2.5 points", "-2.5 points (95% CI -4 to -1)", "-2.5 points"),
+     "-2.5 points", "-2.5 points (95% CI -4.0 to -1.0)", "-2.5 points"),
     (Figure(value=12, measure="nnt"), "1 in every 12", "12", "12"),
 ])
 def test_effect_measures_per_audience(fig, patient, clinician, press):
