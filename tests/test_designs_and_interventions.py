@@ -57,7 +57,8 @@ def test_every_intervention_kind_with_a_regimen(kind):
     study = doc.studies[0]
     assert regimen_lines(study, "clinician") == [
         f"A {kind} intervention: one session, weekly, for six months"]
-    assert regimen_lines(study, "patient") == ["The new approach: one session, weekly, for six months"]
+    assert regimen_lines(study, "patient") == [
+        "The new approach: one session, weekly, for six months"]
 
 
 def test_subject_interventions_of_any_kind_name_the_guards_vocabulary():
