@@ -159,6 +159,12 @@ def _token_regex(token: str) -> str:
     return rf"(?<![\w.]){body}(?!\w)"
 
 
+def _tokens_regex(tokens: list[str]) -> str:
+    bodies = sorted({_token_regex(t)[len("(?<![\\w.])"):-len("(?!\\w)")] for t in tokens},
+                    key=len, reverse=True)
+    return r"(?<![\w.])(?:" + "|".join(bodies) + r")(?!\w)"
+
+
 def _placeholders(vocab: Vocab, fragments: dict[str, str], key: _DrugKey) -> dict[str, str]:
     # No topic vocabulary by default: without a document only the generic words match,
     # and a class the document does not have gets a pattern that never matches.
@@ -200,8 +206,9 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
     values = _placeholders(rules.vocab, rules.fragments, key)
     out = []
     for rule in rules.rules:
-        sources = ([_token_regex(t) for t in rule.tokens] if rule.type == "existence"
-                   else rule.patterns)
+        # An existence rule's tokens are one alternation, longest first: one scan per
+        # sentence, not one per token.
+        sources = ([_tokens_regex(rule.tokens)] if rule.type == "existence" else rule.patterns)
         hedge = (re.compile(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b", re.I)
                  if rule.hedges else None)
         out.append(_Compiled(
@@ -324,10 +331,13 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
             continue
         if rule.type == "causal_on_correlational" and not correlational:
             continue
-        if any(e.search(text) for e in c.exceptions):
-            continue
+        excepted: bool | None = None  # looked up only once a pattern matches: most never do
         for pattern in c.patterns:
             for m in pattern.finditer(text):
+                if excepted is None:
+                    excepted = any(e.search(text) for e in c.exceptions)
+                if excepted:
+                    break
                 if "neg" in pattern.groupindex and m.group("neg"):
                     continue
                 if rule.negation and _negated(plain, m.start()):
