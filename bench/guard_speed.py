@@ -35,10 +35,10 @@ def main() -> int:
         calls = 0
         original = caveats.words_of
 
-        def counting(*a, **k):
+        def counting(*a, _original=original, **k):
             nonlocal calls
             calls += 1
-            return original(*a, **k)
+            return _original(*a, **k)
 
         claims.words_of = counting
         try:
