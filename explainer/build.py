@@ -124,17 +124,14 @@ def asset_dirs(options: BuildOptions) -> list[Path]:
 def check_output(loaded: LoadedDocument, audience: Audience, html: str,
                  html_path: Path) -> OutputResult:
     from .caveats import prove_present
-    from .claims import guard_text
+    from .claims import output_problems
     from .html_text import visible_text
 
     doc = loaded.doc
     result = OutputResult(audience=audience, paths=[])
     text = visible_text(html)
     result.problems += prove_present(doc, audience, text, output=str(html_path))
-    for hit in guard_text(text, doc, audience=audience):
-        result.problems.append(Problem(str(html_path), None, f"claim:{hit.rule}",
-                                       f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
-                                       hit.level))
+    result.problems += output_problems(loaded, audience, text, str(html_path))
     return result
 
 

@@ -419,7 +419,16 @@ def _audience_of(loc: Loc) -> Audience | None:
     last = loc[-1] if loc else None
     if last in FINDING_KEYS and loc[0] == "findings":
         return FINDING_KEYS[str(last)]
+    if loc[:1] in PATIENT_SEES or loc[-1:] == ("plain",) and loc[:1] == ("studies",):
+        return "patient"  # shared by every reader, the patient included: strictest rules
     return last if last in AUDIENCES else None  # type: ignore[return-value]
+
+
+# Fields with no audience of their own that the patient leaflet always prints (the title,
+# help lines, the studies' plain wordings): checked with the patient-only rules too, so
+# `check` finds what the build's guard on the leaflet would. (A glossary entry is shown
+# only where the patient text uses its term, which that text is checked for already.)
+PATIENT_SEES = {("title",), ("help",)}
 
 
 def _message(hit: ClaimHit) -> str:
@@ -448,4 +457,24 @@ def claim_problems(loaded: LoadedDocument) -> list[Problem]:
             quoted = ClaimHit(hit.rule, "warning", hit.sentence, hit.matched, hit.reason,
                               hit.fix, hit.source, quoted=True)
             problems.append(loaded.problem(("quotes", i, "text"), _message(quoted), "warning"))
+    return problems
+
+
+def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
+                    output: str) -> list[Problem]:
+    """The guard over an output's visible text. A hit in a sentence that comes from the
+    findings file is reported at that field's line, as `check` reports it; only wording
+    the file does not hold (a template's or the phrasebook's) names the output file."""
+    doc = loaded.doc
+    fields = [(loc, " ".join(words_of(t))) for loc, t, _ in prose_fields(doc)]
+    problems = []
+    for hit in guard_text(text, doc, audience=audience):
+        words = " ".join(words_of(hit.sentence))
+        loc = next((loc for loc, field in fields if words and words in field), None)
+        if loc is not None:
+            problems.append(loaded.problem(loc, _message(hit), hit.level))
+        else:
+            problems.append(Problem(output, None, f"claim:{hit.rule}",
+                                    f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
+                                    hit.level))
     return problems

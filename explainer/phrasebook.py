@@ -49,9 +49,11 @@ def _raw_fields(study: Study) -> dict[str, str]:
             [f"{m.name} ({m.abbreviation})" if m.abbreviation else m.name for m in study.measures]
         ),
         "measures_plain": _join([m.plain or m.name for m in study.measures]),
-        "timepoints": timepoints or "not stated",
+        "timepoints": timepoints or (f"follow-up {study.follow_up}" if study.follow_up
+                                     else "not stated"),
         "timepoints_plain": f" Checks were made at these times: {timepoints}."
-        if timepoints else "",
+        if timepoints else (f" People were followed for {study.follow_up}."
+                            if study.follow_up else ""),
         "journal": study.journal or "",
         "blinding": blinding["clinician"],
         "blinding_suffix": blinding["suffix"],

@@ -14,7 +14,8 @@ from explainer.phrasebook import describe_methods, regimen_lines, section_title,
 CONDITIONS = ["depression", "colon cancer, after surgery and chemo", "type 2 diabetes."]
 
 
-def make(design, blinding, subjects, comparator, measures, timepoints, condition) -> Study:
+def make(design, blinding, subjects, comparator, measures, timepoints, condition,
+         follow_up=None) -> Study:
     return Study.model_validate({
         "id": "s", "short_name": "Able et al. 2025", "status": "peer_reviewed",
         "design": design, "blinding": blinding, "subjects": subjects,
@@ -28,12 +29,13 @@ def make(design, blinding, subjects, comparator, measures, timepoints, condition
         "measures": [{"name": "disease-free survival", "plain": "staying free of cancer"}]
         if measures else [],
         "timepoints": ["3 years", "5 years"] if timepoints else [],
+        "follow_up": follow_up,
     })
 
 
 COMBINATIONS = list(itertools.product(
     get_args(StudyDesign), get_args(Blinding), get_args(Subjects), [True, False],
-    [True, False], [True, False], CONDITIONS))
+    [True, False], [True, False], CONDITIONS, [None, "a median of seven years."]))
 
 
 def _assert_well_formed(text: str, where: str) -> None:
