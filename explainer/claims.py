@@ -419,7 +419,7 @@ def _audience_of(loc: Loc) -> Audience | None:
     last = loc[-1] if loc else None
     if last in FINDING_KEYS and loc[0] == "findings":
         return FINDING_KEYS[str(last)]
-    if loc[:1] in PATIENT_SEES or loc[-1:] == ("plain",) and loc[:1] == ("studies",):
+    if loc[:1] in PATIENT_SEES or (loc[-1:] == ("plain",) and loc[:1] == ("studies",)):
         return "patient"  # shared by every reader, the patient included: strictest rules
     return last if last in AUDIENCES else None  # type: ignore[return-value]
 
