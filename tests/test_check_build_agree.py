@@ -68,3 +68,15 @@ def test_an_output_hit_from_a_data_field_names_the_findings_line():
                   if "hype-landmark" in p.message]
     assert problem.file == str(COFFEE) and problem.key == "means[0].patient"
     assert problem.line == loaded.line_of(("means", 0, "patient"))
+
+
+def test_an_acceptance_reason_is_printed_nowhere(tmp_path):
+    reason = "editor checked the yearly total by hand on the registry page"
+    path = _copy(tmp_path, lambda d: d.update(accepted_warnings=[
+        {"key": "studies[0].participants.n", "match": "9400", "reason": reason}]))
+    out = tmp_path / "out"
+    result = build_topic(path, BuildOptions(out_dir=out, formats=("html",)))
+    assert result.ok
+    written = [p.read_text(encoding="utf-8") for p in (out / result.topic).glob("*.html")]
+    assert len(written) >= 3 and not any(reason in html for html in written)
+    assert any(p.key == "accepted_warnings[0]" for p in result.problems)  # stale: reported
