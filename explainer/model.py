@@ -8,12 +8,14 @@ refer to them as ``{name}`` placeholders, so all three audiences print the same 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+_DOC_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 SOURCE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 
 Audience = Literal["patient", "clinician", "press"]
@@ -372,8 +374,59 @@ class Document(Strict):
     disagreements: list[Disagreement] = Field(default_factory=list)
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     help: list[HelpLine] = Field(default_factory=list)
+    figures: dict[str, Figure] = Field(
+        default_factory=dict,
+        description="Figures for prose outside findings (background, caveats, notes...), "
+                    "written there as {name}; each needs evidence: or derived:.")
 
-    def evidence(self) -> Iterator[tuple[tuple[str, int, str, int], Evidence]]:
+    # Prose as written, before document figures were filled in: the number lock reads it.
+    _raw_prose: dict[tuple, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _fill_document_figures(self) -> Document:
+        """Fill ``{name}`` in every prose field outside findings from ``figures:``, once, so
+        every reader, the caveat proof and the claim guard see the same number."""
+        if not self.figures:
+            return self
+        values = {name: str(fig) for name, fig in self.figures.items()}
+
+        def fill(text: str) -> str:
+            return _DOC_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+        def walk(node: object, loc: tuple) -> None:
+            if isinstance(node, (Evidence, Quote, Figure, Finding)):
+                return  # quotes are verbatim; findings fill their own figures
+            if isinstance(node, BaseModel):
+                for name in type(node).model_fields:
+                    value = getattr(node, name)
+                    if isinstance(value, str) and "{" in value:
+                        self._raw_prose[(*loc, name)] = value
+                        setattr(node, name, fill(value))
+                    else:
+                        walk(value, (*loc, name))
+            elif isinstance(node, list):
+                for i, item in enumerate(node):
+                    if isinstance(item, str) and "{" in item:
+                        self._raw_prose[(*loc, i)] = item
+                        node[i] = fill(item)
+                    else:
+                        walk(item, (*loc, i))
+
+        for name in type(self).model_fields:
+            if name not in ("topic", "sources_dir", "figures", "findings", "quotes"):
+                value = getattr(self, name)
+                if isinstance(value, str) and "{" in value:
+                    self._raw_prose[(name,)] = value
+                    setattr(self, name, fill(value))
+                else:
+                    walk(value, (name,))
+        return self
+
+    def raw_text(self, loc: tuple, text: str) -> str:
+        """A prose field as the file wrote it (placeholders unfilled)."""
+        return self._raw_prose.get(loc, text)
+
+    def evidence(self) -> Iterator[tuple[tuple[str | int, ...], Evidence]]:
         """Every evidence entry with its key path, e.g. ``("findings", 2, "evidence", 0)``:
         one walk for the reference check, the quote check and anything else that needs it."""
         groups: tuple[tuple[str, list, str], ...] = (
@@ -386,6 +439,14 @@ class Document(Strict):
             for i, item in enumerate(items):
                 for j, ev in enumerate(getattr(item, attr)):
                     yield (name, i, attr, j), ev
+        # Figures' own evidence: a quote that holds the number is verified like any other.
+        for key, fig in self.figures.items():
+            for j, ev in enumerate(fig.evidence):
+                yield ("figures", key, "evidence", j), ev  # type: ignore[misc]
+        for i, finding in enumerate(self.findings):
+            for key, fig in finding.figures.items():
+                for j, ev in enumerate(fig.evidence):
+                    yield ("findings", i, "figures", key, "evidence", j), ev  # type: ignore[misc]
 
     def study(self, study_id: str) -> Study:
         return next(s for s in self.studies if s.id == study_id)

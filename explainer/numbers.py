@@ -81,7 +81,11 @@ def typed_numbers(text: str, rules: NumberExceptions) -> list[str]:
     for m in _TOKEN.finditer(bare):
         raw = m.group(0)
         token = raw.strip(".,-/+")
-        if not token or re.search(r"[^\W\d_]", token.replace("%", "")):  # a letter: a name
+        # "12-week" and "5-year" are quantities: the number is what comes before the hyphen.
+        compound = re.match(r"[\d.,·]+(?=[-\u2010-\u2015][^\W\d_])", token)
+        if compound:
+            token = compound.group(0)
+        elif not token or re.search(r"[^\W\d_]", token.replace("%", "")):  # a name: mGluR5
             continue
         start = m.start() + len(raw) - len(raw.lstrip(".,-/+"))
         if _declared(bare, start, start + len(token), token, rules):
@@ -96,7 +100,13 @@ def typed_number_problems(loaded: LoadedDocument) -> list[Problem]:
     for field in prose(doc):
         if not field.numbers_locked:
             continue
-        for token in typed_numbers(field.text, doc.number_exceptions):
+        text = field.text if field.finding is not None else doc.raw_text(field.loc, field.text)
+        if field.finding is None:
+            for name in sorted(set(re.findall(r"\{([A-Za-z_]\w*)\}", text)) - set(doc.figures)):
+                problems.append(loaded.problem(field.loc, (
+                    f"numbers: {{{name}}} is no document figure; define it under figures: at "
+                    "the top level, with its evidence")))
+        for token in typed_numbers(text, doc.number_exceptions):
             problems.append(loaded.problem(field.loc, (
                 f"numbers: “{token}” is typed into prose; put it under a finding's figures: "
                 "and write its {placeholder}, or declare it under number_exceptions:")))
@@ -159,13 +169,22 @@ def _in_quotes(number: Decimal, quotes: list[list[Decimal]]) -> bool:
 
 def figure_problems(loaded: LoadedDocument) -> list[Problem]:
     doc: Document = loaded.doc
+    groups: list[tuple[tuple, dict[str, Figure], list]] = [
+        (("figures",), doc.figures, [])]
+    groups += [(("findings", i, "figures"), f.figures, f.evidence)
+               for i, f in enumerate(doc.findings)]
     problems = []
-    for i, finding in enumerate(doc.findings):
-        siblings = {name: v for name, fig in finding.figures.items()
+    for where, figures, shared_evidence in groups:
+        siblings = {name: v for name, fig in figures.items()
                     if (v := _as_decimal(fig.value)) is not None}
-        for name, fig in finding.figures.items():
-            loc = ("findings", i, "figures", name)
-            evidence = fig.evidence or finding.evidence
+        for name, fig in figures.items():
+            loc = (*where, name)
+            evidence = fig.evidence or shared_evidence
+            if not evidence and not fig.derived:
+                problems.append(loaded.problem(loc, (
+                    f"numbers: {name} has no evidence; give it evidence: with a quote that "
+                    "holds it, or derived: with the arithmetic")))
+                continue
             quotes = [numbers_in(ev.quote) for ev in evidence]
             if fig.derived:
                 try:

@@ -32,6 +32,7 @@ def test_typed_numbers_and_their_exceptions():
     assert typed_numbers("About {share} people, {n} in all.", none) == []
     assert typed_numbers("mGluR5, COVID-19 and doi 10.1038/s41591-025 are names.", none) == []
     assert typed_numbers("Published in 2025.", none) == ["2025"]
+    assert typed_numbers("A 12-week, 5-year plan.", none) == ["12", "5"]
     assert typed_numbers("Published in 2025.", NumberExceptions(years=True)) == []
     assert typed_numbers("1. First point", NumberExceptions(list_numbering=True)) == []
     assert typed_numbers("Call 116 123 now.", NumberExceptions(phrases=["116 123"])) == []
@@ -133,3 +134,58 @@ def test_press_puts_the_comparison_group_beside_the_figure():
     control = Figure(value=5.1, per=1000, measure="rate", group="with standard reading")
     assert figure_text(ai, "press", {"control": control}) == (
         "6.1 per 1,000, against 5.1 per 1,000 with standard reading")
+
+
+# --- document figures: placeholders in prose outside findings -------------------------------
+
+def _min_topic(tmp_path: Path, change) -> Path:
+    from conftest import MIN_TOPIC
+
+    data = yaml.safe_load(MIN_TOPIC.read_text(encoding="utf-8"))
+    data["sources_dir"] = str(Path(__file__).parent / "fixtures" / "sources")
+    data["number_exceptions"] = {"phrases": ["40", "30"]}  # 12 must now come from a figure
+    data["figures"] = {"weeks": {"value": 12, "evidence": [
+        {"source": "release", "quote": "for 12 weeks"}]}}
+    data["unknowns"][0] = {"patient": "We do not know if the benefit lasts past {weeks} weeks.",
+                           "clinician": "Durability beyond {weeks} weeks is unknown."}
+    data["press"]["lede"] = "In a small trial, walking daily eased knee pain after {weeks} weeks."
+    data["press"]["notes_to_editors"] = ["The trial was small and lasted {weeks} weeks."]
+    data["studies"][0]["limitations"][0]["clinician"] = (
+        "Small sample (n=40), open-label, {weeks}-week follow-up.")
+    change(data)
+    path = tmp_path / "walking.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_document_figures_fill_prose_outside_findings(tmp_path):
+    from explainer.checks import data_checks
+    from explainer.view import build_view
+
+    loaded = load_document(_min_topic(tmp_path, lambda d: None))
+    assert loaded.doc.unknowns[0].patient == "We do not know if the benefit lasts past 12 weeks."
+    assert build_view(loaded.doc, "press").doc.press.lede.endswith("after 12 weeks.")
+    numbers = [p for p in data_checks(loaded) if "numbers:" in p.message]
+    assert [str(p) for p in numbers] == []
+
+
+def test_an_unknown_document_placeholder_and_a_wrong_document_figure_are_errors(tmp_path):
+    def change(data):
+        data["unknowns"][0]["patient"] = "Past {months} months is unknown."
+        data["figures"]["weeks"]["value"] = 13
+
+    loaded = load_document(_min_topic(tmp_path, change))
+    messages = {(p.key, p.message.split(";")[0]) for p in number_problems(loaded)}
+    assert ("unknowns[0].patient", "numbers: {months} is no document figure") in messages
+    assert any(key == "figures.weeks.value" for key, _ in messages)
+
+
+def test_a_document_figures_quote_is_verified_in_its_source(tmp_path):
+    from explainer.checks import data_checks
+
+    def change(data):
+        data["figures"]["weeks"]["evidence"][0]["quote"] = "for 12 whole weeks"
+
+    problems = data_checks(load_document(_min_topic(tmp_path, change)))
+    assert any(p.key == "figures.weeks.evidence[0].quote" for p in problems), \
+        [str(p) for p in problems]
