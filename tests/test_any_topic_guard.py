@@ -100,3 +100,20 @@ def test_statistics_rule_runs_on_patient_text_only():
     assert "patient-no-statistics" in {h.rule for h in guard_text(text, audience="patient")}
     assert guard_text(text, audience="clinician") == []
     assert guard_text("Call 999 in the UK or 911 in the US.", audience="patient") == []
+
+
+def test_the_prose_walker_covers_fields_the_model_gains_later():
+    # Another part of the model may gain prose (key messages, a new note): the walk finds
+    # it by type, with no list of field names to keep up to date.
+    from explainer.model import Document, PerAudience
+
+    class Later(Document):
+        key_messages: list[PerAudience] = []
+        editor_note: str | None = None
+
+    doc = load_document(EXAMPLES[-1]).doc
+    later = Later.model_validate({**doc.model_dump(), "editor_note": "A landmark trial.",
+                                  "key_messages": [{"patient": "Stop your chemo now."}]})
+    found = {f.loc: f.text for f in prose(later)}
+    assert found[("key_messages", 0, "patient")] == "Stop your chemo now."
+    assert found[("editor_note",)] == "A landmark trial."
