@@ -105,10 +105,12 @@ def test_statistics_rule_runs_on_patient_text_only():
 def test_the_prose_walker_covers_fields_the_model_gains_later():
     # Another part of the model may gain prose (key messages, a new note): the walk finds
     # it by type, with no list of field names to keep up to date.
+    from pydantic import Field
+
     from explainer.model import Document, PerAudience
 
     class Later(Document):
-        key_messages: list[PerAudience] = []
+        key_messages: list[PerAudience] = Field(default_factory=list)
         editor_note: str | None = None
 
     doc = load_document(EXAMPLES[-1]).doc
