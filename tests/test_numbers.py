@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import yaml
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from explainer.figures_text import figure_text, with_unit
 from explainer.load import load_document
-from explainer.model import Figure, NumberExceptions
+from explainer.model import EffectMeasure, Figure, NumberExceptions
 from explainer.numbers import evaluate, number_problems, numbers_in, typed_numbers
 
 OK = Path(__file__).parent / "fixtures" / "guard_ok.yaml"
@@ -189,3 +190,22 @@ def test_a_document_figures_quote_is_verified_in_its_source(tmp_path):
     problems = data_checks(load_document(_min_topic(tmp_path, change)))
     assert any(p.key == "figures.weeks.evidence[0].quote" for p in problems), \
         [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("measure", get_args(EffectMeasure))
+def test_every_effect_measure_is_worded_for_every_reader(measure):
+    from explainer.figures_text import PROPORTIONS, RATIOS
+
+    unit = "%" if measure in PROPORTIONS | {"percentage"} else None
+    fig = Figure(value=0.8 if measure in RATIOS else 80.0, unit=unit, measure=measure,
+                 ci={"low": 0.7 if measure in RATIOS else 75.0,
+                     "high": 0.9 if measure in RATIOS else 85.0}, p=0.01)
+    clinician = figure_text(fig, "clinician")
+    assert clinician.startswith(str(fig.value))
+    assert "95% CI" in clinician and "p = 0.01" in clinician
+    patient, press = figure_text(fig, "patient"), figure_text(fig, "press")
+    assert "CI" not in patient and "p =" not in patient
+    if measure in RATIOS:
+        assert patient == "about 20% lower" and press.startswith("about 20% lower (")
+    elif measure in PROPORTIONS:
+        assert patient == "about 80 in 100"
