@@ -88,7 +88,8 @@ def _clinician(fig: Figure) -> str:
         base = f"{with_unit(_count(fig.value), None)} of {number(fig.of)}"
     elif fig.per is not None:
         base = f"{base} per {number(fig.per)}"
-    extra = "; ".join(x for x in (_interval(fig, True), _p(fig)) if x)
+    at = f"at {fig.follow_up}" if fig.follow_up else ""
+    extra = "; ".join(x for x in (_interval(fig, True), _p(fig), at) if x)
     return f"{base} ({extra})" if extra else base
 
 

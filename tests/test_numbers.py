@@ -113,7 +113,7 @@ def test_plain_figures_print_the_same_for_everyone():
     (Figure(value=244, of=39996, measure="count"),
      "about 6 in 1,000", "244 of 39,996", "244 of 39,996"),
     (Figure(value=80.3, unit="%", measure="absolute_risk", follow_up="5 years"),
-     "about 80 in 100", "80.3%", "80.3%"),
+     "about 80 in 100", "80.3% (at 5 years)", "80.3%"),
     (Figure(value=28.3, unit="%", measure="ppv", ci={"low": 25.3, "high": 31.5}),
      "about 28 in 100", "28.3% (95% CI 25.3% to 31.5%)", "28.3%"),
     (Figure(value=6.1, per=1000, measure="rate", p=0.052),
