@@ -158,14 +158,14 @@ def test_glob_pattern(tmp_path: Path) -> None:
 
 
 def test_bad_input_exits_2_with_one_line_per_problem(tmp_path: Path, easy: Path) -> None:
-    docx = tmp_path / "a.docx"
-    docx.write_bytes(b"PK")
-    result = score(str(easy), str(tmp_path / "missing.txt"), str(docx), str(tmp_path / "*.xyz"))
+    rtf = tmp_path / "a.rtf"
+    rtf.write_bytes(b"{\\rtf1}")
+    result = score(str(easy), str(tmp_path / "missing.txt"), str(rtf), str(tmp_path / "*.xyz"))
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3
     assert lines[0] == f"{tmp_path / 'missing.txt'}: no such file or folder"
-    assert lines[1].startswith(f"{docx}: unknown suffix '.docx'")
+    assert lines[1].startswith(f"{rtf}: unknown suffix '.rtf'")
     assert "no files to score match" in lines[2]
     assert "easy.txt" not in result.stdout  # nothing is scored when the input is bad
 

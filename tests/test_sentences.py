@@ -97,7 +97,8 @@ def test_dialogue_and_quoted_speech(text: str, expected: list[str]) -> None:
          ["Use a 2½ in. diameter cup.", "It holds the dose."]),
         ('Smith et al. said "It works!" Others were unsure.',
          ['Smith et al. said "It works!"', "Others were unsure."]),
-        ('He said "see e.g. Fig. 2." Then he left.', ['He said "see e.g. Fig. 2."', "Then he left."]),
+        ('He said "see e.g. Fig. 2." Then he left.',
+         ['He said "see e.g. Fig. 2."', "Then he left."]),
     ],
 )
 def test_quotes_keep_the_medical_abbreviations(text: str, expected: list[str]) -> None:
