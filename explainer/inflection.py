@@ -37,6 +37,7 @@ _NOUN_CONTEXT = _words(
 _VERB_CONTEXT = _words(
     "it he she they we you i who that which to can could may might must should will would "
     "not also often")
+_DETERMINERS = _words("the a an your their his her its our my this that these those")
 _PREPOSITIONS = _words("into through by of without with from in on for to at about under after")
 # A phrase's head noun is its last word before one of these ("person taking part",
 # "thoughts of suicide"), else its last word ("high blood pressure").
@@ -76,10 +77,12 @@ def tags_of(word: str) -> dict[str, str]:
     word = word.lower()
     found: dict[str, str] = {}
     lemmas = li.getAllLemmas(word)
-    if not lemmas:
-        for upos in ("NOUN", "VERB", "ADJ"):
-            guess = li.getAllLemmasOOV(word, upos)
-            lemmas.update(guess)
+    if not lemmas:  # not in lemminflect's tables: guess the part of speech from the ending
+        tag = _guess(word)
+        if tag is None:
+            return {}
+        upos = _TAG_UPOS[tag]
+        return {tag: (li.getAllLemmasOOV(word, upos).get(upos) or (word,))[0]}
     for upos, candidates in lemmas.items():
         for lemma in candidates:
             table = li.getAllInflections(lemma, upos) or li.getAllInflectionsOOV(lemma, upos)
@@ -92,6 +95,9 @@ def tags_of(word: str) -> dict[str, str]:
                 found.setdefault(_UPOS_TAGS[upos][0], lemma)
     if "NN" in found and found.get("NNS") == word:
         del found["NNS"]  # "mortality", "utilization": a mass noun is singular
+    for singular, plural in _PLURALS.items():
+        if word == plural:
+            found["NNS"] = singular
     return found
 
 
@@ -105,15 +111,17 @@ def inflect(word: str, tag: str) -> str | None:
     lemma = lemmas[0]
     if tag == "NNS" and lemma in _PLURALS:
         return _PLURALS[lemma]
+    table = li.getAllInflections(lemma, upos)
+    if table and tag not in table and not (tag == "VBN" and "VBD" in table):
+        return None  # "health" has no plural, "give" no noun plural: no such form
     forms = li.getInflection(lemma, tag)
     if tag == "VBN" and len(forms) > 1:  # "shown" rather than "showed"
         past = set(li.getInflection(lemma, "VBD"))
         forms = tuple(f for f in forms if f not in past) or forms
     if not forms:
-        table = li.getAllInflections(lemma, upos)
-        if not table:
-            return None
         forms = li.getInflection(lemma, tag, inflect_oov=True)
+    if tag == "NNS":
+        forms = tuple(f for f in forms if f != lemma)  # "health": a mass noun has no plural
     return forms[0] if forms else None
 
 
@@ -124,6 +132,16 @@ def _head(words: list[str], tag: str) -> int:
         if _AFTER_HEAD.match(w):
             return i - 1
     return len(words) - 1
+
+
+_GUESSES = (("sis", "NN"), ("us", "NN"), ("ss", "NN"), ("ly", "RB"), ("ing", "VBG"),
+            ("ed", "VBN"), ("ic", "JJ"), ("al", "JJ"), ("ous", "JJ"), ("ive", "JJ"),
+            ("ary", "JJ"), ("ae", "NNS"), ("s", "NNS"))
+
+
+def _guess(word: str) -> str | None:
+    """A tag from the ending of a word lemminflect does not know ("idiopathic", "sequelae")."""
+    return next((tag for end, tag in _GUESSES if word.endswith(end)), "NN" if word else None)
 
 
 def _reading(found: str, previous: str) -> str | None:
@@ -142,7 +160,7 @@ def _reading(found: str, previous: str) -> str | None:
             return nouns[0]
         if prev in _VERB_CONTEXT or prev in _BEFORE_PARTICIPLE:
             return verbs[0]
-    order = ("NNS", "VBZ", "VBD", "VBN", "VBG", "NN", "JJ", "RB", "VB", "VBP", "JJR", "JJS",
+    order = ("NNS", "VBZ", "VBD", "VBN", "VBG", "JJ", "NN", "RB", "VB", "VBP", "JJR", "JJS",
              "RBR", "RBS")
     return min(tags, key=lambda t: order.index(t) if t in order else len(order))
 
@@ -168,17 +186,23 @@ def _fits(alternative: str, tag: str) -> str | None:
         if not readings or allowed & set(readings):
             return alternative
         return None
+    if tag == "NNS" and any(w in ("that", "who", "which") for w in words):
+        return None  # "something that causes cancer": the clause would need changing too
     i = _head(words, tag)
+    if upos == "NOUN" and "-" in words[i] and "JJ" in tags_of(words[i].split("-")[0]):
+        return None  # "long-term" is an adjective, whatever lemminflect says of "term"
     head_tags = tags_of(words[i])
     if tag == "NN" and "VBG" in head_tags and "NN" not in head_tags:
         return alternative  # a gerund is a noun: "cessation" -> "stopping"
     if not any(_TAG_UPOS[t] == upos for t in head_tags):
         return None  # a verb for a noun, or the other way round
-    if tag in ("NN", "VB", "VBP"):
-        form: str | None = words[i]
-        if any(_TAG_UPOS[t] == upos and t not in (tag, "NN", "VB", "VBP") for t in head_tags) \
-                and tag not in head_tags:
-            form = inflect(words[i], tag)
+    if upos == "NOUN" and any(_TAG_UPOS[t] == "VERB" for t in head_tags) \
+            and inflect(words[i], "NNS") is None:
+        return None  # "give" is a verb: lemminflect's noun "give" has not even a plural
+    if tag == "NN":
+        form: str | None = words[i]  # "thoughts of suicide" can stand for "suicidal ideation"
+    elif tag in ("VB", "VBP"):
+        form = words[i] if tag in head_tags or "VB" in head_tags else inflect(words[i], tag)
     else:
         form = inflect(words[i], tag)
     if not form:
@@ -214,7 +238,11 @@ def suggest(found: str, plain: str, previous: str = "") -> Suggestion:
         tag = None  # "in order to", "prior to": a fixed phrase, replaced as it stands
     swaps: list[str] = []
     hints: list[str] = []
+    passive = tag == "VBN" and previous.lower() in _BEFORE_PARTICIPLE
     for alternative in alternatives:
+        if passive and alternative.split()[1:2] and alternative.split()[1] in _DETERMINERS:
+            hints.append(alternative)  # "was titrated" -> not "was adjusted the dose"
+            continue
         fitted = alternative if tag is None and not _INSTRUCTION.search(alternative) \
             else _fits(alternative, tag) if tag is not None else None
         if fitted is None:

@@ -226,7 +226,9 @@ def test_file_with_no_text_is_bad_input_not_a_pass(tmp_path: Path) -> None:
 def test_details_list_what_to_fix(hard: Path) -> None:
     result = score(str(hard), "--details")
     assert "Hardest sentences" in result.stdout
-    assert "notwithstanding -> despite, still" in result.stdout
+    assert "notwithstanding -> 'still'; rephrase with 'despite'" in result.stdout
+    assert "Participants -> 'People taking part'" in result.stdout  # inflected to fit
+    assert f"{hard}:1:1: error: very hard sentence" in result.stdout
 
 
 def test_every_option_has_help() -> None:
