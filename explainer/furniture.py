@@ -64,6 +64,23 @@ def split_dateline(block: str) -> tuple[str, str]:
     return block[:match.end()].strip(), block[match.end():]
 
 
+def table_rows_as_cells(text: str) -> str:
+    """Plain text with each tab-separated table row (as Word saves a table) cut into its cells,
+    one block each, as in a Word, Markdown or HTML table."""
+    if "\t" not in text:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        if "\t" in line.strip():
+            for cell in line.split("\t"):
+                if cell.strip():
+                    out += ["", cell.strip()]
+            out.append("")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def plain_text_headings(text: str) -> set[str]:
     """Lines of plain text that stand alone as headings: a line between blank lines (or at the
     start), at most 12 words, starting with a capital, with no closing punctuation, not a list
@@ -72,8 +89,8 @@ def plain_text_headings(text: str) -> set[str]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for i, raw in enumerate(lines):
         line = raw.strip()
-        if not line or _LIST_MARKER.match(raw):
-            continue
+        if not line or _LIST_MARKER.match(raw) or "\t" in line:
+            continue  # empty, a list item, or a table row (cells are separated by tabs)
         before = lines[i - 1].strip() if i > 0 else ""
         after = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if before or after:

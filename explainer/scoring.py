@@ -198,13 +198,13 @@ def score_plain(
 ) -> DocumentScore:
     """Scores of plain text or Markdown. Headings (Markdown's, and lines of plain text that
     stand alone as headings), datelines, bylines and captions are reported apart."""
-    from .furniture import plain_text_headings
+    from .furniture import plain_text_headings, table_rows_as_cells
 
     if markdown:
         blocks, heads = markdown_blocks(text)
         plain_heads: set[str] = set()
     else:
-        blocks, heads = split_blocks(text), []
+        blocks, heads = split_blocks(table_rows_as_cells(text)), []
         plain_heads = plain_text_headings(text)
     body = {TEXT_SECTION: blocks}
     apart: dict[str, list[str]] = {"headings": heads}
