@@ -118,9 +118,9 @@ def make_odt(path: Path) -> Path:
     from odf.opendocument import OpenDocumentText
     from odf.table import Table, TableCell, TableColumn, TableRow
     from odf.text import (
-        H,
         ChangedRegion,
         Deletion,
+        H,
         List,
         ListItem,
         Note,
