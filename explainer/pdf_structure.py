@@ -132,7 +132,7 @@ def tagged_paragraphs(path: Path, max_pages: int, max_chars: int) -> list[Paragr
     from pypdf import PdfReader
 
     from .pdf import quiet_pypdf
-    from .scoring import _pdf_error
+    from .scoring import _pdf_error, check_streams
 
     try:
         with quiet_pypdf():
@@ -145,6 +145,7 @@ def tagged_paragraphs(path: Path, max_pages: int, max_chars: int) -> list[Paragr
                 raise InputError([Problem(str(path), None, "", f"too large to score: "
                                           f"{len(reader.pages)} pages (limit {max_pages})")])
             for page in reader.pages:
+                check_streams(page)
                 _page_text(page, page.indirect_reference.idnum, owner)
                 if sum(len(p) for b in blocks for p in b.pieces) > max_chars:
                     raise InputError([Problem(str(path), None, "", f"too large to score: more "

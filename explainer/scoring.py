@@ -380,6 +380,9 @@ def collect_inputs(args: list[str]) -> tuple[list[Input], list[Problem]]:
                                                        f"(use {known}, or - for standard input)"))
             else:
                 inputs.append(Input(arg, fmt))
+        elif path.exists():
+            problems.append(Problem(arg, None, "", "not a regular file (a FIFO, device or "
+                                                   "folder): refused"))
         else:
             problems.append(Problem(arg, None, "", "no such file or folder"))
     seen: set[str] = set()
@@ -436,6 +439,7 @@ def pdf_text(path: Path) -> str:
             pages: list[str] = []
             size = 0
             for page in reader.pages:
+                check_streams(page)
                 pages.append(page.extract_text() or "")
                 size += len(pages[-1])
                 if size > MAX_TEXT_CHARS:
@@ -446,6 +450,14 @@ def pdf_text(path: Path) -> str:
     except Exception as exc:
         raise InputError([Problem(str(path), None, "", f"cannot read PDF: {_pdf_error(exc)}")]
                          ) from None
+
+
+def check_streams(page: Any) -> None:
+    """Decode a page's content streams once, so that a decompression bomb raises pypdf's
+    LimitReachedError here (its text extraction swallows it and returns nothing)."""
+    contents = page.get_contents()
+    if contents is not None:
+        contents.get_data()
 
 
 def _pdf_error(exc: Exception) -> str:
