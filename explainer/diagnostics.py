@@ -31,7 +31,7 @@ RULES: dict[str, tuple[Level, str]] = {  # rule id -> (level, what it flags)
     "plain-word": ("suggestion", "A word with a plainer alternative (rules/plain_words.yaml)."),
 }
 _TOKEN = re.compile(r"\w+")
-_MARKUP = re.compile(r"<!--.*?-->|<[^<>]{0,2000}>|&#?\w{1,12};", re.S)
+_MARKUP = re.compile(r"<[^<>]{0,2000}>|&#?\w{1,12};")
 _MAX_GAP = 12  # source words allowed between two words of a sentence (link targets, markup)
 _WINDOW = 50_000  # source words searched ahead for a sentence before giving up
 
@@ -54,6 +54,19 @@ class Diagnostic:
         return asdict(self)
 
 
+def _comments(source: str) -> list[tuple[int, int]]:
+    """Spans of HTML comments, an unclosed one to the end (one pass: no regex retried at every
+    "<!--", which was quadratic on "<!--" x n)."""
+    spans = []
+    at = 0
+    while (start := source.find("<!--", at)) >= 0:
+        end = source.find("-->", start + 4)
+        end = len(source) if end < 0 else end + 3
+        spans.append((start, end))
+        at = end
+    return spans
+
+
 class _Locator:
     """Finds sentences and words of the scored text back in the source, moving forward."""
 
@@ -61,7 +74,7 @@ class _Locator:
         self.source = source
         hidden: list[tuple[int, int]] = []
         if markup:
-            hidden = [m.span() for m in _MARKUP.finditer(source)]
+            hidden = sorted(_comments(source) + [m.span() for m in _MARKUP.finditer(source)])
         tokens: list[tuple[int, str]] = []
         h = 0
         for m in _TOKEN.finditer(source):
