@@ -138,16 +138,17 @@ def score_blocks(
 
 
 def set_furniture_apart(body: dict[str, list[str]], apart: dict[str, list[str]],
-                        headings: set[str] = frozenset()) -> None:  # type: ignore[assignment]
-    """Move datelines, bylines, captions (and ``headings``, plain-text headings) out of the body
-    into ``apart``: they are not sentences to fix. A dateline that opens a paragraph is cut off."""
+                        known: dict[str, str] | None = None) -> None:
+    """Move datelines, bylines, captions (and ``known`` blocks: text -> the part it is, such as
+    plain-text headings) out of the body into ``apart``: they are not sentences to fix. A
+    dateline that opens a paragraph is cut off."""
     from .furniture import kind_of, split_dateline
 
     for section_id, blocks in body.items():
         kept: list[str] = []
         for i, block in enumerate(blocks):
             normal = " ".join(block.split())
-            kind = "headings" if normal in headings else kind_of(normal)
+            kind = (known or {}).get(normal) or kind_of(normal)
             if kind is None and i < 3:
                 dateline, rest = split_dateline(normal)
                 if dateline:
@@ -158,6 +159,15 @@ def set_furniture_apart(body: dict[str, list[str]], apart: dict[str, list[str]],
             else:
                 apart.setdefault(kind, []).append(normal)
         body[section_id] = kept
+
+
+def _html_captions(html: str) -> set[str]:
+    """Texts of <figcaption> and <caption> elements: a caption labels a figure or a table."""
+    from .html_text import _parse
+
+    root, _ = _parse(html)
+    return {" ".join("".join(e.itertext()).split()) for e in root.iter()
+            if e.tag in ("figcaption", "caption")} - {""}
 
 
 def score_html(
@@ -181,7 +191,7 @@ def score_html(
     for category, blocks in extracted.apart().items():
         apart.setdefault(category, []).extend(blocks)
     if furniture:
-        set_furniture_apart(body, apart)
+        set_furniture_apart(body, apart, dict.fromkeys(_html_captions(html), "caption"))
     headings = {sid: s.headings for sid, s in extracted.sections.items()}
     return score_blocks(body, apart, audience, targets, glossary_terms, headings,
                         diagnose=diagnose)
@@ -208,7 +218,7 @@ def score_plain(
         plain_heads = plain_text_headings(text)
     body = {TEXT_SECTION: blocks}
     apart: dict[str, list[str]] = {"headings": heads}
-    set_furniture_apart(body, apart, plain_heads)
+    set_furniture_apart(body, apart, dict.fromkeys(plain_heads, "headings"))
     heads = apart["headings"]
     return score_blocks(body, apart, audience, targets, glossary_terms, {TEXT_SECTION: heads},
                         diagnose=diagnose)

@@ -152,3 +152,15 @@ def test_unknown_format_is_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", str(path), "--format", "xml"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "--format: 'xml' is not one of plain, json, github, sarif"
+
+
+def test_html_captions_are_scored_apart_whatever_they_say(tmp_path: Path) -> None:
+    path = tmp_path / "draft.html"
+    path.write_text("<p>The cat sat on the mat.</p><figure><figcaption>Mood scores of twenty "
+                    "participants who were randomised</figcaption></figure><table><caption>"
+                    "Who took part</caption><tr><td>Twenty six people</td></tr></table>",
+                    encoding="utf-8")
+    report = score_json(str(path), "--details")["files"][0]
+    assert report["apart"]["caption"]["words"] == 11
+    assert report["body"]["words"] == 9
+    assert not any("randomised" in d["sentence"] for d in report["diagnostics"])
