@@ -24,9 +24,11 @@ _DATELINE = re.compile(
 _DATELINE_PREFIX = re.compile(
     rf"^(?:{_PLACE}\s*[,(]\s*)?\(?{_DATE}\)?\s*[–—:-]+\s+(?=\S)"
     rf"|^[A-Z][A-Z.'’\- ]{{2,30}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?\s*[–—-]+\s+(?=[A-Z])"
+    # a wire or distributor tag: "(Reuters) -", "(Press-News.org)", "LONDON (AP) —"
+    rf"|^(?:[A-Z][A-Z.'’\- ]{{2,30}}\s*)?\([A-Z][\w.'’\- ]{{1,30}}\)\s*[–—:-]*\s+(?=[A-Z])"
 )
 _BYLINE = re.compile(
-    r"^(?:(?:written |words |reporting |story )?by|author(?:s)?:|posted by)\s+[A-Z][\w.'’\-]*"
+    r"^(?i:(?:written |words |reporting |story )?by|authors?:|posted by)\s+[A-Z][\w.'’\-]*"
     r"(?:[\s,]+(?:and\s+)?[A-Z][\w.'’\-]*){0,8}(?:[,|–—-]\s*[^.!?]{0,60})?$",
 )
 _CAPTION = re.compile(

@@ -164,3 +164,36 @@ def test_html_captions_are_scored_apart_whatever_they_say(tmp_path: Path) -> Non
     assert report["apart"]["caption"]["words"] == 11
     assert report["body"]["words"] == 9
     assert not any("randomised" in d["sentence"] for d in report["diagnostics"])
+
+
+@pytest.mark.parametrize(
+    ("block", "dateline"),
+    [
+        ("LONDON, 24 July 2025 – Researchers found a link.", "LONDON, 24 July 2025 –"),
+        ("LONDON (Reuters) - Researchers found a link.", "LONDON (Reuters) -"),
+        ("(Press-News.org) Researchers found a link.", "(Press-News.org)"),
+        ("July 24, 2025 — Researchers found a link.", "July 24, 2025 —"),
+        ("Researchers found a link in July 2025.", ""),
+        ("(In mice) the drug worked.", ""),
+    ],
+)
+def test_datelines_that_open_a_paragraph_are_cut_off(block: str, dateline: str) -> None:
+    from explainer.furniture import split_dateline
+
+    found, rest = split_dateline(block)
+    assert found == dateline
+    assert rest.strip() in block and (not dateline or rest.startswith("Researchers"))
+
+
+@pytest.mark.parametrize(
+    ("block", "kind"),
+    [("24 July 2025", "dateline"), ("For immediate release", "dateline"),
+     ("By Jane Smith and Tom Jones", "byline"), ("Figure 2: Scores by week", "caption"),
+     ("Photo: King's College London", "caption"), ("Table 1. Who took part", "caption"),
+     ("By the end of the study most people felt better.", None),
+     ("The figure shows scores.", None)],
+)
+def test_furniture_kinds(block: str, kind: str | None) -> None:
+    from explainer.furniture import kind_of
+
+    assert kind_of(block) == kind
