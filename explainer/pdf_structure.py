@@ -177,9 +177,9 @@ def install_apart_titles() -> None:
     import pydyf
     from weasyprint.pdf import tags
 
-    original = tags._build_box_tree
-    if getattr(original, "explainer_apart", False):
-        return
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None or getattr(original, "explainer_apart", False):
+        return  # another WeasyPrint: no titles, so `score` counts apart parts as body
 
     def build_box_tree(box: Any, *args: Any) -> Any:
         element = getattr(box, "element", None)
