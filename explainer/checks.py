@@ -46,10 +46,19 @@ def claim_check(
     return claim_problems(loaded)
 
 
+def key_message_check(
+    loaded: LoadedDocument, sources_dir: Path | None, require: bool
+) -> list[Problem]:
+    from .keymessages import key_message_problems
+
+    return key_message_problems(loaded)
+
+
 Check = Callable[[LoadedDocument, "Path | None", bool], "list[Problem]"]
 
 # In order; add a new data check here and both `check` and `build` run it.
-DATA_CHECKS: list[Check] = [quote_check, screening_check, caveat_rule_check, claim_check]
+DATA_CHECKS: list[Check] = [quote_check, screening_check, caveat_rule_check, claim_check,
+                           key_message_check]
 
 
 def data_checks(loaded: LoadedDocument, sources_dir: Path | None = None,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .caveats import mandatory_caveats
+from .keymessages import Message, fill_text, render_message
 from .labels import evidence_labels
 from .model import (
     Audience,
@@ -48,6 +49,18 @@ class View:
     quotes: list[Quote]
     glossary: list[GlossaryEntry]
     date: str
+    key_messages: list[Message] = field(default_factory=list)
+    key_numbers: list[Message] = field(default_factory=list)  # press
+    question: str = ""  # clinician: the clinical question
+    implications: list[Message] = field(default_factory=list)  # clinician
+    questions: list[str] = field(default_factory=list)  # patient: to ask the care team
+    findings_table: list[dict] = field(default_factory=list)  # clinician summary of findings
+    press_facts: list[dict] = field(default_factory=list)  # press: fact + attribution
+    references: list[dict] = field(default_factory=list)  # source documents, as readers see them
+    visual: object = None  # visual.Visual for the patient leaflet
+    produced: str = ""  # "Published November 2026. Next review November 2029."
+    editors: dict = field(default_factory=dict)  # press notes to editors, filled in
+    help_first: bool = False  # help lines mandatory: the help box goes on page 1
 
     def text(self, item: PerAudience | None) -> str:
         return (item.for_(self.audience) or "") if item else ""
@@ -57,7 +70,56 @@ def finding_text(finding: Finding, study: Study, audience: Audience) -> str:
     """A finding's wording for one audience with its figures filled in."""
     template = {"clinician": finding.clinician, "patient": finding.plain,
                 "press": finding.press or finding.plain}[audience]
-    return finding.fill(template, study.participants.n)
+    return fill_text(template, finding.figures, audience, study.participants.n)
+
+
+NOT_STATED = "not stated in the sources"
+_KIND_WORDS = {"press_release": "press release", "news": "news report",
+               "news_summary": "news summary", "ai_explainer": "AI-generated explainer",
+               "paper": "journal article", "preprint": "preprint",
+               "copy": "reworded copy of another source", "other": "document"}
+
+
+def month_year(day: dt.date) -> str:
+    return day.strftime("%B %Y")
+
+
+def produced_line(doc: Document, review_years: int = 3) -> str:
+    """Producer dates in words (PIF TICK): "Published November 2026. Next review ...". The
+    next review defaults to ``review_years`` after publication."""
+    published = doc.producer.published or doc.date
+    if published is None:
+        return ""
+    review = doc.producer.next_review or published.replace(year=published.year + review_years)
+    return f"Published {month_year(published)}. Next review {month_year(review)}."
+
+
+def source_references(doc: Document) -> list[dict]:
+    """Source documents named the way a reader would: title, publisher, date, kind."""
+    refs = []
+    for s in doc.sources:
+        kind = _KIND_WORDS.get(s.kind, "document")
+        refs.append({"title": s.title or f"Untitled {kind}",
+                     "publisher": s.publisher or "", "url": s.url or "",
+                     "date": month_year(s.date) if s.date else "date not given",
+                     "kind": kind})
+    return refs
+
+
+def attribution(study: Study) -> str:
+    """"Nature Medicine, 2025, 26 people": where a key fact comes from."""
+    parts = [study.journal or "journal not named"]
+    parts.append(str(study.year) if study.year else "year not given")
+    parts.append(f"{study.participants.n} people")
+    return ", ".join(parts)
+
+
+def outcome_of(study: Study, text: str) -> str:
+    """The outcome a finding reports: the first measure the clinician text names."""
+    for m in study.measures:
+        if (m.abbreviation and m.abbreviation in text) or m.name.lower() in text.lower():
+            return m.abbreviation or m.name
+    return study.measures[0].name if study.measures else "not stated"
 
 
 def reference(study: Study) -> str:
@@ -109,7 +171,9 @@ def build_view(doc: Document, audience: Audience) -> View:
                       *doc.means, *doc.does_not_mean, *doc.unknowns], audience)]
     if audience == "press":
         texts += [doc.press.headline, doc.press.lede]
-    return View(
+    extra = _key_parts(doc, audience)
+    texts += [m.text for m in extra.get("key_messages", [])]
+    return View(**extra,
         audience=audience,
         doc=doc,
         studies=studies,
@@ -122,3 +186,56 @@ def build_view(doc: Document, audience: Audience) -> View:
         glossary=used_terms(doc.glossary, texts),
         date=(doc.date or dt.date.today()).isoformat(),
     )
+
+
+def _key_parts(doc: Document, audience: Audience) -> dict:
+    """The reader-first parts of a view: key messages, tables, boxes and dates."""
+    from .certainty import certainty
+    from .visual import patient_visual
+
+    km = doc.key_messages
+    parts: dict = {"references": source_references(doc), "produced": produced_line(doc),
+                   "help_first": any(c.kind == "help-line" and audience in c.mandatory_for
+                                     for c in doc.caveats) and bool(doc.help)}
+    if audience == "patient":
+        if km.patient:
+            parts["key_messages"] = [render_message(doc, m, audience) for m in km.patient.messages]
+            parts["questions"] = list(km.patient.questions)
+        parts["visual"] = patient_visual(doc)
+    elif audience == "clinician":
+        if km.clinician:
+            parts["question"] = km.clinician.question
+            parts["key_messages"] = [render_message(doc, m, audience) for m in km.clinician.answer]
+            parts["implications"] = [render_message(doc, m, audience)
+                                     for m in km.clinician.implications]
+        rows = []
+        for f in doc.findings:
+            if not f.key:
+                continue
+            study = doc.study(f.study)
+            text = finding_text(f, study, audience)
+            grade = certainty(doc, study)
+            rows.append({"outcome": outcome_of(study, text), "study": study.short_name,
+                         "n": study.participants.n, "result": text,
+                         "certainty": grade.level, "reason": grade.text})
+        parts["findings_table"] = rows
+    else:
+        if km.press:
+            parts["key_messages"] = [render_message(doc, km.press.story, audience)]
+            parts["key_numbers"] = [render_message(doc, m, audience) for m in km.press.numbers]
+        parts["press_facts"] = [{"text": finding_text(f, doc.study(f.study), audience),
+                                 "source": attribution(doc.study(f.study))}
+                                for f in doc.findings if f.key]
+        e = doc.editors
+        dates = list(e.publication_dates) or [
+            f"{s.short_name}: {s.journal or 'journal not named'}, {s.year}"
+            for s in doc.studies if s.year]
+        parts["editors"] = {
+            "press_contact": e.press_contact or NOT_STATED,
+            "funding": e.funding or NOT_STATED,
+            "conflicts": e.conflicts or NOT_STATED,
+            "embargo": e.embargo or NOT_STATED,
+            "publication_dates": dates or [NOT_STATED],
+            "dois": [{"study": s.short_name, "doi": s.doi} for s in doc.studies],
+        }
+    return parts
