@@ -253,6 +253,7 @@ class KeyMessage(Strict):
     text: str = Field(min_length=3, max_length=400)
     rests_on: list[str] = Field(min_length=1, description="Finding and caveat ids it rests on.")
     action: bool = Field(False, description="A call to action: what the reader can do.")
+    visual: bool = Field(False, description="The message the patient leaflet's picture shows.")
 
 
 class PatientMessages(Strict):

@@ -34,6 +34,8 @@ class StudyView:
     limitations: list[str]
     labels: list = field(default_factory=list)
     reference: str = ""
+    doi: str | None = None  # the study's DOI, or the published record's from a record check
+    doi_from_record: bool = False
 
 
 @dataclass
@@ -122,6 +124,13 @@ def outcome_of(study: Study, text: str) -> str:
     return study.measures[0].name if study.measures else "not stated"
 
 
+def record_doi(doc: Document, study_id: str) -> str | None:
+    """The DOI of the published record checked for this study (or one of its findings)."""
+    about = {study_id} | {f.id for f in doc.findings if f.study == study_id}
+    return next((r.published.doi for r in doc.record_checks
+                 if r.about in about and r.published.doi), None)
+
+
 def reference(study: Study) -> str:
     parts = [study.short_name]
     if study.title:
@@ -158,6 +167,8 @@ def build_view(doc: Document, audience: Audience) -> View:
             limitations=_texts(study.limitations, audience),
             labels=evidence_labels(study),
             reference=reference(study),
+            doi=study.doi or record_doi(doc, study.id),
+            doi_from_record=not study.doi and bool(record_doi(doc, study.id)),
         ))
     key = [finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key]
     mandatory = mandatory_caveats(doc, audience)
@@ -173,6 +184,7 @@ def build_view(doc: Document, audience: Audience) -> View:
         texts += [doc.press.headline, doc.press.lede]
     extra = _key_parts(doc, audience)
     texts += [m.text for m in extra.get("key_messages", [])]
+    glossary = extra.pop("glossary", None)
     return View(**extra,
         audience=audience,
         doc=doc,
@@ -183,7 +195,7 @@ def build_view(doc: Document, audience: Audience) -> View:
         does_not_mean=_texts(doc.does_not_mean, audience),
         unknowns=_texts(doc.unknowns, audience),
         quotes=[q for q in doc.quotes if audience in q.audiences],
-        glossary=used_terms(doc.glossary, texts),
+        glossary=glossary if glossary is not None else used_terms(doc.glossary, texts),
         date=(doc.date or dt.date.today()).isoformat(),
     )
 
@@ -202,6 +214,12 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
             parts["key_messages"] = [render_message(doc, m, audience) for m in km.patient.messages]
             parts["questions"] = list(km.patient.questions)
         parts["visual"] = patient_visual(doc)
+        # The leaflet shows key findings only: explain the words of what it shows.
+        shown = [*(m.text for m in parts.get("key_messages", [])), *parts.get("questions", []),
+                 *(finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key),
+                 *(c.text.patient or "" for c in doc.caveats),
+                 *_texts([doc.background, *doc.means, *doc.unknowns], audience)]
+        parts["glossary"] = used_terms(doc.glossary, shown)
     elif audience == "clinician":
         if km.clinician:
             parts["question"] = km.clinician.question

@@ -55,23 +55,35 @@ def icon_array(count: int, of: int, title: str) -> str:
     return "".join(parts)
 
 
-def two_visits(first: str, second: str, title: str) -> str:
-    """Two boxes side by side: the two visits of a crossover trial."""
-    width, height = 460, 120
-    box = 200
+def two_visits(title: str, differs: bool) -> str:
+    """Two panels side by side, the two visits of a crossover trial, drawn without text (the
+    words are in the caption, so they print at body size): a pill (filled: the active
+    blocker; outlined: the dummy), an arrow, a drip, an arrow and a face."""
+    width, height = 460, 150
 
-    def visit(x: int, heading: str, text: str) -> str:
-        return (f'<rect x="{x}" y="10" width="{box}" height="100" rx="8" fill="#ffffff" '
+    def visit(x: int, active: bool, smile: bool) -> str:
+        pill = FILL if active else "#ffffff"
+        mouth = "q18 16 36 0" if smile else "h36"
+        return (f'<rect x="{x}" y="6" width="210" height="138" rx="10" fill="#ffffff" '
                 f'stroke="{FILL}" stroke-width="3"/>'
-                f'<text x="{x + box / 2:g}" y="45" text-anchor="middle" font-size="18" '
-                f'font-weight="bold" fill="#1a1a1a" font-family="DejaVu Sans, sans-serif">'
-                f'{escape(heading)}</text>'
-                f'<text x="{x + box / 2:g}" y="80" text-anchor="middle" font-size="15" '
-                f'fill="#1a1a1a" font-family="DejaVu Sans, sans-serif">{escape(text)}</text>')
+                f'<rect x="{x + 14}" y="60" width="40" height="22" rx="11" fill="{pill}" '
+                f'stroke="{FILL}" stroke-width="3"/>'
+                f'<path d="M{x + 60} 71 h16 m-6 -6 l6 6 l-6 6" fill="none" stroke="{EMPTY}" '
+                f'stroke-width="3"/>'
+                f'<rect x="{x + 86}" y="44" width="28" height="40" rx="6" fill="#ffffff" '
+                f'stroke="{EMPTY}" stroke-width="3"/>'
+                f'<path d="M{x + 100} 84 v22" stroke="{EMPTY}" stroke-width="3"/>'
+                f'<path d="M{x + 122} 71 h16 m-6 -6 l6 6 l-6 6" fill="none" stroke="{EMPTY}" '
+                f'stroke-width="3"/>'
+                f'<circle cx="{x + 172}" cy="71" r="26" fill="#ffffff" stroke="{FILL}" '
+                f'stroke-width="3"/><circle cx="{x + 163}" cy="64" r="3" fill="{FILL}"/>'
+                f'<circle cx="{x + 181}" cy="64" r="3" fill="{FILL}"/>'
+                f'<path d="M{x + 154} 80 {mouth}" fill="none" stroke="{FILL}" '
+                f'stroke-width="3"/>')
 
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" role="img"><title>{escape(title)}</title>'
-            + visit(10, "Visit A", first) + visit(250, "Visit B", second) + "</svg>")
+            + visit(8, True, False) + visit(242, False, differs) + "</svg>")
 
 
 def _count_figure(doc: Document) -> tuple[Figure, str] | None:
@@ -90,6 +102,17 @@ def _count_figure(doc: Document) -> tuple[Figure, str] | None:
     return None
 
 
+def _message_about(doc: Document, study_id: str) -> str:
+    km = doc.key_messages.patient
+    findings = {f.id: f.study for f in doc.findings}
+    messages = sorted(km.messages, key=lambda m: not m.visual) if km else []
+    for m in messages:
+        about = any(findings.get(r) == study_id for r in m.rests_on)
+        if about and not m.action and "{" not in m.text:
+            return m.text
+    return ""
+
+
 def patient_visual(doc: Document) -> Visual | None:
     found = _count_figure(doc)
     if found is not None:
@@ -104,8 +127,12 @@ def patient_visual(doc: Document) -> Visual | None:
         if study.design in ("crossover", "randomized_crossover") and study.comparator:
             first = study.intervention.plain or study.intervention.name
             second = study.comparator.plain or study.comparator.name
-            alt = (f"Each person came twice. On one visit: {first}. "
-                   f"On the other visit: {second}.")
-            svg = two_visits("active", "dummy", alt)
-            return Visual(_data_uri(svg), alt, alt, svg)
+            # The outcome comes from a patient key message resting on this study, if any:
+            # the picture never says more than the text does.
+            outcome = _message_about(doc, study.id)
+            alt = (f"Each person came twice. Left, one visit: {first}. "
+                   f"Right, the other visit: {second}." + (f" {outcome}" if outcome else ""))
+            caption = f"Each person came twice. Left: {first}. Right: {second}."
+            svg = two_visits(alt, differs=bool(outcome))
+            return Visual(_data_uri(svg), alt, caption, svg)
     return None

@@ -1,0 +1,106 @@
+"""Reader-first outputs: key messages, length budgets, editor material, communication check."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from explainer.build import BuildOptions, build_topic
+from explainer.frequencies import natural_frequency, patient_figure, percent_as_frequency
+from explainer.model import Figure
+from explainer.targets import load_targets, parse_target_option
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "ketamine-opioid.yaml"
+
+
+@pytest.fixture(scope="module")
+def patient_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = build_topic(SEED, BuildOptions(audiences=("patient",), out_dir=out))
+    return result, out
+
+
+def test_natural_frequencies_from_structured_counts():
+    assert natural_frequency(7, 12) == "7 out of 12"
+    assert percent_as_frequency(80.3) == "about 80 in 100"
+    assert patient_figure(Figure(value=7, of=12)) == "7 out of 12"
+    assert patient_figure(Figure(value=80.3, unit="%")) == "about 80 in 100"
+
+
+def test_budget_option_and_miss():
+    assert parse_target_option("pages=3,words=off") == {"pages": 3.0, "words": None}
+    target = load_targets(overrides={"patient": {"pages": 1, "words": 100}})["patient"]
+    misses = target.check_budget(2, 150, "A4")
+    assert [m.metric for m in misses] == ["pages", "words"]
+    assert target.page_budget("A5") == 2  # an A5 page holds about half an A4 side
+
+
+def test_output_over_budget_fails_with_strict(tmp_path):
+    options = BuildOptions(audiences=("patient",), out_dir=tmp_path, strict=True,
+                           target_overrides={"pages": 1})
+    result = build_topic(SEED, options)
+    out = result.outputs[0]
+    assert not out.ok and not out.written
+    assert any(p.key == "budget" for p in out.problems)
+    assert not (tmp_path / "ketamine-opioid" / "patient.pdf").exists()
+
+
+def test_no_editor_material_in_public_output(patient_build):
+    from explainer.editor import find_leaks
+    from explainer.html_text import visible_text
+    from explainer.load import load_document
+
+    result, out = patient_build
+    doc = load_document(SEED).doc
+    text = visible_text((out / "ketamine-opioid" / "patient.html").read_text())
+    assert find_leaks(doc, text) == []
+    assert not any(p.key == "editor-material" for p in result.outputs[0].problems)
+    # The check does find them: a raw file name and a source note planted in the text.
+    planted = text + f"\n{doc.sources[1].file} {doc.sources[0].notes[0]}"
+    assert len(find_leaks(doc, planted)) >= 2
+    sheet = (out / "ketamine-opioid" / "editor.html").read_text()
+    assert doc.sources[1].file in sheet
+
+
+def test_key_messages_and_help_on_page_one(patient_build):
+    result, _ = patient_build
+    out = result.outputs[0]
+    assert out.communication, "the communication check ran"
+    from explainer.load import load_document
+
+    doc = load_document(SEED).doc
+    first = " ".join(doc.key_messages.patient.messages[0].text.split()[:5])
+    assert out.main_pages is not None
+    assert doc.help[0].name in result_page_one(out)
+    assert first in result_page_one(out)
+
+
+def result_page_one(out) -> str:
+    from explainer.pages import count_pages
+
+    data = next(p for p in out.paths if p.suffix == ".pdf").read_bytes()
+    return " ".join(count_pages(data).page_texts[0].split())
+
+
+def test_every_automatable_item_met_on_patient_leaflet(patient_build):
+    result, _ = patient_build
+    items = result.outputs[0].communication
+    not_met = [(r.instrument, r.item, r.detail) for r in items if r.status == "not met"]
+    assert not not_met
+    assert any(r.status == "human" for r in items)  # and the human items are listed
+
+
+def test_key_message_may_not_rest_on_weak_source_only():
+    from explainer.keymessages import key_message_problems
+    from explainer.load import load_document
+
+    loaded = load_document(SEED)
+    km = loaded.doc.key_messages.patient
+    bad = km.messages[0].model_copy(update={"rests_on": ["ajp-placebo-response"]})
+    patient = km.model_copy(update={"messages": [bad, *km.messages[1:]]})
+    doc = loaded.doc.model_copy(update={"key_messages": loaded.doc.key_messages.model_copy(
+        update={"patient": patient})})
+    problems = key_message_problems(dataclasses.replace(loaded, doc=doc))
+    assert any("weak sources" in p.message for p in problems)
