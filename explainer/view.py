@@ -185,12 +185,18 @@ def build_view(doc: Document, audience: Audience) -> View:
     extra = _key_parts(doc, audience)
     texts += [m.text for m in extra.get("key_messages", [])]
     glossary = extra.pop("glossary", None)
+    caveat_texts = [(c.id, c.text.for_(audience) or "") for c in shown]
+    if audience == "patient":
+        # A caveat a key message already says word for word is not repeated below it: the
+        # key messages are in the main part, where the caveat proof looks.
+        said = " ".join(" ".join(m.text.split()) for m in extra.get("key_messages", []))
+        caveat_texts = [(cid, t) for cid, t in caveat_texts if " ".join(t.split()) not in said]
     return View(**extra,
         audience=audience,
         doc=doc,
         studies=studies,
         key_findings=key,
-        caveat_texts=[(c.id, c.text.for_(audience) or "") for c in shown],
+        caveat_texts=caveat_texts,
         means=_texts(doc.means, audience),
         does_not_mean=_texts(doc.does_not_mean, audience),
         unknowns=_texts(doc.unknowns, audience),

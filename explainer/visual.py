@@ -132,7 +132,8 @@ def patient_visual(doc: Document) -> Visual | None:
             outcome = _message_about(doc, study.id)
             alt = (f"Each person came twice. Left, one visit: {first}. "
                    f"Right, the other visit: {second}." + (f" {outcome}" if outcome else ""))
-            caption = f"Each person came twice. Left: {first}. Right: {second}."
+            caption = (f"Each person came twice. Left: {first.split(',')[0]} first. "
+                       f"Right: {second.split(',')[0]} first.")
             svg = two_visits(alt, differs=bool(outcome))
             return Visual(_data_uri(svg), alt, caption, svg)
     return None
