@@ -11,12 +11,19 @@ from .model import Document, Study
 class Certainty:
     level: str  # "high", "moderate", "low", "very low"
     reasons: tuple[str, ...]
+    short: tuple[str, ...] = ()  # the reasons in two or three words, for a table cell
 
     @property
     def text(self) -> str:
         if not self.reasons:
             return self.level.capitalize()
         return f"{self.level.capitalize()}: rated down for {'; '.join(self.reasons)}"
+
+    @property
+    def brief(self) -> str:
+        if not self.short:
+            return self.level.capitalize()
+        return f"{self.level.capitalize()} ({'; '.join(self.short)})"
 
 
 def certainty(doc: Document, study: Study) -> Certainty:
@@ -26,7 +33,7 @@ def certainty(doc: Document, study: Study) -> Certainty:
     levels: list[str] = rules["levels"]
     level = levels.index(rules["start"].get(study.design, "low"))
     kinds = {s.id: s.kind for s in doc.sources}
-    reasons = []
+    reasons, short = [], []
     for rule in rules["downgrades"]:
         when = rule["when"]
         hit = (("participants_below" in when and study.participants.n < when["participants_below"])
@@ -35,5 +42,6 @@ def certainty(doc: Document, study: Study) -> Certainty:
                    kinds.get(s) in ("paper", "preprint") for s in study.reported_by)))
         if hit:
             reasons.append(rule["reason"])
+            short.append(rule.get("short", rule["reason"]))
             level = max(0, level - 1)
-    return Certainty(levels[level], tuple(reasons))
+    return Certainty(levels[level], tuple(reasons), tuple(short))

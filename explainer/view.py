@@ -63,6 +63,7 @@ class View:
     produced: str = ""  # "Published November 2026. Next review November 2029."
     editors: dict = field(default_factory=dict)  # press notes to editors, filled in
     help_first: bool = False  # help lines mandatory: the help box goes on page 1
+    record: list[dict] = field(default_factory=list)  # what the published record says
 
     def text(self, item: PerAudience | None) -> str:
         return (item.for_(self.audience) or "") if item else ""
@@ -122,6 +123,13 @@ def outcome_of(study: Study, text: str) -> str:
         if (m.abbreviation and m.abbreviation in text) or m.name.lower() in text.lower():
             return m.abbreviation or m.name
     return study.measures[0].name if study.measures else "not stated"
+
+
+def _first_sentence(text: str) -> str:
+    from .sentences import split_sentences
+
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else text
 
 
 def record_doi(doc: Document, study_id: str) -> str | None:
@@ -186,11 +194,11 @@ def build_view(doc: Document, audience: Audience) -> View:
     texts += [m.text for m in extra.get("key_messages", [])]
     glossary = extra.pop("glossary", None)
     caveat_texts = [(c.id, c.text.for_(audience) or "") for c in shown]
-    if audience == "patient":
-        # A caveat a key message already says word for word is not repeated below it: the
-        # key messages are in the main part, where the caveat proof looks.
-        said = " ".join(" ".join(m.text.split()) for m in extra.get("key_messages", []))
-        caveat_texts = [(cid, t) for cid, t in caveat_texts if " ".join(t.split()) not in said]
+    # A caveat a key message already says word for word is not repeated below it: the key
+    # messages are in the main part, where the caveat proof looks.
+    said = " ".join(" ".join(m.text.split()) for m in
+                    (*extra.get("key_messages", []), *extra.get("implications", [])))
+    caveat_texts = [(cid, t) for cid, t in caveat_texts if " ".join(t.split()) not in said]
     return View(**extra,
         audience=audience,
         doc=doc,
@@ -213,6 +221,10 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
 
     km = doc.key_messages
     parts: dict = {"references": source_references(doc), "produced": produced_line(doc),
+                   "record": [{"finding": r.finding, "title": r.published.title,
+                               "journal": r.published.journal, "year": r.published.year,
+                               "doi": r.published.doi, "url": r.published.url}
+                              for r in doc.record_checks],
                    "help_first": any(c.kind == "help-line" and audience in c.mandatory_for
                                      for c in doc.caveats) and bool(doc.help)}
     if audience == "patient":
@@ -240,8 +252,9 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
             text = finding_text(f, study, audience)
             grade = certainty(doc, study)
             rows.append({"outcome": outcome_of(study, text), "study": study.short_name,
-                         "n": study.participants.n, "result": text,
-                         "certainty": grade.level, "reason": grade.text})
+                         "n": study.participants.n, "result": _first_sentence(text),
+                         "certainty": grade.level, "reason": grade.brief,
+                         "reason_full": grade.text})
         parts["findings_table"] = rows
     else:
         if km.press:
