@@ -35,7 +35,7 @@ def patient_figure(figure: Figure) -> str:
         return natural_frequency(value, figure.of)
     if figure.unit and figure.unit.strip() == "%" and isinstance(value, int | float):
         return percent_as_frequency(value)
-    return str(figure)
+    return as_stored(figure)
 
 
 
@@ -43,5 +43,14 @@ def plain_figure(figure: Figure) -> str:
     """A figure for clinicians and the press: "7 of 12" for a count, else as stored."""
     if figure.of is not None and isinstance(figure.value, int | float):
         return f"{figure.value} of {figure.of}"
-    return str(figure)
+    return as_stored(figure)
+
+
+def as_stored(figure: Figure) -> str:
+    """Value and unit, with a space before a word unit ("0.5 mg/kg") but not before "%" (the
+    model strips the space a findings file puts at the start of a unit)."""
+    unit = figure.unit or ""
+    if not unit or unit.startswith(("%", "°")):
+        return f"{figure.value}{unit}"
+    return f"{figure.value} {unit}"
 

@@ -104,3 +104,74 @@ def test_key_message_may_not_rest_on_weak_source_only():
         update={"patient": patient})})
     problems = key_message_problems(dataclasses.replace(loaded, doc=doc))
     assert any("weak sources" in p.message for p in problems)
+
+
+def _page(body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+            f'<article><h1>T</h1>{body}</article></main></body></html>')
+
+
+GOOD = ('<section data-section="key-messages" class="key-messages"><h2>The main points</h2>'
+        '<ul><li>Most people get better.</li><li class="action">Ask your doctor.</li></ul>'
+        '</section><section data-section="why"><h2>Why</h2><p>Because.</p></section>'
+        '<section data-section="unknowns"><h2>Unknown</h2><ul><li>Many things.</li></ul>'
+        '</section>')
+
+
+@pytest.mark.parametrize("check, body", [
+    ("main_message_present", "<p>No key messages here.</p>"),
+    ("main_message_first", '<section data-section="why"><h2>W</h2><p>First.</p></section>'
+                           + GOOD),
+    ("visual_present", GOOD),
+    ("call_to_action", GOOD.replace(' class="action"', "")),
+    ("addresses_reader", GOOD.replace("Ask your doctor.", "Patients should ask.")),
+    ("active_voice_key", GOOD.replace("Most people get better.", "Most people were helped.")),
+    ("numbers_readers_use", GOOD + "<p>The link was r = 0.6.</p>"),
+    ("whole_numbers", GOOD + "<p>It fell by 2.5 points.</p>"),
+    ("natural_frequencies", GOOD + "<p>About 80% got better.</p>"),
+    ("no_calculation", GOOD + "<p>It was 3 times as likely.</p>"),
+    ("informative_headers", GOOD + "<h2>Smith et al. 2020</h2><p>A study.</p>"),
+    ("tangible_tool", GOOD),
+])
+def test_each_communication_check_can_fail(check, body):
+    import tinyhtml5
+
+    from explainer.commcheck import CHECKS, Output
+    from explainer.html_text import extract
+    from explainer.load import load_document
+
+    html = _page(body)
+    sections: dict[str, list[str]] = {}
+    for b in extract(html).blocks:
+        if b.kind == "body":
+            sections.setdefault(b.section, []).append(b.text)
+    output = Output(load_document(SEED).doc, "patient",
+                    tinyhtml5.parse(html, namespace_html_elements=False),
+                    [(k, "\n".join(v)) for k, v in sections.items()], (), frozenset({"ask"}))
+    assert CHECKS[check](output)[0] == "not met"
+    if check not in ("main_message_present", "main_message_first", "visual_present",
+                     "tangible_tool", "call_to_action", "addresses_reader"):
+        good = _page(GOOD)
+        output.root = tinyhtml5.parse(good, namespace_html_elements=False)
+        output.sections = [("key-messages", "Most people get better.\nAsk your doctor.")]
+        assert CHECKS[check](output)[0] == "met"
+
+
+def test_every_communication_item_cites_its_instrument():
+    from explainer.commcheck import load_items
+
+    rules = load_items()
+    assert {it.instrument for it in rules.items} == {"cdc-cci", "pemat-p"}
+    cdc = {it.item for it in rules.items if it.instrument == "cdc-cci"}
+    assert cdc == set(range(1, 21))  # all 20 scored items of the full score sheet
+
+
+def test_time_sensitive_claim_on_undated_source_is_flagged():
+    from explainer.load import load_document
+    from explainer.timeliness import timeliness_problems
+
+    loaded = load_document(SEED)
+    assert timeliness_problems(loaded) == []  # the approval claim has a record check
+    doc = loaded.doc.model_copy(update={"record_checks": []})
+    problems = timeliness_problems(dataclasses.replace(loaded, doc=doc))
+    assert any("time-sensitive" in p.message and "no date" in p.message for p in problems)
