@@ -125,9 +125,9 @@ class Tags(HTMLParser):
         (self.styles if self._style else self.text).append(data)
 
 
-ALLOWED_TAGS = {"thead", "html", "head", "meta", "title", "style", "body", "main", "article", "div", "p",
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "article", "div", "p",
                 "h1", "h2", "h3", "h4", "section", "ul", "ol", "li", "dl", "dt", "dd", "table",
-                "tbody", "tr", "th", "td", "span", "a", "strong", "blockquote"}
+                "thead", "tbody", "tr", "th", "td", "span", "a", "strong", "blockquote"}
 
 
 def css_tokens(css: str):

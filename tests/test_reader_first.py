@@ -175,3 +175,31 @@ def test_time_sensitive_claim_on_undated_source_is_flagged():
     doc = loaded.doc.model_copy(update={"record_checks": []})
     problems = timeliness_problems(dataclasses.replace(loaded, doc=doc))
     assert any("time-sensitive" in p.message and "no date" in p.message for p in problems)
+
+
+def test_patient_visual_is_a_tagged_figure_with_alt_text(patient_build):
+    import pikepdf
+
+    from explainer.load import load_document
+    from explainer.visual import patient_visual
+
+    _, out = patient_build
+    visual = patient_visual(load_document(SEED).doc)
+    assert visual is not None and visual.alt
+    html = (out / "ketamine-opioid" / "patient.html").read_text()
+    assert 'alt="' in html and visual.src in html
+    alts: list[str] = []
+
+    def walk(e) -> None:
+        if isinstance(e, pikepdf.Dictionary):
+            if e.get("/S") == "/Figure":
+                alts.append(str(e.get("/Alt")))
+            if e.get("/K") is not None:
+                walk(e.get("/K"))
+        elif isinstance(e, pikepdf.Array):
+            for x in e:
+                walk(x)
+
+    with pikepdf.open(out / "ketamine-opioid" / "patient.pdf") as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    assert visual.alt in alts
