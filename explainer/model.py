@@ -257,7 +257,10 @@ class KeyMessage(Strict):
 
 
 class PatientMessages(Strict):
-    messages: list[KeyMessage] = Field(min_length=3, max_length=5)
+    purpose: str | None = Field(None, max_length=200,
+                                description="What the leaflet is for, in one sentence (PEMAT-P 1).")
+    messages: list[KeyMessage] = Field(min_length=3, max_length=5,
+                                       description="The first is the main message (CDC CCI 1).")
     questions: list[str] = Field(default_factory=list, max_length=6,
                                  description="Questions to ask your care team.")
 

@@ -54,6 +54,7 @@ class View:
     key_messages: list[Message] = field(default_factory=list)
     key_numbers: list[Message] = field(default_factory=list)  # press
     question: str = ""  # clinician: the clinical question
+    purpose: str = ""  # patient: what the leaflet is for
     implications: list[Message] = field(default_factory=list)  # clinician
     questions: list[str] = field(default_factory=list)  # patient: to ask the care team
     findings_table: list[dict] = field(default_factory=list)  # clinician summary of findings
@@ -231,6 +232,7 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
         if km.patient:
             parts["key_messages"] = [render_message(doc, m, audience) for m in km.patient.messages]
             parts["questions"] = list(km.patient.questions)
+            parts["purpose"] = km.patient.purpose or ""
         parts["visual"] = patient_visual(doc)
         # The leaflet shows key findings only: explain the words of what it shows.
         shown = [*(m.text for m in parts.get("key_messages", [])), *parts.get("questions", []),
