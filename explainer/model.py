@@ -290,6 +290,8 @@ class EditorNotes(Strict):
     conflicts: str | None = None
     embargo: str | None = None
     publication_dates: list[str] = Field(default_factory=list)
+    independent_comment: str | None = Field(None, description="Who outside the study commented.")
+    costs: str | None = None
 
 
 class Producer(Strict):

@@ -274,6 +274,8 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
             "funding": e.funding or NOT_STATED,
             "conflicts": e.conflicts or NOT_STATED,
             "embargo": e.embargo or NOT_STATED,
+            "independent_comment": e.independent_comment or NOT_STATED,
+            "costs": e.costs or NOT_STATED,
             "publication_dates": dates or [NOT_STATED],
             "dois": [{"study": s.short_name, "doi": s.doi} for s in doc.studies],
         }
