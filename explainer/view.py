@@ -262,8 +262,11 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
         if km.press:
             parts["key_messages"] = [render_message(doc, km.press.story, audience)]
             parts["key_numbers"] = [render_message(doc, m, audience) for m in km.press.numbers]
+        # Every fact with its study (journal, year, n) and the study's SMC labels.
         parts["press_facts"] = [{"text": finding_text(f, doc.study(f.study), audience),
-                                 "source": attribution(doc.study(f.study))}
+                                 "source": attribution(doc.study(f.study)),
+                                 "labels": [label.text for label in
+                                            evidence_labels(doc.study(f.study))]}
                                 for f in doc.findings if f.key]
         e = doc.editors
         dates = list(e.publication_dates) or [
