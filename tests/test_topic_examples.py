@@ -64,8 +64,11 @@ def test_coffee_is_worded_as_a_link_and_has_no_help_section(built):
     assert "Where to get help" not in texts["patient"] and "Cancer support" not in texts["patient"]
     for audience in ("patient", "press"):
         assert "link, not a cause" in texts[audience]
-    assert "about 29% lower" in texts["patient"]  # a hazard ratio in words, no statistics
-    assert "hazard ratio" not in texts["patient"].split("Words to know")[0]
+    # No absolute death rates in the sources: patients get the link in words, with no
+    # hazard ratio, percentage or decimal to work out (CDC Clear Communication Index 15-17).
+    leaflet = texts["patient"].split("Words to know")[0]
+    assert "less likely to die" in leaflet
+    assert "hazard ratio" not in leaflet and "%" not in leaflet and "0.71" not in leaflet
     assert "0.71 (95% CI 0.62 to 0.82)" in texts["clinician"]
     assert "about 29% lower (hazard ratio 0.71)" in texts["press"]
 
