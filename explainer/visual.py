@@ -3,8 +3,11 @@
 CDC Clear Communication Index item 4 and PEMAT-P items 15-17 ask for a visual that supports
 the main message, with a caption. We draw it from structured data so it can never disagree
 with the text: an icon array for a "k out of n" count a key message rests on (the format
-risk-communication research favours for small counts), else the two visits of a crossover
-trial. The SVG goes into the page as an ``<img>`` with alt text, which WeasyPrint tags as a
+risk-communication research favours for small counts); two icon arrays of the same size for
+a rate per 1,000 (or fewer) and the rate it is compared with (Galesic, Garcia-Retamero &
+Gigerenzer 2009, Health Psychol 28:210-216: icon arrays help readers compare two risks);
+else the two visits of a crossover trial, or, for a cohort study, people followed over time.
+The SVG goes into the page as an ``<img>`` with alt text, which WeasyPrint tags as a
 Figure with /Alt in the PDF structure tree and browsers expose as an image with a name.
 """
 
@@ -14,7 +17,7 @@ import base64
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from .figures_text import count_in_group
+from .figures_text import count_in_group, figure_text
 from .model import Document, Figure
 
 FILL = "#0b5394"   # 7.9:1 on white: the people the count is about
@@ -28,6 +31,7 @@ class Visual:
     alt: str
     caption: str
     svg: str
+    wide: bool = False  # two grids side by side: printed across the text column
 
 
 def _data_uri(svg: str) -> str:
@@ -86,6 +90,69 @@ def two_visits(title: str, differs: bool) -> str:
             + visit(8, True, False) + visit(242, False, differs) + "</svg>")
 
 
+def two_grids(count: int, other: int, per: int, title: str) -> str:
+    """Two grids of ``per`` small squares side by side, the first ``count`` (left) and
+    ``other`` (right) filled: two rates on one scale, drawn without text (the caption says
+    which is which)."""
+    cols = 50 if per > 100 else 10
+    rows = -(-per // cols)
+    cell, gap, pad = 5, 1, 12
+    grid_w, grid_h = cols * (cell + gap), rows * (cell + gap)
+    width, height = 2 * grid_w + 3 * pad, grid_h + 2 * pad
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img"><title>{escape(title)}</title>']
+    for g, filled in enumerate((count, other)):
+        x0 = pad + g * (grid_w + pad)
+        for i in range(per):
+            x = x0 + (i % cols) * (cell + gap)
+            y = pad + (i // cols) * (cell + gap)
+            colour = FILL if i < filled else "#d9d9d9"
+            parts.append(f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" '
+                         f'fill="{colour}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def followed_over_time(title: str) -> str:
+    """A cohort study: a group of people, a long arrow with year marks, the same group."""
+    width, height = 460, 120
+
+    def group(x0: int) -> str:
+        out = []
+        for i in range(6):
+            x = x0 + (i % 3) * 30 + 15
+            y = 14 + (i // 3) * 50
+            out.append(f'<circle cx="{x}" cy="{y + 8}" r="7" fill="{FILL}"/>'
+                       f'<path d="M{x - 12} {y + 40} q0 -22 12 -22 q12 0 12 22 z" '
+                       f'fill="{FILL}"/>')
+        return "".join(out)
+
+    ticks = "".join(f'<path d="M{x} 52 v16" stroke="{EMPTY}" stroke-width="2"/>'
+                    for x in range(140, 340, 28))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img"><title>{escape(title)}</title>'
+            + group(10) + f'<path d="M120 60 h220 m-12 -12 l12 12 l-12 12" fill="none" '
+            f'stroke="{EMPTY}" stroke-width="3"/>' + ticks + group(355) + "</svg>")
+
+
+def _rate_figures(doc: Document) -> tuple[Figure, Figure] | None:
+    """A rate per 1,000 or fewer and the rate it is compared with (``versus``), from the
+    findings of the patient key message marked ``visual: true``."""
+    km = doc.key_messages.patient
+    findings = {f.id: f for f in doc.findings}
+    for m in (km.messages if km else []):
+        if not m.visual:
+            continue
+        for fid in m.rests_on:
+            f = findings.get(fid)
+            for fig in (f.figures.values() if f else []):
+                other = f.figures.get(fig.versus or "") if f else None
+                if (fig.per and other is not None and other.per == fig.per
+                        and fig.per <= 1000 and fig.of is None):
+                    return fig, other
+    return None
+
+
 def _count_figure(doc: Document) -> tuple[Figure, str] | None:
     """The first "k out of n" figure among the findings the patient key messages rest on."""
     km = doc.key_messages.patient
@@ -123,6 +190,17 @@ def patient_visual(doc: Document) -> Visual | None:
         alt = (f"A picture of {fig.of} people. {fig.value} are coloured in: {words} {what}.")
         svg = icon_array(fig.value, fig.of, alt)
         return Visual(_data_uri(svg), alt, f"{words.capitalize()} {what}.", svg)
+    rates = _rate_figures(doc)
+    if rates is not None:
+        fig, other = rates
+        assert fig.per is not None
+        this, that = figure_text(fig, "patient"), figure_text(other, "patient")
+        what = f" Coloured: {fig.label}." if fig.label else ""
+        caption = (f"Each square is one person.{what} Left, {fig.group or 'one group'}: "
+                   f"{this}. Right, {other.group or 'the other group'}: {that}.")
+        alt = f"Two groups of {fig.per:,} squares. {caption}"
+        svg = two_grids(round(float(fig.value)), round(float(other.value)), fig.per, alt)
+        return Visual(_data_uri(svg), alt, caption, svg, wide=True)
     for study in doc.studies:
         if study.design in ("crossover", "randomized_crossover") and study.comparator:
             first = study.intervention.plain or study.intervention.name
@@ -136,4 +214,12 @@ def patient_visual(doc: Document) -> Visual | None:
                        f"Right: {second.split(',')[0]} first.")
             svg = two_visits(alt, differs=bool(outcome))
             return Visual(_data_uri(svg), alt, caption, svg)
+    for study in doc.studies:
+        if study.design == "cohort" and study.follow_up:
+            n = f"{study.participants.n:,}"
+            caption = (f"The study followed {n} people for {study.follow_up}. People chose "
+                       "for themselves what to do; the study only watched.")
+            alt = f"A group of people, an arrow through the years, the same group. {caption}"
+            return Visual(_data_uri(followed_over_time(alt)), alt, caption,
+                          followed_over_time(alt))
     return None

@@ -92,3 +92,25 @@ def test_masai_hyped_source_is_not_echoed():
 
     words = " ".join(f.text for f in prose(doc)).lower()
     assert "groundbreaking" not in words and "20% more" not in words
+
+
+@pytest.mark.parametrize(("path", "says"), [
+    (COFFEE, "followed 171,616 people for seven years"),  # a cohort: people over time
+    (MASAI, "with AI support: about 6 in 1,000"),  # two rates per 1,000 on one scale
+])
+def test_patient_leaflet_has_a_visual_drawn_from_the_data(path, says):
+    from explainer.visual import patient_visual
+
+    visual = patient_visual(load_document(path).doc)
+    assert visual is not None and says in visual.alt and says in visual.caption
+    assert visual.svg.startswith("<svg") and "<title>" in visual.svg
+
+
+@pytest.mark.parametrize("built", [MASAI], indirect=True, ids=["masai"])
+def test_masai_rate_visual_fills_one_square_per_case(built):
+    from explainer.visual import patient_visual
+
+    svg = patient_visual(load_document(MASAI).doc).svg
+    assert svg.count('fill="#0b5394"') == 6 + 5  # about 6 and about 5 in 1,000
+    assert svg.count("<rect") == 2 * 1000
+
