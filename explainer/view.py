@@ -119,7 +119,7 @@ def attribution(study: Study) -> str:
     """"Nature Medicine, 2025, 26 people": where a key fact comes from."""
     parts = [study.journal or "journal not named"]
     parts.append(str(study.year) if study.year else "year not given")
-    parts.append(f"{study.participants.n} people")
+    parts.append(f"{study.participants.n:,} people")
     return ", ".join(parts)
 
 
@@ -265,7 +265,7 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
             text = finding_text(f, study, audience)
             grade = certainty(doc, study)
             rows.append({"outcome": outcome_of(study, text), "study": study.short_name,
-                         "n": study.participants.n, "result": _first_sentence(text),
+                         "n": f"{study.participants.n:,}", "result": _first_sentence(text),
                          "certainty": grade.level, "reason": grade.brief,
                          "reason_full": grade.text})
         parts["findings_table"] = rows
