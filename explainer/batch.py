@@ -234,12 +234,13 @@ def prepare_process(pdf: bool = True) -> None:
 
 
 # Imported once by the fork server, before it forks any worker: each worker then starts
-# with the pipeline, WeasyPrint and the PDF reader already imported (about 1 s of CPU per
-# worker otherwise). Only imports: fonts are loaded in each worker (prepare_process), since
-# Pango may start a thread to load them and a process with threads is not safe to fork.
-WORKER_PRELOAD = ("explainer.build", "explainer.pdf", "explainer.batch", "weasyprint",
-                  "pypdf", "explainer.caveats", "explainer.claims", "explainer.checks",
-                  "explainer.scoring", "explainer.html_text", "explainer.load")
+# with the pipeline, WeasyPrint and the PDF reader already imported (0.4-0.5 s of CPU per
+# worker otherwise). Only imports: fonts are loaded in each worker (prepare_process, 10 ms),
+# since Pango may start a thread to load them and a process with threads is unsafe to fork.
+WORKER_PRELOAD = ("explainer.build", "explainer.pdf", "explainer.batch",
+                  "explainer.weasyprint_preload", "pypdf", "explainer.caveats",
+                  "explainer.claims", "explainer.checks", "explainer.scoring",
+                  "explainer.html_text", "explainer.load")
 
 
 def _pool_context() -> Any:

@@ -20,6 +20,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from .weasyprint_import import load_weasyprint
+
 DEFAULT_VARIANT = "pdf/ua-1"
 NO_VARIANT = "none"
 
@@ -35,6 +37,7 @@ class PdfRenderError(Exception):
 @cache
 def font_config():
     """One FontConfiguration per process: building it is the slow part of a first render."""
+    load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -43,14 +46,14 @@ def font_config():
 def warm_up() -> None:
     """Import WeasyPrint and load fonts now, so the first render is as fast as the rest
     (batch workers call this once when they start)."""
-    import weasyprint  # noqa: F401
-
+    load_weasyprint()
     font_config()
 
 
 @cache
 def pdf_variants() -> tuple[str, ...]:
     """The variants this WeasyPrint can write (``debug`` is a WeasyPrint development aid)."""
+    load_weasyprint()
     from weasyprint.pdf import VARIANTS
 
     return tuple(sorted(v for v in VARIANTS if v != "debug"))
@@ -83,6 +86,7 @@ class _Collect(logging.Handler):
 
 def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_VARIANT) -> bytes:
     """Render ``html`` to PDF bytes. Raises PdfRenderError when WeasyPrint reported an error."""
+    load_weasyprint()
     from weasyprint import HTML
 
     from .fetcher import LockedFetcher
