@@ -90,6 +90,7 @@ def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_
     from weasyprint import HTML
 
     from .fetcher import LockedFetcher
+    from .pdf_structure import install_apart_titles
 
     variant = check_variant(variant)
     fetcher = LockedFetcher(asset_dirs)
@@ -114,6 +115,7 @@ def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_
         for page in document.pages:
             page.links[:] = [link for link in page.links if link[0] != "attachment"]
         options = {"pdf_variant": variant} if variant else {}
+        install_apart_titles()  # apart parts are titled in the PDF's tags, for `score`
         data = document.write_pdf(pdf_tags=True, attachments=None,
                                   finisher=furniture_as_artifacts, **options)
     finally:
