@@ -238,7 +238,7 @@ def prepare_process(pdf: bool = True) -> None:
 # worker otherwise). Only imports: fonts are loaded in each worker (prepare_process, 10 ms),
 # since Pango may start a thread to load them and a process with threads is unsafe to fork.
 WORKER_PRELOAD = ("explainer.build", "explainer.pdf", "explainer.batch",
-                  "explainer.weasyprint_preload", "explainer.pdf_reader", "pikepdf",
+                  "explainer.worker_preload", "explainer.pdf_reader", "pikepdf",
                   "explainer.caveats",
                   "explainer.claims", "explainer.checks", "explainer.scoring",
                   "explainer.html_text", "explainer.load")
