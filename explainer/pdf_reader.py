@@ -65,3 +65,32 @@ def simple_text(data: bytes) -> str | None:
     except (_Unsupported, pikepdf.PdfError, KeyError, IndexError, TypeError, ValueError,
             AttributeError):
         return None
+
+
+def pages_and_bookmarks(data: bytes) -> tuple[list[str], list[tuple[str, int]]] | None:
+    """Each page's text (as ``simple_text`` reads it) and each bookmark's title with the
+    index of the page it points to; None when the simple reader declines the file."""
+    import io
+
+    import pikepdf
+
+    from .pdf import _page_text
+
+    try:
+        texts = [_page_text(content, fonts) for content, fonts in simple_pages(data)]
+        marks: list[tuple[str, int]] = []
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+            with pdf.open_outline() as outline:
+                stack = list(reversed(outline.root))
+                while stack:
+                    item = stack.pop()
+                    dest = item.destination
+                    if not isinstance(dest, pikepdf.Array) or not len(dest):
+                        raise _Unsupported  # a named destination or an action: not WeasyPrint's
+                    marks.append((str(item.title), pages[dest[0].objgen]))
+                    stack.extend(reversed(item.children))
+        return texts, marks
+    except (_Unsupported, pikepdf.PdfError, KeyError, IndexError, TypeError, ValueError,
+            AttributeError):
+        return None

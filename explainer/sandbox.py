@@ -175,8 +175,22 @@ class _LimitedCodeGenerator(jinja2.compiler.CodeGenerator):
         self.write(")")
 
 
+class _BudgetedTemplate(jinja2.Template):
+    """``template.render(...)`` called directly (the report, the editor sheet) gets a fresh
+    budget too: the fallback in _current() would otherwise keep one budget for the rest of
+    the process, and every render 10 s after the first would hit the time limit."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        token = _budget.set(_Budget())
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            _budget.reset(token)
+
+
 class LimitedSandbox(ImmutableSandboxedEnvironment):
     code_generator_class = _LimitedCodeGenerator
+    template_class = _BudgetedTemplate
     intercepted_binops = frozenset(["*", "**", "+", "//", "%"])
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:

@@ -110,3 +110,22 @@ def test_qpdf_reader_declines_what_it_cannot_decode_and_pdf_text_falls_back():
     assert pdf_reader.simple_text(buffer.getvalue()) is None
     assert pdf_reader.simple_text(b"%PDF-1.7 not really") is None
     assert "A Type1 font" in pdf.pdf_text(buffer.getvalue())
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_pages_counted_through_qpdf_match_pypdf_page_for_page(built_min, audience):
+    from explainer import pages, pdf_reader
+
+    result, out = built_min
+    data = (out / result.topic / f"{audience}.pdf").read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    appendix = [reader.get_destination_page_number(item) for item in pages._flat(reader.outline)
+                if str(item.title).startswith(pages.APPENDIX_PREFIX)]
+
+    assert pdf_reader.pages_and_bookmarks(data) is not None  # the path count_pages takes
+    count = pages.count_pages(data)
+
+    assert count.total == len(reader.pages)
+    assert count.main == min(appendix, default=len(reader.pages))
+    assert [" ".join(t.split()) for t in count.page_texts] == [
+        " ".join((p.extract_text() or "").split()) for p in reader.pages]
