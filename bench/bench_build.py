@@ -233,12 +233,11 @@ class Row:
     memory: Memory
 
 
-# The three audience documents of a topic; report.html and editor.html are not explainers.
-DOCUMENTS = ("patient", "clinician", "press")
+READER_DOCUMENTS = ("patient", "clinician", "press")  # not report.html or editor.html
 
 
 def _documents(out: Path, suffix: str) -> list[Path]:
-    return sorted(p for p in out.glob(f"*/*.{suffix}") if p.stem in DOCUMENTS)
+    return sorted(p for p in out.glob(f"*/*.{suffix}") if p.stem in READER_DOCUMENTS)
 
 
 def _count_outputs(out: Path, suffix: str) -> int:
