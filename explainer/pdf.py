@@ -20,6 +20,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from .weasyprint_import import load_weasyprint
+
 DEFAULT_VARIANT = "pdf/ua-1"
 NO_VARIANT = "none"
 
@@ -35,6 +37,7 @@ class PdfRenderError(Exception):
 @cache
 def font_config():
     """One FontConfiguration per process: building it is the slow part of a first render."""
+    load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -43,14 +46,14 @@ def font_config():
 def warm_up() -> None:
     """Import WeasyPrint and load fonts now, so the first render is as fast as the rest
     (batch workers call this once when they start)."""
-    import weasyprint  # noqa: F401
-
+    load_weasyprint()
     font_config()
 
 
 @cache
 def pdf_variants() -> tuple[str, ...]:
     """The variants this WeasyPrint can write (``debug`` is a WeasyPrint development aid)."""
+    load_weasyprint()
     from weasyprint.pdf import VARIANTS
 
     return tuple(sorted(v for v in VARIANTS if v != "debug"))
@@ -83,6 +86,7 @@ class _Collect(logging.Handler):
 
 def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_VARIANT) -> bytes:
     """Render ``html`` to PDF bytes. Raises PdfRenderError when WeasyPrint reported an error."""
+    load_weasyprint()
     from weasyprint import HTML
 
     from .fetcher import LockedFetcher
@@ -248,6 +252,11 @@ def quiet_pypdf() -> Iterator[None]:
 def pdf_text(data: bytes) -> str:
     """The text a reader sees in a PDF, page by page: each glyph mapped to characters
     through the font's ToUnicode map, as copy-and-paste and screen readers do."""
+    from .pdf_reader import simple_text
+
+    text = simple_text(data)  # qpdf reads only the objects needed: a third of pypdf's time
+    if text is not None:
+        return text
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -301,7 +310,13 @@ def _read_font(font: Any) -> _Font:
     if (font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H"
             or "/ToUnicode" not in font):
         raise _Unsupported
-    cmap = font["/ToUnicode"].get_object().get_data()
+    cid_font = font["/DescendantFonts"][0].get_object()
+    return _fonts_from_cmap(font["/ToUnicode"].get_object().get_data(), cid_font.get("/W", []),
+                            float(cid_font.get("/DW", 1000)))
+
+
+def _fonts_from_cmap(cmap: bytes, w: Any, default: float) -> _Font:
+    """A font's glyph codes to text (its ToUnicode CMap) and to advances (its /W array)."""
     chars: dict[int, str] = {}
     for block in _BFCHAR.findall(cmap):
         codes = _HEX.findall(block)
@@ -316,9 +331,7 @@ def _read_font(font: Any) -> _Font:
             else:
                 first = int(dst[0], 16)
                 chars.update((code, chr(first + i)) for i, code in enumerate(codes))
-    cid_font = font["/DescendantFonts"][0].get_object()
     widths: dict[int, float] = {}
-    w = cid_font.get("/W", [])
     i = 0
     while i < len(w):  # [first [w1 w2 ...]] or [first last w]
         first = int(w[i])
@@ -328,7 +341,6 @@ def _read_font(font: Any) -> _Font:
         else:
             widths.update((code, float(w[i + 2])) for code in range(first, int(w[i + 1]) + 1))
             i += 3
-    default = float(cid_font.get("/DW", 1000))
     return _Font({b"%04x" % code: text for code, text in chars.items()},
                  {b"%04x" % code: widths.get(code, default) for code in chars})
 

@@ -79,3 +79,53 @@ def test_styles_stay_in_the_document_when_moving_them_could_change_the_cascade(e
     html = "<html><head><style>p { color: blue; }</style>" + extra + "</head><body></body></html>"
     assert pdf._split_styles(html) is None
     assert pdf._split_styles(html.replace(extra, "")) is not None
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_qpdf_reads_back_the_text_the_pypdf_objects_give(built_min, audience):
+    from explainer import pdf_reader
+
+    result, out = built_min
+    data = (out / result.topic / f"{audience}.pdf").read_bytes()
+
+    text = pdf_reader.simple_text(data)  # the path pdf_text takes first
+
+    assert text is not None
+    assert text == pdf._text_of_simple_pdf(PdfReader(io.BytesIO(data))) == pdf.pdf_text(data)
+
+
+def test_qpdf_reader_declines_what_it_cannot_decode_and_pdf_text_falls_back():
+    from explainer import pdf_reader
+
+    doc = pikepdf.new()
+    font = doc.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+    doc.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 300, 200],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+        Contents=doc.make_stream(b"BT /F1 12 Tf 20 100 Td (A Type1 font) Tj ET"))))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+
+    assert pdf_reader.simple_text(buffer.getvalue()) is None
+    assert pdf_reader.simple_text(b"%PDF-1.7 not really") is None
+    assert "A Type1 font" in pdf.pdf_text(buffer.getvalue())
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_pages_counted_through_qpdf_match_pypdf_page_for_page(built_min, audience):
+    from explainer import pages, pdf_reader
+
+    result, out = built_min
+    data = (out / result.topic / f"{audience}.pdf").read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    appendix = [reader.get_destination_page_number(item) for item in pages._flat(reader.outline)
+                if str(item.title).startswith(pages.APPENDIX_PREFIX)]
+
+    assert pdf_reader.pages_and_bookmarks(data) is not None  # the path count_pages takes
+    count = pages.count_pages(data)
+
+    assert count.total == len(reader.pages)
+    assert count.main == min(appendix, default=len(reader.pages))
+    assert [" ".join(t.split()) for t in count.page_texts] == [
+        " ".join((p.extract_text() or "").split()) for p in reader.pages]

@@ -326,3 +326,35 @@ def test_screening_skips_sources_whose_files_are_missing(tmp_path):
     shutil.copy(NURSES, tmp_path / "nurses.yaml")  # sources_dir ../sources does not exist here
     report = screen_document(load_document(tmp_path / "nurses.yaml"))
     assert report.screens == {} and report.problems == []
+
+
+def _every_swap_scanned(text: str) -> list[tuple[str, tuple[int, int]]]:
+    from explainer.screening import rules
+
+    return [(s.spun, m.span()) for s in rules().swaps for m in s.pattern.finditer(text)]
+
+
+def test_swaps_found_through_their_literals_are_every_swap_scanned():
+    from explainer.screening import rules, swap_hits
+
+    texts = [_read(p) for p in sorted(SOURCES.glob("*.txt"))]
+    texts += [_read(p) for p in sorted(SHARED_SEEDS.glob("*.txt"))]
+    # Every spun word, in capitals, with the Turkish I, the long s and the Kelvin sign.
+    words = " ".join(f"{s.spun} the {s.spun.upper()} in" for s in rules().swaps)
+    texts += [words, words.replace("i", "\u0130").replace("s", "\u017f").replace("k", "\u212a"),
+              words.replace("i", "\u0131")]
+    assert sum(len(_every_swap_scanned(t)) for t in texts) > 100
+    for text in texts:
+        assert [(s.spun, m.span()) for s, m in swap_hits(text)] == _every_swap_scanned(text)
+
+
+def test_folding_keeps_every_character_ignorecase_matches_to_an_ascii_letter():
+    import string
+    import sys
+
+    from explainer.screening import _folded
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    for letter in string.ascii_lowercase:
+        for m in re.finditer(letter, every, re.IGNORECASE):
+            assert letter in _folded(m.group()), hex(ord(m.group()))
