@@ -178,17 +178,23 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
         if "html" in options.formats:
             files[html_path] = html
         if "pdf" in options.formats and out.ok:
-            from .caveats import prove_present
-            from .pdf import PdfRenderError, pdf_text, render_pdf
+            from .caveats import prove_present, prove_seen
+            from .pdf import PdfRenderError, pdf_text, render_pdf_seen
 
-            try:
-                data = render_pdf(html, asset_dirs(options), options.pdf_variant)
+            def seen_check(seen, audience=audience, where=str(pdf_path)):
+                return prove_seen(doc, audience, seen, output=where)
+
+            try:  # caveats proven on the laid-out pages, then in the text layer read back
+                data, seen_problems = render_pdf_seen(html, asset_dirs(options),
+                                                      options.pdf_variant, check=seen_check)
             except PdfRenderError as exc:  # e.g. no lang, an image without alt, a refused URL
                 out.problems += [Problem(str(pdf_path), None, "pdf", m) for m in exc.messages]
             else:
-                text = pdf_text(data)
-                out.problems += prove_present(doc, audience, text, output=str(pdf_path))
-                files[pdf_path] = data
+                out.problems += seen_problems
+                if data is not None:
+                    text = pdf_text(data, furniture=False)
+                    out.problems += prove_present(doc, audience, text, output=str(pdf_path))
+                    files[pdf_path] = data
         out.paths = list(files)
         if out.ok:
             pending.update(files)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,6 +21,9 @@ from .load import LoadedDocument
 from .model import AUDIENCES, Audience, Caveat, Document, StudyStatus
 from .problems import Problem
 from .textnorm import fold
+
+if TYPE_CHECKING:
+    from .pdf_seen import Seen
 
 RULES_FILE = "caveat_rules"
 
@@ -300,3 +303,25 @@ def prove_present(doc: Document, audience: Audience, visible_text: str,
                 f"rule {req.rule} requires a {req.kind} caveat for {audience}, "
                 f"but the findings file has none"))
     return problems
+
+
+def prove_seen(doc: Document, audience: Audience, seen: Seen, output: str) -> list[Problem]:
+    """Each mandatory caveat must be in the text a person can see on the laid-out pages
+    (:mod:`explainer.pdf_seen`); a failure says why the boxes that carry it cannot be seen."""
+    problems = prove_present(doc, audience, seen.text, output)
+    hidden = [(f" {' '.join(w)} ", why) for text, why in seen.hidden if (w := words_of(text))]
+    by_id = {c.id: c for c in doc.caveats}
+    out = []
+    for problem in problems:
+        caveat = by_id.get(problem.key.removeprefix("caveat:"))
+        wording = caveat.text.for_(audience) if caveat is not None else None
+        if wording and problem.key.startswith("caveat:"):
+            needle = f" {' '.join(words_of(wording))} "
+            whys = list(dict.fromkeys(why for words, why in hidden if words in needle))
+            seen_as = f"; on the page it cannot be seen: {'; '.join(whys[:3])}" if whys else ""
+            problem = Problem(problem.file, problem.line, problem.key,
+                              problem.message.replace("is not in the visible text",
+                                                      "is not visible on the printed page")
+                              + seen_as, problem.level)
+        out.append(problem)
+    return out

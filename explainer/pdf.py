@@ -13,12 +13,15 @@ import io
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .pdf_seen import Seen
 
 DEFAULT_VARIANT = "pdf/ua-1"
 NO_VARIANT = "none"
@@ -83,11 +86,38 @@ class _Collect(logging.Handler):
 
 def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_VARIANT) -> bytes:
     """Render ``html`` to PDF bytes. Raises PdfRenderError when WeasyPrint reported an error."""
+    data, _ = render_pdf_seen(html, asset_dirs, variant)
+    assert data is not None
+    return data
+
+
+# WeasyPrint draws a hyphen where a line breaks at the space after a soft hyphen (browsers do
+# not), and breaks lines at a zero-width space inside a word, so the printed word is cut in
+# two. Neither character does anything a reader wants there; both go before layout.
+_SOFT_HYPHEN_BEFORE_SPACE = re.compile(r"(?:\u00ad|&shy;|&#173;|&#x0*ad;)+(?=\s|&nbsp;|&#160;)",
+                                       re.I)
+_ZWSP_IN_WORD = re.compile(r"(?<=\w)(?:\u200b|&#8203;|&#x0*200b;|&ZeroWidthSpace;)+(?=\w)",
+                           re.I)
+
+
+def _print_ready(html: str) -> str:
+    return _ZWSP_IN_WORD.sub("", _SOFT_HYPHEN_BEFORE_SPACE.sub("", html))
+
+
+def render_pdf_seen(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_VARIANT,
+                    check: Callable[[Seen], list[Any]] | None = None,
+                    ) -> tuple[bytes | None, list[Any]]:
+    """Render ``html`` once; ``check`` gets what a person sees on the laid-out pages
+    (:func:`explainer.pdf_seen.seen_text`) before the PDF is written. Returns the PDF bytes
+    and the problems ``check`` found; with problems, no PDF is written (None).
+    Raises PdfRenderError when WeasyPrint reported an error."""
     from weasyprint import HTML
 
     from .fetcher import LockedFetcher
 
     variant = check_variant(variant)
+    html = _print_ready(html)
+    problems: list[Any] = []
     fetcher = LockedFetcher(asset_dirs)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -109,16 +139,22 @@ def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_
         document.metadata.attachments = []
         for page in document.pages:
             page.links[:] = [link for link in page.links if link[0] != "attachment"]
-        options = {"pdf_variant": variant} if variant else {}
-        data = document.write_pdf(pdf_tags=True, attachments=None,
-                                  finisher=furniture_as_artifacts, **options)
+        if check is not None:
+            from .pdf_seen import seen_text
+
+            problems = check(seen_text(document))
+        data = None
+        if not problems:
+            options = {"pdf_variant": variant} if variant else {}
+            data = document.write_pdf(pdf_tags=True, attachments=None,
+                                      finisher=furniture_as_artifacts, **options)
     finally:
         logger.removeHandler(collect)
     messages = [f"refused to fetch {url}" for url in dict.fromkeys(fetcher.refused)]
     messages += [m for m in dict.fromkeys(collect.messages) if "refuses to fetch" not in m]
     if messages:
         raise PdfRenderError(messages)
-    return data
+    return data, problems
 
 
 # Parsing the stylesheet is a tenth of a render, and most of it is the same every time.
@@ -243,13 +279,16 @@ def quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(data: bytes, furniture: bool = True) -> str:
     """The text a reader sees in a PDF, page by page: each glyph mapped to characters
-    through the font's ToUnicode map, as copy-and-paste and screen readers do."""
+    through the font's ToUnicode map, as copy-and-paste and screen readers do.
+    ``furniture=False`` leaves out content marked as an artifact (running footer, page
+    numbers) in the PDFs WeasyPrint writes, as screen readers do: a caveat that crosses a
+    page break then reads on without the footer in the middle of it."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    text = _text_of_simple_pdf(reader)
+    text = _text_of_simple_pdf(reader, furniture)
     if text is None:  # something our reader does not handle: pypdf's general extractor
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
     return text
@@ -343,9 +382,16 @@ def _text_ops(block: bytes) -> Iterator[dict[str, bytes | None]]:
         yield m.groupdict()
 
 
-def _page_text(content: bytes, fonts: dict[str, _Font]) -> str:
+# Marked content that is an artifact; WeasyPrint's never nests other marked content.
+_ARTIFACT = re.compile(rb"/Artifact\s*(?:<<[^<>]*>>\s*BDC|BMC)(?=\s)(?:(?!BDC|BMC).)*?(?<=\s)EMC"
+                       rb"(?!\w)", re.S)
+
+
+def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:
     if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
         raise _Unsupported
+    if not furniture:
+        content = _ARTIFACT.sub(b" ", content)
     out: list[str] = []
     last_x = last_y = None
     for block in _TEXT_OBJECT.findall(content):
@@ -382,7 +428,7 @@ def _page_text(content: bytes, fonts: dict[str, _Font]) -> str:
     return "".join(out)
 
 
-def _text_of_simple_pdf(reader: Any) -> str | None:
+def _text_of_simple_pdf(reader: Any, furniture: bool = True) -> str | None:
     fonts: dict[Any, _Font] = {}
     pages = []
     try:
@@ -395,7 +441,8 @@ def _text_of_simple_pdf(reader: Any) -> str | None:
                 used[name[1:]] = fonts[key]
             contents = page["/Contents"].get_object()
             parts = contents if isinstance(contents, list) else [contents]
-            pages.append(_page_text(b"\n".join(c.get_object().get_data() for c in parts), used))
+            pages.append(_page_text(b"\n".join(c.get_object().get_data() for c in parts), used,
+                                    furniture))
     except (_Unsupported, KeyError, IndexError, TypeError, ValueError):
         return None
     return "\n".join(pages)
