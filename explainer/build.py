@@ -123,14 +123,14 @@ def asset_dirs(options: BuildOptions) -> list[Path]:
 
 def check_output(loaded: LoadedDocument, audience: Audience, html: str,
                  html_path: Path) -> OutputResult:
-    from .caveats import prove_present
+    from .caveats import prove_visible_html
     from .claims import guard_text
     from .html_text import visible_text
 
     doc = loaded.doc
     result = OutputResult(audience=audience, paths=[])
     text = visible_text(html)
-    result.problems += prove_present(doc, audience, text, output=str(html_path))
+    result.problems += prove_visible_html(doc, audience, html, output=str(html_path))
     for hit in guard_text(text, doc):
         result.problems.append(Problem(str(html_path), None, f"claim:{hit.rule}",
                                        f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",

@@ -42,6 +42,7 @@ _BLOCKS = _words(
     main nav ol option p pre section summary table tbody td tfoot th thead tr ul br"""
 )
 _HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_UA_SIZED = ("small", "sub", "sup", "h1", "h2", "h3", "h5", "h6")  # smaller by default
 # An open element of the key is closed by the start of any element in the value (HTML's
 # implied end tags), so that "<li>a<li>b" is two items.
 _CLOSED_BY: dict[str, frozenset[str]] = {
@@ -58,9 +59,6 @@ _CLOSED_BY: dict[str, frozenset[str]] = {
     "option": frozenset({"option"}),
 }
 _SCOPES = _words("ul ol dl table tbody thead tfoot select")
-_HIDING_PROPERTIES = ("display", "visibility", "opacity", "font-size", "clip", "clip-path",
-                      "content-visibility")
-_MAYBE_HIDING = re.compile(r"display|visibility|opacity|font-size|clip|content-visibility", re.I)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,131 +130,20 @@ def _parse(html: str) -> tuple[Element, list[tuple[str, str | None]]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Which elements CSS hides.
+# Which elements CSS hides: explainer.css_seen judges the page's own cascade in three media.
 
-_Decl = tuple[str, bool]  # (value, important)
-
-
-def _inline_style(style: str) -> dict[str, _Decl]:
-    found: dict[str, _Decl] = {}
-    for part in style.split(";"):
-        name, sep, value = part.partition(":")
-        name = name.strip().lower()
-        if not sep or name not in _HIDING_PROPERTIES:
-            continue
-        value = value.strip().lower()
-        important = value.endswith("!important")
-        if important:
-            value = value[: -len("!important")].strip()
-        found[name] = (" ".join(value.split()), important)
-    return found
+# Fallback content: shown only by a browser that cannot play or draw the element itself.
+_FALLBACK = _words("video audio canvas object iframe meter progress applet noembed noframes")
+# Bidi override characters draw the letters after them in reverse order.
+_OVERRIDES = re.compile("[\u202d\u202e]")
 
 
-def _media_applies(query: str | None) -> bool:
-    if not query or not query.strip():
-        return True
-    for medium in query.lower().split(","):
-        words = medium.split()
-        if "(" in medium or not words:
-            continue  # feature queries (width, orientation...) depend on the device
-        if words[0] == "only":
-            words = words[1:]
-        if words and words[0] in ("all", "screen", "print"):
-            return True
-    return False
+def _cascade(root: Element, styles: list[tuple[str, str | None]]) -> tuple[dict[int, Any], Any]:
+    """Element id -> its winning declarations per medium, and the compiled rules."""
+    from .css_seen import cascade, compile_rules
 
-
-def _stylesheet_rules(css: str) -> list[tuple[Any, dict[str, _Decl]]]:
-    """(compiled selectors, hiding declarations) for each style rule that can hide something."""
-    import cssselect2
-    import tinycss2
-
-    rules: list[tuple[Any, dict[str, _Decl]]] = []
-
-    def walk(nodes: list[Any]) -> None:
-        for node in nodes:
-            if node.type == "qualified-rule":
-                decls = {}
-                for d in tinycss2.parse_declaration_list(
-                    node.content, skip_whitespace=True, skip_comments=True
-                ):
-                    if d.type == "declaration" and d.lower_name in _HIDING_PROPERTIES:
-                        value = " ".join(tinycss2.serialize(d.value).lower().split())
-                        decls[d.lower_name] = (value, d.important)
-                if not decls:
-                    continue
-                try:
-                    selectors = cssselect2.compile_selector_list(node.prelude)
-                except cssselect2.SelectorError:
-                    continue  # a selector we cannot match: browsers drop the whole rule too
-                rules.append((selectors, decls))
-            elif node.type == "at-rule" and node.content is not None:
-                keyword = node.lower_at_keyword
-                if keyword == "media" and not _media_applies(tinycss2.serialize(node.prelude)):
-                    continue
-                if keyword in ("media", "supports", "layer", "scope", "container"):
-                    walk(tinycss2.parse_rule_list(node.content, skip_whitespace=True,
-                                                  skip_comments=True))
-
-    walk(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True))
-    return rules
-
-
-def _cascade(root: Element, styles: list[tuple[str, str | None]]) -> dict[int, dict[str, _Decl]]:
-    """Element id -> winning hiding declarations from the document's <style> blocks."""
-    css = "\n".join(text for text, media in styles if _media_applies(media))
-    if not _MAYBE_HIDING.search(css):
-        return {}
-    import cssselect2
-
-    rules = _stylesheet_rules(css)
-    if not rules:
-        return {}
-    matcher = cssselect2.Matcher()
-    for selectors, decls in rules:
-        for selector in selectors:
-            matcher.add_selector(selector, decls)
-    computed: dict[int, dict[str, _Decl]] = {}
-    for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
-        matches = matcher.match(wrapper)
-        if not matches:
-            continue
-        winning: dict[str, tuple[tuple[bool, Any, int], _Decl]] = {}
-        for specificity, order, pseudo, decls in matches:
-            if pseudo:
-                continue  # ::before and friends style generated content, not the element
-            for name, (value, important) in decls.items():
-                rank = (important, specificity, order)
-                if name not in winning or rank >= winning[name][0]:
-                    winning[name] = (rank, (value, important))
-        if winning:
-            computed[id(wrapper.etree_element)] = {k: v for k, (_, v) in winning.items()}
-    return computed
-
-
-_ZERO = re.compile(r"^[+-]?0*(\.0*)?(px|em|rem|%|pt)?$")
-
-
-def _is_zero(value: str) -> bool:
-    return bool(_ZERO.match(value.strip()))
-
-
-def _hides(decls: dict[str, _Decl]) -> bool:
-    """True if these declarations hide the element and everything inside it."""
-    value = lambda name: decls.get(name, ("", False))[0]  # noqa: E731
-    if value("display") == "none" or value("content-visibility") == "hidden":
-        return True
-    if "opacity" in decls and _is_zero(value("opacity")):
-        return True
-    if "font-size" in decls and _is_zero(value("font-size")):
-        return True
-    clip = value("clip")
-    if clip.startswith("rect("):
-        sizes = re.findall(r"[\d.]+", clip)
-        if sizes and all(float(s) <= 1 for s in sizes):
-            return True  # screen-reader-only text: not on screen, not in print
-    clip_path = value("clip-path")
-    return bool(re.match(r"inset\(\s*(50|100)%", clip_path))
+    rules = compile_rules(tuple(styles))
+    return cascade(root, rules), rules
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,6 +171,11 @@ class Section:
 class Extracted:
     blocks: list[Block]
     sections: dict[str, Section]
+    # Page-level: boxes that can be drawn over others with a fill (overlays), one line each,
+    # and the number of @font-face rules (a template's own font may draw blank glyphs).
+    overlays: list[str] = field(default_factory=list)
+    font_faces: int = 0
+    unseen: list[tuple[str, str]] = field(default_factory=list)  # (text, why) left out
 
     def body(self) -> list[str]:
         return [b.text for b in self.blocks if b.kind == "body"]
@@ -310,27 +202,39 @@ class _Context:
     section: str
     kind: Kind
     category: str
-    visibility: str  # "visible" or "hidden"; inherited, and a child may override it
+    looks: tuple[Any, ...]  # css_seen.Look per medium: inherited, and a child may change it
+    unseen: str | None = None  # why text here cannot be read (css_seen.unseen), or None
+    moved: str | None = None  # how this element or an ancestor is moved (css_seen.movement)
 
 
 class _Walker:
-    def __init__(self, computed: dict[int, dict[str, _Decl]]):
+    def __init__(self, computed: dict[int, Any]):
         self.computed = computed
         self.blocks: list[Block] = []
         self.pieces: list[str] = []
         self.context: _Context | None = None
+        self.scrambled = False  # the block has a bidi override character
+        self.overlays: list[str] = []
+        self.unseen: list[tuple[str, str]] = []
 
     def flush(self) -> None:
-        if self.pieces and self.context is not None:
+        if self.pieces and self.context is not None and not self.scrambled:
             text = " ".join("".join(self.pieces).split())
             if text:
                 c = self.context
                 self.blocks.append(Block(text, c.section, c.kind, c.category))
         self.pieces = []
+        self.scrambled = False
 
     def add(self, text: str | None, context: _Context) -> None:
-        if not text or context.visibility != "visible":
+        if not text:
             return
+        if context.unseen is not None:
+            if text.strip() and len(self.unseen) < 10_000:
+                self.unseen.append((text, context.unseen))
+            return
+        if _OVERRIDES.search(text):
+            self.scrambled = True
         if context != self.context:
             if text.strip():
                 self.flush()
@@ -341,7 +245,9 @@ class _Walker:
         self.pieces.append(text)
 
     def walk(self, root: Element) -> None:
-        start = _Context(OUTSIDE, "body", "", "visible")
+        from .css_seen import START
+
+        start = _Context(OUTSIDE, "body", "", START)
         # (element, parent's context, own context, leaving?, tail shown?)
         stack: list[tuple[Element, _Context, _Context, bool, bool]] = [
             (root, start, start, False, True)
@@ -378,28 +284,39 @@ class _Walker:
 
     def enter(self, element: Element, tag: str, parent: _Context) -> _Context | None:
         """The context inside ``element``, or None when nothing inside it can be seen."""
+        from .css_seen import MEDIA, enter, inline_decls, merge, movement, unseen
+
         attrs = element.attrib
-        if tag in _INVISIBLE:
+        if tag in _INVISIBLE or tag in _FALLBACK:
             return None
         if tag == "dialog" and "open" not in attrs:
             return None
         if attrs.get("aria-hidden", "").strip().lower() == "true":
             return None
-        decls = dict(self.computed.get(id(element), {}))
-        inline = _inline_style(attrs.get("style", "")) if "style" in attrs else {}
-        for name, (value, important) in inline.items():
-            if name not in decls or important or not decls[name][1]:
-                decls[name] = (value, important)
-        if "hidden" in attrs and decls.get("display", ("none", False))[0] == "none":
-            return None  # the hidden attribute is display:none unless CSS says otherwise
-        if _hides(decls):
-            return None
-        visibility = parent.visibility
-        own = decls.get("visibility", ("", False))[0]
-        if own in ("hidden", "collapse"):
-            visibility = "hidden"
-        elif own == "visible":
-            visibility = "visible"
+        matched = self.computed.get(id(element))
+        inline = inline_decls(attrs["style"]) if "style" in attrs else {}
+        looks = parent.looks
+        moved = parent.moved
+        if matched is not None or inline or tag in ("a", "bdo", "html", *_UA_SIZED) \
+                or "hidden" in attrs:
+            new_looks = []
+            for i in range(len(MEDIA)):
+                decls = merge(matched.own[i] if matched is not None else {}, inline)
+                if "hidden" in attrs and decls.get("display", ("none", False))[0] == "none":
+                    return None  # the hidden attribute is display:none unless CSS says otherwise
+                look = enter(parent.looks[i], decls, tag)
+                if look.hidden is not None and look.hidden.startswith("display"):
+                    return None
+                moved = moved or movement(decls, parent.looks[i].variables)
+                self._note_overlay(element, tag, decls, parent, moved)
+                if matched is not None:
+                    pseudo = matched.pseudo[i]
+                    self._note_overlay(element, f"{tag}::before/after", pseudo, parent,
+                                       moved or movement(pseudo, parent.looks[i].variables),
+                                       pseudo=True)
+                new_looks.append(look)
+            looks = tuple(new_looks)
+        why = next((w for w in map(unseen, looks) if w is not None), None)
         section, kind, category = parent.section, parent.kind, parent.category
         if tag == "section" and attrs.get("data-section"):
             section = attrs["data-section"].strip() or section
@@ -413,7 +330,24 @@ class _Walker:
                 kind = "nav"
             elif kind != "nav" and (tag in _HEADINGS or attrs.get("role", "").lower() == "heading"):
                 kind = "heading"
-        return _Context(section, kind, category, visibility)
+        return _Context(section, kind, category, looks, why, moved)
+
+    def _note_overlay(self, element: Element, what: str, decls: dict, parent: _Context,
+                      moved: str | None, pseudo: bool = False) -> None:
+        """An element, or its ::before/::after, that is moved (or inside a moved box) and
+        paints a fill: it can be drawn over a caveat."""
+        from .css_seen import fill
+
+        if not moved or not decls:
+            return
+        paints = fill(decls, parent.looks[0].variables, pseudo)
+        if paints:
+            how = f"{moved} with {paints}"
+            classes = ".".join(element.get("class", "").split())
+            name = what.replace(element.tag, element.tag + ("." + classes if classes else ""), 1)
+            line = f"<{name}>: {how}"
+            if line not in self.overlays:
+                self.overlays.append(line)
 
 
 @lru_cache(maxsize=8)  # a build extracts the same page for the caveat proof and for scoring
@@ -421,7 +355,8 @@ def extract(html: str) -> Extracted:
     """Visible text of an HTML document as blocks, with headings, navigation and parts marked
     ``data-score="apart"`` kept apart from the body, per ``<section data-section>``."""
     root, styles = _parse(html)
-    walker = _Walker(_cascade(root, styles) if styles else {})
+    computed, rules = _cascade(root, styles) if styles else ({}, None)
+    walker = _Walker(computed)
     walker.walk(root)
     walker.flush()
     sections: dict[str, Section] = {}
@@ -435,7 +370,8 @@ def extract(html: str) -> Extracted:
             s.nav.append(b.text)
         else:
             s.apart.setdefault(b.category, []).append(b.text)
-    return Extracted(walker.blocks, sections)
+    return Extracted(walker.blocks, sections, walker.overlays,
+                     rules.font_faces if rules is not None else 0, walker.unseen)
 
 
 def visible_text(html: str) -> str:

@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,6 +100,9 @@ _ZWSP_IN_WORD = re.compile(r"(?<=\w)(?:\u200b|&#8203;|&#x0*200b;|&ZeroWidthSpace
                            re.I)
 
 
+_FONT_FACE = re.compile(r"@font-face\b", re.I)
+
+
 def _print_ready(html: str) -> str:
     return _ZWSP_IN_WORD.sub("", _SOFT_HYPHEN_BEFORE_SPACE.sub("", html))
 
@@ -117,6 +120,7 @@ def render_pdf_seen(html: str, asset_dirs: list[Path], variant: str | None = DEF
 
     variant = check_variant(variant)
     html = _print_ready(html)
+    font_faces = len(_FONT_FACE.findall(html))
     problems: list[Any] = []
     fetcher = LockedFetcher(asset_dirs)
     collect = _Collect()
@@ -142,7 +146,8 @@ def render_pdf_seen(html: str, asset_dirs: list[Path], variant: str | None = DEF
         if check is not None:
             from .pdf_seen import seen_text
 
-            problems = check(seen_text(document))
+            seen = seen_text(document)
+            problems = check(replace(seen, font_faces=font_faces) if font_faces else seen)
         data = None
         if not problems:
             options = {"pdf_variant": variant} if variant else {}
@@ -428,21 +433,49 @@ def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) 
     return "".join(out)
 
 
+_DO = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do(?!\w)")
+
+
 def _text_of_simple_pdf(reader: Any, furniture: bool = True) -> str | None:
     fonts: dict[Any, _Font] = {}
     pages = []
+
+    def add_fonts(resources: Any, used: dict[str, _Font]) -> None:
+        for name, ref in resources.get("/Font", {}).items():
+            key = getattr(ref, "idnum", id(ref))
+            if key not in fonts:
+                fonts[key] = _read_font(ref.get_object())
+            if used.get(name[1:], fonts[key]) is not fonts[key]:
+                raise _Unsupported  # one name, two fonts: would need a scope per form
+            used[name[1:]] = fonts[key]
+
+    def inline_forms(content: bytes, resources: Any, used: dict[str, _Font], depth: int) -> bytes:
+        # WeasyPrint draws a translucent box (opacity < 1) as a form XObject: its content
+        # goes in where it is drawn, so the text inside it is read in order.
+        if b" Do" not in content and b"\nDo" not in content:
+            return content
+        xobjects = resources.get("/XObject", {})
+
+        def one(m: re.Match[bytes]) -> bytes:
+            form = xobjects[f"/{m[1].decode()}"].get_object()
+            if form.get("/Subtype") != "/Form" or depth > 8:
+                return b" "
+            inner = form.get("/Resources")
+            inner = inner.get_object() if inner is not None else resources
+            add_fonts(inner, used)
+            return b"\n" + inline_forms(form.get_data(), inner, used, depth + 1) + b"\n"
+
+        return _DO.sub(one, content)
+
     try:
         for page in reader.pages:
-            used = {}
-            for name, ref in page["/Resources"].get_object().get("/Font", {}).items():
-                key = getattr(ref, "idnum", id(ref))
-                if key not in fonts:
-                    fonts[key] = _read_font(ref.get_object())
-                used[name[1:]] = fonts[key]
+            used: dict[str, _Font] = {}
+            resources = page["/Resources"].get_object()
+            add_fonts(resources, used)
             contents = page["/Contents"].get_object()
             parts = contents if isinstance(contents, list) else [contents]
-            pages.append(_page_text(b"\n".join(c.get_object().get_data() for c in parts), used,
-                                    furniture))
+            content = b"\n".join(c.get_object().get_data() for c in parts)
+            pages.append(_page_text(inline_forms(content, resources, used, 0), used, furniture))
     except (_Unsupported, KeyError, IndexError, TypeError, ValueError):
         return None
     return "\n".join(pages)

@@ -43,6 +43,7 @@ class Seen:
 
     text: str
     hidden: tuple[tuple[str, str], ...]
+    font_faces: int = 0  # @font-face rules the document brings (set by the renderer)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ def page(body: str, css: str = "") -> str:
         ('<ul class="a"><li>SECRET</li></ul>', "ul.a > li { display: none }"),
         ('<p class="sr">SECRET</p>', ".sr { position: absolute; clip: rect(0 0 0 0); }"),
         ('<p class="p">SECRET</p>', "@media print { .p { display: none } }"),
+        # A reader on a small screen cannot see it either.
+        ('<p class="p">SECRET</p>', "@media (max-width: 30em) { .p { display: none } }"),
         ("<script>var s = 'SECRET';</script>", ""),
         ("<style>.x::after { content: 'SECRET' }</style>", ""),
         ("<template><p>SECRET</p></template>", ""),
@@ -54,7 +56,7 @@ def test_hidden_content_is_not_visible(body: str, css: str) -> None:
         ('<p class="x show">SHOWN</p>', ".x { display: none } .x.show { display: block }"),
         ('<p class="x" style="display: block">SHOWN</p>', ".x { display: none }"),
         ('<div style="visibility:hidden"><p style="visibility:visible">SHOWN</p></div>', ""),
-        ('<p class="p">SHOWN</p>', "@media (max-width: 30em) { .p { display: none } }"),
+        ('<p class="p">SHOWN</p>', "@media speech { .p { display: none } }"),
         ('<p aria-hidden="false">SHOWN</p>', ""),
         ("<details open><summary>More</summary><p>SHOWN</p></details>", ""),
         ('<p hidden class="h">SHOWN</p>', "[hidden].h { display: block }"),
