@@ -153,6 +153,7 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
     """Build every requested output of one findings file. Raises InputError on bad data."""
     from .config import apply_config
     from .load import load_document
+    from .selfcontained import reference_problems, with_csp
 
     loaded = load_document(path)
     options, config_files = apply_config(path, options)
@@ -167,8 +168,10 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
     for audience in options.audiences:
         html_path = topic_dir / f"{audience}.html"
         pdf_path = topic_dir / f"{audience}.pdf"
-        html = render_html(doc, audience, options.render)
+        html = with_csp(render_html(doc, audience, options.render))
         out = check_output(loaded, audience, html, html_path)
+        if "html" in options.formats:  # a page that fetches nothing (the PDF's fetcher is locked)
+            out.problems += reference_problems(html, output=str(html_path))
         out.score = score_output(html, audience, loaded, options)
         out.misses = list(getattr(out.score, "misses", []))
         if options.strict and out.misses:
@@ -217,4 +220,6 @@ def write_report(result: TopicResult, options: BuildOptions, topic_dir: Path) ->
     entries = [ReportEntry(topic=result.topic, audience=o.audience, score=o.score, targets=targets)
                for o in result.outputs if o.score is not None]
     if entries:
-        write_atomic(topic_dir / "report.html", render_report(entries))
+        from .selfcontained import with_csp
+
+        write_atomic(topic_dir / "report.html", with_csp(render_report(entries)))

@@ -148,8 +148,11 @@ def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:
                 rules.append(_Rule(selectors, tuple(decls), media, layered))
             elif node.type == "at-rule":
                 keyword = node.lower_at_keyword
-                if keyword == "font-face":
-                    font_faces += 1
+                if keyword == "font-face" and node.content is not None:
+                    # The page's policy lets a browser load fonts from data: URLs only (and
+                    # local() needs no fetch); a font from anywhere else never arrives.
+                    src = _serialize(node.content).lower()
+                    font_faces += "data:" in src or "local(" in src
                 if node.content is None:
                     continue
                 inner = media
@@ -409,14 +412,20 @@ def contrast(a: RGB, b: RGB) -> float:
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
-_IMAGE = re.compile(r"url\(|gradient\(|image-set\(|image\(|element\(|cross-fade\(|paint\(")
+_IMAGE = re.compile(r"gradient\(|element\(|cross-fade\(|paint\(|data:")
+
+
+def _is_image(value: str) -> bool:
+    """Whether a background value paints an image a browser can show: a generated one, or
+    a data: URL. The page's policy blocks every other URL, so only its colour shows."""
+    return bool(_IMAGE.search(value))
 
 
 def _background(value: str, current: RGBA) -> RGBA | str | None:
     """The colour a ``background`` value paints, ``"image"``, or None (transparent)."""
     import tinycss2
 
-    if _IMAGE.search(value):
+    if _is_image(value):
         return "image"
     if value in ("none", "transparent", "initial", "unset", "revert"):
         return None
@@ -567,7 +576,7 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
         if v is None or background is None:
             continue
         if name == "background-image":
-            painted = "image" if v not in ("none", "initial", "unset", "revert") else None
+            painted = "image" if _is_image(v) else None
         else:
             painted = _background(v, colour)
         if painted == "image":

@@ -72,6 +72,10 @@ def check_results(report: dict) -> None:
             failures.append(describe(r))
         if r["blocked"]:
             failures.append(f"{name}: tried to load {r['blocked']}")
+        if r["csp"]:
+            failures.append(f"{name}: breaks its Content-Security-Policy: {r['csp']}")
+        if "Content-Security-Policy" not in Path(r["file"]).read_text():
+            failures.append(f"{name}: has no Content-Security-Policy")
         if name == "report.html":
             continue  # a wide data table: WCAG 1.4.10 exempts two-dimensional layouts
         if r["scrollWidth"] > NARROW:
