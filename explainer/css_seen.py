@@ -55,8 +55,9 @@ overflow-x overflow-y height max-height width max-width block-size max-block-siz
 max-inline-size margin margin-top margin-right margin-bottom margin-left margin-block
 margin-inline margin-block-start margin-block-end margin-inline-start margin-inline-end
 unicode-bidi mask mask-image -webkit-mask -webkit-mask-image mix-blend-mode letter-spacing
-contain -webkit-line-clamp line-clamp box-shadow outline outline-style content
--webkit-box-reflect
+contain -webkit-line-clamp line-clamp box-shadow outline outline-style outline-width content
+-webkit-box-reflect z-index line-height white-space border border-top border-right
+border-bottom border-left border-style border-image border-block border-inline
 """
 _PROPS = frozenset(_PROP_NAMES.split())
 _INHERITED_KEYWORDS = ("inherit", "unset")
@@ -212,8 +213,11 @@ def cascade(root: Any, rules: Rules) -> dict[int, Matched]:
         for important in (False, True):
             for m in sorted(matches, key=lambda m, i=important: rank(m, i)):
                 _, _, pseudo_type, rule = m
+                # ::first-line and ::first-letter style part of the element's own text; a
+                # caveat may be one line, so they count as styling all of it.
                 target = pseudo if pseudo_type in ("before", "after") else own
-                if pseudo_type and pseudo_type not in ("before", "after"):
+                if pseudo_type and pseudo_type not in ("before", "after", "first-line",
+                                                       "first-letter"):
                     continue
                 for name, value, imp in rule.decls:
                     if imp != important:
@@ -518,7 +522,20 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
                    for n in ("overflow", "overflow-x", "overflow-y"))
     contain = value("contain") or ""
     clipping = clipping or any(w in contain.split() for w in ("paint", "strict", "content"))
+    z_index = value("z-index")
+    if z_index is not None and z_index.startswith("-") and position in (
+            "relative", "absolute", "fixed", "sticky"):
+        return hide(f"z-index: {z_index} (drawn under the backgrounds around it)")
     if clipping:
+        if (value("white-space") or "") in ("nowrap", "pre"):
+            return hide(f"overflow clipped on one line (white-space: {value('white-space')})")
+        line_height = value("line-height")
+        if line_height is not None and line_height not in ("normal", "initial", "unset"):
+            factor = re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", line_height)
+            px = (float(line_height) * parent.font_px if factor else
+                  _length_px(line_height, parent.font_px, parent.root_px, parent.font_px))
+            if px is None or px < 0.8 * parent.font_px:
+                return hide(f"overflow clipped to line-height: {line_height}")
         for name in ("height", "max-height", "width", "max-width", "block-size",
                      "max-block-size", "inline-size", "max-inline-size"):
             v = value(name)
@@ -677,8 +694,31 @@ def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> 
                 return "a background"
     if value("box-shadow") not in ("", "none"):
         return "a shadow"
-    outline = value("outline")
-    if value("outline-style") not in ("", "none") or (
-            outline not in ("", "0", "initial", "unset") and "none" not in outline.split()):
-        return "an outline"
+    for name in ("border", "border-top", "border-right", "border-bottom", "border-left",
+                 "border-style", "border-block", "border-inline"):
+        if set(value(name).split()) & _BORDER_STYLES:
+            return "a border"
+    if value("border-image") not in ("", "none", "initial", "unset"):
+        return "a border image"
+    return None
+
+
+_BORDER_STYLES = frozenset(["solid", "dashed", "dotted", "double", "groove", "ridge", "inset",
+                            "outset"])
+
+
+def thick_outline(decls: Decls, variables: tuple[tuple[str, str], ...]) -> str | None:
+    """An outline wider than a focus ring: it is drawn over everything around the box."""
+    if not decls:
+        return None
+    env = dict(variables)
+    outline = " ".join(_get(decls, n, env) or "" for n in ("outline", "outline-width"))
+    if "none" in outline.split() and not _get(decls, "outline-style", env):
+        return None
+    widths = [_length_px(w, 16.0, 16.0, 0.0) for w in outline.split()
+              if re.match(r"^[\d.]", w)]
+    widths += [{"thin": 1.0, "medium": 3.0, "thick": 5.0}[w] for w in outline.split()
+               if w in ("thin", "medium", "thick")]
+    if any(w is None or w > 4 for w in widths):
+        return f"an outline {outline.strip()} (drawn over its neighbours)"
     return None

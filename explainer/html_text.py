@@ -18,7 +18,7 @@ body, per section: ``<section data-section="ID">``; text outside any section is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any, Literal
@@ -132,8 +132,18 @@ def _parse(html: str) -> tuple[Element, list[tuple[str, str | None]]]:
 # ---------------------------------------------------------------------------------------------
 # Which elements CSS hides: explainer.css_seen judges the page's own cascade in three media.
 
-# Fallback content: shown only by a browser that cannot play or draw the element itself.
-_FALLBACK = _words("video audio canvas object iframe meter progress applet noembed noframes")
+# Fallback content: shown only by a browser that cannot play or draw the element itself; and
+# text a browser shows in part, moving, or in a form control's box.
+_FALLBACK = _words("""video audio canvas object iframe meter progress applet noembed noframes
+    datalist select textarea marquee""")
+# SVG text is painted by fill and stroke, under SVG transforms, none of which is judged here.
+_NOT_JUDGED = _words("svg math")
+# Presentational attributes a browser (but not WeasyPrint) still applies.
+_HINTS = {("font", "color"): "color", ("body", "text"): "color",
+          ("body", "bgcolor"): "background-color", ("table", "bgcolor"): "background-color",
+          ("tr", "bgcolor"): "background-color", ("td", "bgcolor"): "background-color",
+          ("th", "bgcolor"): "background-color"}
+_REPLACED = _words("img picture video canvas object embed iframe input svg")
 # Bidi override characters draw the letters after them in reverse order.
 _OVERRIDES = re.compile("[\u202d\u202e]")
 
@@ -291,17 +301,21 @@ class _Walker:
             return None
         if tag == "dialog" and "open" not in attrs:
             return None
-        if attrs.get("aria-hidden", "").strip().lower() == "true":
+        if attrs.get("aria-hidden", "").strip().lower() == "true" or "popover" in attrs:
             return None
         matched = self.computed.get(id(element))
         inline = inline_decls(attrs["style"]) if "style" in attrs else {}
+        hints = {prop: (attrs[name].strip().lower(), False) for (t, name), prop in _HINTS.items()
+                 if t == tag and name in attrs}
         looks = parent.looks
         moved = parent.moved
-        if matched is not None or inline or tag in ("a", "bdo", "html", *_UA_SIZED) \
-                or "hidden" in attrs:
+        if matched is not None or inline or hints or tag in ("a", "bdo", "html", *_UA_SIZED) \
+                or "hidden" in attrs or tag in _NOT_JUDGED or tag in _REPLACED:
             new_looks = []
             for i in range(len(MEDIA)):
                 decls = merge(matched.own[i] if matched is not None else {}, inline)
+                if hints:
+                    decls = {**hints, **decls}  # below every author rule
                 if "hidden" in attrs and decls.get("display", ("none", False))[0] == "none":
                     return None  # the hidden attribute is display:none unless CSS says otherwise
                 look = enter(parent.looks[i], decls, tag)
@@ -314,6 +328,8 @@ class _Walker:
                     self._note_overlay(element, f"{tag}::before/after", pseudo, parent,
                                        moved or movement(pseudo, parent.looks[i].variables),
                                        pseudo=True)
+                if tag in _NOT_JUDGED and look.hidden is None:
+                    look = replace(look, hidden=f"text inside <{tag}> (its painting is not judged)")
                 new_looks.append(look)
             looks = tuple(new_looks)
         why = next((w for w in map(unseen, looks) if w is not None), None)
@@ -336,13 +352,15 @@ class _Walker:
                       moved: str | None, pseudo: bool = False) -> None:
         """An element, or its ::before/::after, that is moved (or inside a moved box) and
         paints a fill: it can be drawn over a caveat."""
-        from .css_seen import fill
+        from .css_seen import fill, thick_outline
 
-        if not moved or not decls:
-            return
-        paints = fill(decls, parent.looks[0].variables, pseudo)
-        if paints:
-            how = f"{moved} with {paints}"
+        how = thick_outline(decls, parent.looks[0].variables)
+        if how is None and moved:
+            paints = fill(decls, parent.looks[0].variables, pseudo)
+            if paints is None and not pseudo and element.tag in _REPLACED:
+                paints = f"<{element.tag}> content"
+            how = f"{moved} with {paints}" if paints else None
+        if how:
             classes = ".".join(element.get("class", "").split())
             name = what.replace(element.tag, element.tag + ("." + classes if classes else ""), 1)
             line = f"<{name}>: {how}"

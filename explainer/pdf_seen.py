@@ -53,6 +53,7 @@ class _State:
     opacity: float
     background: tuple[float, float, float] | None  # None: an image, cannot be judged
     overlay_root: bool  # inside a box that paints after the normal flow
+    under: bool = False  # inside a box with a negative z-index: under the backgrounds around
 
 
 def _rgba(colour: Any) -> tuple[float, float, float, float]:
@@ -125,6 +126,10 @@ def _paints(box: Any, boxes: Any) -> bool:
         return True
     if style["background_color"].alpha > 0:
         return True
+    if any(style[f"border_{side}_width"] > 0 and style[f"border_{side}_style"] not in
+           ("none", "hidden") and style[f"border_{side}_color"].alpha > 0
+           for side in ("top", "right", "bottom", "left")):
+        return True
     return any(kind != "none" for kind, _ in style["background_image"])
 
 
@@ -144,6 +149,8 @@ def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:
     chars = len(box.text.strip())
     if chars > 1 and box.width < _MIN_EM_PER_CHAR * style["font_size"] * chars:
         return "glyphs squeezed on top of each other"
+    if state.under:
+        return "drawn under the backgrounds around it (a negative z-index)"
     if state.background is None:
         return "on a background image, whose contrast cannot be judged"
     r, g, b, alpha = _rgba(style["color"])
@@ -197,6 +204,13 @@ def seen_text(document: Any) -> Seen:
                 rect = _aabb(state.matrix, box.position_x, box.position_y, box.width,
                              box.height)
                 texts.append((box, rect, _text_problem(box, state, page_rect), line, index))
+            width = box.style["outline_width"]
+            if width > 4 and box.style["outline_style"] != "none" \
+                    and not isinstance(box, boxes.TextBox):  # drawn last, over its neighbours
+                grow = width + max(box.style["outline_offset"], 0)
+                x0, y0, x1, y1 = _aabb(state.matrix, box.border_box_x(), box.border_box_y(),
+                                       box.border_width(), box.border_height())
+                overlays.append(((x0 - grow, y0 - grow, x1 + grow, y1 + grow), index))
             if state.overlay_root and _paints(box, boxes):
                 rect = _aabb(state.matrix, box.position_x, box.position_y,
                              box.margin_width(), box.margin_height())
@@ -260,7 +274,11 @@ def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
         style["position"] in ("absolute", "fixed", "relative", "sticky")
         or box.transformation_matrix is not None or style["opacity"] < 1
         or style["z_index"] != "auto")
+    z_index = style["z_index"]
+    under = parent.under or (isinstance(z_index, int) and z_index < 0
+                             and style["position"] != "static")
     if overlay == parent.overlay_root and matrix is parent.matrix and clip is parent.clip \
-            and opacity == parent.opacity and background == parent.background:
+            and opacity == parent.opacity and background == parent.background \
+            and under == parent.under:
         return parent
-    return _State(matrix, clip, opacity, background, overlay)
+    return _State(matrix, clip, opacity, background, overlay, under)

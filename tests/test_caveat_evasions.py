@@ -83,6 +83,26 @@ BROWSER = {
     "bdo-element": CAVEAT_PARAS.replace("WRAP", '<bdo dir="rtl">{{ text }}</bdo>'),
 }
 
+# More ways past a DOM-only proof, beyond the 24 the issue lists.
+MORE = {
+    "font-colour-attribute": CAVEAT_PARAS.replace(
+        "WRAP", '<font color="#fff6e0">{{ text }}</font>'),
+    "svg-text": ('<svg aria-hidden="true" width="400" height="40">'
+                 '{% for cid, text in view.caveat_texts %}<text y="20" fill="#fff">{{ text }}'
+                 "</text>{% endfor %}</svg>"),
+    "first-line-white": style(".caveats li::first-line { color: #fff6e0 }"),
+    "nowrap-clipped": style(".caveats li { white-space: nowrap; overflow: hidden }"),
+    "line-height-clipped": style(".caveats ul { overflow: hidden; line-height: 0 }"),
+    "negative-z-index": ('<div style="background: #fff">' + style(
+        ".caveats ul { position: relative; z-index: -1 }") + "</div>"),
+    "thick-outline": style(".caveats h2 { outline: 300px solid #fff6e0 }"),
+    "moved-image": (CAV + '<img alt="" style="position: relative; top: -6em; width: 100%; '
+                    'height: 6em" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'),
+    "popover": f"<div popover>{CAV}</div>",
+    "select-option": CAVEAT_PARAS.replace("<p>WRAP</p>", "<select><option>{{ text }}</option>"
+                                          "</select>"),
+}
+
 
 @pytest.fixture(scope="module")
 def font() -> str:
@@ -93,7 +113,7 @@ def snippet(name: str, font: str) -> str:
     if name == "blank-font":
         return style(f"@font-face {{ font-family: Blank; src: url(data:font/ttf;base64,{font}) }}"
                      " .caveats li { font-family: Blank }")
-    return {**BOTH, **BROWSER}[name]
+    return {**BOTH, **BROWSER, **MORE}[name]
 
 
 def templates_with(tmp_path, body: str):
@@ -104,7 +124,7 @@ def templates_with(tmp_path, body: str):
     return folder
 
 
-@pytest.mark.parametrize("name", [*BOTH, *BROWSER])
+@pytest.mark.parametrize("name", [*BOTH, *BROWSER, *MORE])
 def test_an_evasion_fails_the_build_for_that_audience_only(tmp_path, name, font):
     folder = templates_with(tmp_path, snippet(name, font))
     out = tmp_path / "out"
