@@ -3,11 +3,10 @@
 Scores must be computed on what a reader sees, and a mandatory caveat only counts if a reader can
 see it. So invisible content is left out: ``<script>``, ``<style>``, ``<template>``, ``<head>``,
 ``<noscript>``, a closed ``<details>`` (all but its summary), a ``<dialog>`` that is not open,
-the ``hidden`` attribute, ``aria-hidden="true"``, and elements that the inline ``style`` or the
-document's own ``<style>`` blocks hide with ``display:none``, ``visibility:hidden``,
-``opacity:0``, ``font-size:0`` or the clip pattern of screen-reader-only text. External
-stylesheets are not fetched. Rules inside ``@media`` count when the media query names screen,
-print or all without features: text must be visible both on screen and in the PDF.
+``popover``, the ``hidden`` attribute, ``aria-hidden="true"``, fallback content of video,
+canvas, object and the like, and text that the page's own CSS hides or makes illegible on a
+screen of any size or in print (:mod:`explainer.css_seen` says which rules, and why). External
+stylesheets are not fetched (the page's Content-Security-Policy forbids them anyway).
 
 Text is cut into blocks (paragraphs, list items, headings, table cells) so that the sentence
 splitter can treat a heading or a list item as a unit. Headings, navigation and anything marked

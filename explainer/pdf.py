@@ -387,16 +387,21 @@ def _text_ops(block: bytes) -> Iterator[dict[str, bytes | None]]:
         yield m.groupdict()
 
 
-# Marked content that is an artifact; WeasyPrint's never nests other marked content.
-_ARTIFACT = re.compile(rb"/Artifact\s*(?:<<[^<>]*>>\s*BDC|BMC)(?=\s)(?:(?!BDC|BMC).)*?(?<=\s)EMC"
-                       rb"(?!\w)", re.S)
+# Marked content that is an artifact; WeasyPrint's never nests other marked content (a span
+# that seems to is kept, so no text is lost).
+_ARTIFACT = re.compile(rb"/Artifact\s*(?:<<[^<>]*>>\s*BDC|BMC)(?=\s)(.*?)(?<=\s)EMC(?!\w)", re.S)
+
+
+def _drop_artifact(m: re.Match[bytes]) -> bytes:
+    inner = m[1]
+    return m[0] if b"BDC" in inner or b"BMC" in inner else b" "
 
 
 def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:
     if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
         raise _Unsupported
     if not furniture:
-        content = _ARTIFACT.sub(b" ", content)
+        content = _ARTIFACT.sub(_drop_artifact, content)
     out: list[str] = []
     last_x = last_y = None
     for block in _TEXT_OBJECT.findall(content):
