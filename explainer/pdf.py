@@ -103,6 +103,22 @@ _ZWSP_IN_WORD = re.compile(r"(?<=\w)(?:\u200b|&#8203;|&#x0*200b;|&ZeroWidthSpace
 _FONT_FACE = re.compile(r"@font-face\b", re.I)
 
 
+class _CountingFonts:
+    """The process's FontConfiguration, counting the @font-face rules one render adds (from
+    linked style sheets too, which the page's text does not show)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.faces = 0
+
+    def add_font_face(self, *args: Any, **kwargs: Any) -> Any:
+        self.faces += 1
+        return self._inner.add_font_face(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 def _print_ready(html: str) -> str:
     return _ZWSP_IN_WORD.sub("", _SOFT_HYPHEN_BEFORE_SPACE.sub("", html))
 
@@ -130,8 +146,10 @@ def render_pdf_seen(html: str, asset_dirs: list[Path], variant: str | None = DEF
         base_url = str(asset_dirs[0]) + "/"
         styles = _split_styles(html)
         if styles is None:
+            fonts = _CountingFonts(font_config())  # linked style sheets may bring @font-face
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                font_config=font_config())
+                font_config=fonts)
+            font_faces += fonts.faces
         else:
             html, texts = styles
             sheets = [_parsed_style(text, base_url, tuple(asset_dirs)) for text in texts]

@@ -183,3 +183,37 @@ def test_a_caveat_drawn_legibly_passes(tmp_path, body):
         out_dir=tmp_path / "out", audiences=("patient",), report=False,
         render=RenderOptions(templates=folder)))
     assert result.ok, [str(p) for o in result.outputs for p in o.problems]
+
+
+def test_a_font_from_a_linked_style_sheet_is_caught_in_a_pdf_only_build(tmp_path, font):
+    """No HTML is written, so the page's references are not checked: WeasyPrint loads the
+    sheet and its font from the template folder, and the printed-page proof still sees it."""
+    folder = templates_with(tmp_path, '<link rel="stylesheet" href="blank.css">' + CAV)
+    (folder / "blank.ttf").write_bytes(base64.b64decode(font))
+    (folder / "blank.css").write_text("@font-face { font-family: Blank; src: url(blank.ttf) }"
+                                      " .caveats li { font-family: Blank }")
+    result = build_topic(MIN_TOPIC, BuildOptions(
+        out_dir=tmp_path / "out", audiences=("patient",), formats=("pdf",), report=False,
+        render=RenderOptions(templates=folder)))
+    [patient] = result.outputs
+    assert "caveat-proof:font-face" in {p.key for p in patient.problems}, \
+        [str(p) for p in patient.problems]
+    assert all(p.file.endswith("patient.pdf") for p in patient.problems)
+    assert not (tmp_path / "out" / result.topic / "patient.pdf").exists()
+
+
+def test_an_evasion_in_style_css_fails_only_the_audience_it_targets(tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "style.css").write_text((builtin_templates() / "style.css").read_text()
+                                      + "\n.audience-press .caveats li { color: #fff6e0 }\n")
+    out = tmp_path / "out"
+    result = build_topic(MIN_TOPIC, BuildOptions(
+        out_dir=out, report=False, render=RenderOptions(templates=folder)))
+    by_audience = {o.audience: o for o in result.outputs}
+    assert not by_audience["press"].ok
+    assert {p.key for p in by_audience["press"].problems} == {"caveat:small-trial",
+                                                               "caveat:not-advice"}
+    assert by_audience["patient"].ok and by_audience["clinician"].ok
+    assert not (out / result.topic / "press.html").exists()
+    assert (out / result.topic / "patient.pdf").is_file()
