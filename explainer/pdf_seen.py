@@ -11,8 +11,9 @@ layout) and keeps a text box only when, as drawn:
 - its font is at least ``MIN_FONT_PT`` after every transform (the smaller scale factor of
   the accumulated matrix; a singular matrix draws nothing);
 - its colour, faded by its own alpha and every ancestor's ``opacity``, has at least
-  ``MIN_CONTRAST`` (WCAG AA) against the nearest ancestor background, blended down to the
-  white paper; a background image or gradient behind it cannot be judged, so it fails;
+  ``MIN_CONTRAST`` (WCAG AA) against what is under it: each ancestor's background where
+  that ancestor's box reaches the text, blended down to the white paper; a background
+  image or gradient behind it cannot be judged, so it fails;
 - its glyphs are not squeezed on top of each other (negative ``letter-spacing``);
 - nothing painted later covers it: a positioned, transformed or translucent box (which
   paints after the normal flow) or the page furniture, overlapping it.
@@ -51,7 +52,9 @@ class _State:
     matrix: Any  # weasyprint Matrix or None (identity)
     clip: Rect | None
     opacity: float
-    background: tuple[float, float, float] | None  # None: an image, cannot be judged
+    # Ancestors' backgrounds, outermost first: (r, g, b, alpha) or None for an image, and the
+    # border box it fills (a background lies under a text only where its box reaches).
+    backgrounds: tuple[tuple[tuple[float, float, float, float] | None, Rect], ...]
     overlay_root: bool  # inside a box that paints after the normal flow
     under: bool = False  # inside a box with a negative z-index: under the backgrounds around
 
@@ -151,14 +154,50 @@ def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:
         return "glyphs squeezed on top of each other"
     if state.under:
         return "drawn under the backgrounds around it (a negative z-index)"
-    if state.background is None:
-        return "on a background image, whose contrast cannot be judged"
+    # The colours under the text: each background whose box reaches it, over the paper.
+    # Where a box covers only part of the text, both what is under it and what is not count.
+    unders: list[tuple[float, float, float]] = [_PAPER]
+    for colour, box_rect in state.backgrounds:
+        if not _overlap_any(rect, box_rect):
+            continue
+        if colour is None:
+            return "on a background image, whose contrast cannot be judged"
+        covered = [_over(colour, colour[3], u) for u in unders]
+        unders = covered if _inside(rect, box_rect) else [*unders, *covered]
     r, g, b, alpha = _rgba(style["color"])
-    ink = _over((r, g, b), alpha * state.opacity, state.background)
-    ratio = contrast(ink, state.background)
-    if ratio < MIN_CONTRAST:
-        return f"contrast {ratio:.2f}:1 against its background (at least {MIN_CONTRAST:g}:1)"
+    for under in dict.fromkeys(unders):
+        ink = _over((r, g, b), alpha * state.opacity, under)
+        ratio = contrast(ink, under)
+        if ratio < MIN_CONTRAST:
+            return (f"contrast {ratio:.2f}:1 against its background "
+                    f"(at least {MIN_CONTRAST:g}:1)")
     return None
+
+
+def _overlap_any(a: Rect, b: Rect) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0 and min(a[3], b[3]) - max(a[1], b[1]) > 0
+
+
+class _Buckets:
+    """Rectangles filed by the 64 px bands of the page they span, to find overlaps fast."""
+
+    BAND = 64.0
+
+    def __init__(self) -> None:
+        self.bands: dict[int, list[tuple[Rect, int]]] = {}
+
+    def add(self, rect: Rect, index: int) -> None:
+        for band in range(int(rect[1] // self.BAND), int(rect[3] // self.BAND) + 1):
+            if len(self.bands) > 10_000:
+                break  # an absurd rectangle: the bands it reaches are enough
+            self.bands.setdefault(band, []).append((rect, index))
+
+    def near(self, rect: Rect) -> list[tuple[Rect, int]]:
+        found: dict[int, tuple[Rect, int]] = {}
+        for band in range(int(rect[1] // self.BAND), int(rect[3] // self.BAND) + 1):
+            for item in self.bands.get(band, ()):
+                found[item[1]] = item
+        return list(found.values())
 
 
 def seen_text(document: Any) -> Seen:
@@ -170,9 +209,11 @@ def seen_text(document: Any) -> Seen:
     for page in document.pages:
         page_box = page._page_box
         page_rect = (0.0, 0.0, page.width, page.height)
-        texts: list[tuple[Any, Rect, str | None, Any, int]] = []  # box, rect, why, line, index
+        # box, rect, why hidden, line box, pre-order index, inside a moved box
+        texts: list[tuple[Any, Rect, str | None, Any, int, bool]] = []
+        painting = _Buckets()  # every box that paints, by height on the page
         overlays: list[tuple[Rect, int]] = []  # rect, pre-order index (-1: furniture)
-        start = _State(None, None, 1.0, _PAPER, False)
+        start = _State(None, None, 1.0, (), False)
         ends: dict[int, int] = {}  # pre-order index -> index after its subtree
         order = 0
         # (box, state of its parent, line box it is in), or (None, index) to close a
@@ -203,7 +244,8 @@ def seen_text(document: Any) -> Seen:
             if isinstance(box, boxes.TextBox):
                 rect = _aabb(state.matrix, box.position_x, box.position_y, box.width,
                              box.height)
-                texts.append((box, rect, _text_problem(box, state, page_rect), line, index))
+                texts.append((box, rect, _text_problem(box, state, page_rect), line, index,
+                              state.overlay_root))
             width = box.style["outline_width"]
             if width > 4 and box.style["outline_style"] != "none" \
                     and not isinstance(box, boxes.TextBox):  # drawn last, over its neighbours
@@ -211,21 +253,35 @@ def seen_text(document: Any) -> Seen:
                 x0, y0, x1, y1 = _aabb(state.matrix, box.border_box_x(), box.border_box_y(),
                                        box.border_width(), box.border_height())
                 overlays.append(((x0 - grow, y0 - grow, x1 + grow, y1 + grow), index))
-            if state.overlay_root and _paints(box, boxes):
-                rect = _aabb(state.matrix, box.position_x, box.position_y,
-                             box.margin_width(), box.margin_height())
-                overlays.append((rect if state.clip is None else _intersect(state.clip, rect),
-                                 index))
+            if _paints(box, boxes):
+                if isinstance(box, boxes.TextBox):
+                    rect = texts[-1][1]
+                else:
+                    rect = _aabb(state.matrix, box.border_box_x(), box.border_box_y(),
+                                 box.border_width(), box.border_height())
+                rect = rect if state.clip is None else _intersect(state.clip, rect)
+                painting.add(rect, index)
+                if state.overlay_root:
+                    overlays.append((rect, index))
             children = getattr(box, "children", ())
             stack.append((None, index))
             stack.extend((child, state, line) for child in reversed(children))
         last_line = None
-        for box, rect, why, line, index in texts:
+        for box, rect, why, line, index, moved in texts:
             if why is None:
                 for o_rect, o_start in overlays:
                     ancestor = 0 <= o_start <= index < ends[o_start]
                     if not ancestor and _overlap(rect, o_rect):
                         why = "covered by a box drawn over it"
+                        break
+            if why is None and moved:
+                # Moved out of the flow, it may sit on a box whose background the contrast
+                # above did not see, or under one: it must not overlap any other box.
+                for o_rect, o_start in painting.near(rect):
+                    ancestor = o_start <= index < ends[o_start]
+                    if not ancestor and _overlap(rect, o_rect):
+                        why = ("moved onto another box (positioned, transformed or by a "
+                               "negative margin)")
                         break
             if why is not None:
                 if box.text.strip():
@@ -262,23 +318,27 @@ def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
         clip = _intersect(clip, _aabb(matrix, box.border_box_x() + right,
                                       box.border_box_y() + top, left - right, bottom - top))
     opacity = parent.opacity * style["opacity"]
-    background = parent.background
-    if background is not None and not isinstance(box, boxes.TextBox):
-        if any(kind != "none" for kind, _ in style["background_image"]):
-            background = None
-        else:
-            r, g, b, alpha = _rgba(style["background_color"])
-            if alpha > 0:
-                background = _over((r, g, b), alpha, background)
+    backgrounds = parent.backgrounds
+    if not isinstance(box, boxes.TextBox):
+        image = any(kind != "none" for kind, _ in style["background_image"])
+        colour = _rgba(style["background_color"])
+        if image or colour[3] > 0:
+            # The root's and body's backgrounds fill the whole canvas.
+            where = ((-1e9, -1e9, 1e9, 1e9) if box.element_tag in ("html", "body")
+                     else _aabb(matrix, box.border_box_x(), box.border_box_y(),
+                                box.border_width(), box.border_height()))
+            backgrounds = (*backgrounds, (None if image else colour, where))
     overlay = parent.overlay_root or (
         style["position"] in ("absolute", "fixed", "relative", "sticky")
         or box.transformation_matrix is not None or style["opacity"] < 1
-        or style["z_index"] != "auto")
+        or style["z_index"] != "auto"
+        or any((getattr(box, f"margin_{side}", 0) or 0) < 0
+               for side in ("top", "right", "bottom", "left")))
     z_index = style["z_index"]
     under = parent.under or (isinstance(z_index, int) and z_index < 0
                              and style["position"] != "static")
     if overlay == parent.overlay_root and matrix is parent.matrix and clip is parent.clip \
-            and opacity == parent.opacity and background == parent.background \
+            and opacity == parent.opacity and backgrounds is parent.backgrounds \
             and under == parent.under:
         return parent
-    return _State(matrix, clip, opacity, background, overlay, under)
+    return _State(matrix, clip, opacity, backgrounds, overlay, under)

@@ -176,7 +176,9 @@ def test_the_reason_is_named(tmp_path, font):
     style(".caveats { background: #003366 } .caveats li, .caveats h2 { color: #fff }"),
     style("@media print { .caveats li { font-size: 10pt } }"),
     CAVEAT_PARAS.replace("WRAP", "<span style='opacity: 0.9'>{{ text }}</span>"),
-], ids=["built-in", "small-grey", "light-on-dark", "print-size", "slight-opacity"])
+    f'<div style="position: relative">{CAV}</div>',
+], ids=["built-in", "small-grey", "light-on-dark", "print-size", "slight-opacity",
+        "relative-wrapper"])
 def test_a_caveat_drawn_legibly_passes(tmp_path, body):
     folder = templates_with(tmp_path, body)
     result = build_topic(MIN_TOPIC, BuildOptions(
@@ -217,3 +219,19 @@ def test_an_evasion_in_style_css_fails_only_the_audience_it_targets(tmp_path):
     assert by_audience["patient"].ok and by_audience["clinician"].ok
     assert not (out / result.topic / "press.html").exists()
     assert (out / result.topic / "patient.pdf").is_file()
+
+
+def test_text_moved_onto_a_light_box_is_caught_on_the_printed_page(tmp_path, font):
+    """White text on a dark caveat box, pulled up by a negative margin out of that box (onto
+    the white box before it, or the paper above): its ancestor's background says 'dark',
+    the page shows white on white."""
+    doc = load_document(MIN_TOPIC).doc
+    folder = templates_with(tmp_path, '<div style="height: 120px; background: #fff"></div>'
+                            + style(".caveats { background: #036 } .caveats li, .caveats h2 "
+                                    "{ color: #fff } .caveats ul { margin-top: -110px }"))
+    html = render_html(doc, "patient", RenderOptions(templates=folder))
+    data, problems = render_pdf_seen(html, asset_dirs(BuildOptions()), check=lambda seen:
+                                     prove_seen(doc, "patient", seen, "patient.pdf"))
+    assert data is None and problems
+    assert all("moved onto another box" in p.message or "contrast 1.00:1" in p.message
+               for p in problems), problems
