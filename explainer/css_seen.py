@@ -12,8 +12,9 @@ needs a layout a browser alone computes, refused: the text inside does not count
 judged (inherited through ancestors, as CSS computes them):
   - ``display: none``, ``content-visibility: hidden``, ``visibility: hidden|collapse``;
   - colour (``color``, or ``-webkit-text-fill-color`` which paints over it), faded by its
-    alpha and every ancestor's ``opacity``, against the nearest ancestor's background
-    colour (white canvas below): at least 4.5:1 (WCAG AA);
+    alpha and every ancestor's ``opacity``, against the nearest ancestor's background (and
+    what is below it too, when that box has a fixed height the text can run out of; a
+    white canvas below all): at least 4.5:1 (WCAG AA);
   - font size (units, keywords, ``em``/``%``/``rem``; ``min()/max()/clamp()`` by their
     smallest value, viewport units as 0): at least 6 pt (8 px);
   - ``letter-spacing`` below -0.1 em (glyphs piled up); the clip of screen-reader text.
@@ -278,7 +279,8 @@ class Look:
     root_px: float = 16.0
     visibility: str = "visible"
     opacity: float = 1.0
-    background: RGB | None = _WHITE  # None: an image, contrast cannot be judged
+    # Colours the text may sit on (all must contrast); None: an image, cannot be judged.
+    backgrounds: tuple[RGB, ...] | None = (_WHITE,)
     hidden: str | None = None  # why nothing inside can be seen (not undone by a child)
     letter_spacing_em: float = 0.0
 
@@ -587,19 +589,24 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
         except ValueError:
             return hide(f"opacity: {o} cannot be judged")
         opacity *= min(max(number, 0.0), 1.0)
-    background = parent.background
+    # Every colour the text may sit on: a box with a fixed height lets text run out of it
+    # onto what is below, so both then count.
+    backgrounds = parent.backgrounds
     for name in ("background", "background-color", "background-image"):
         v = value(name)
-        if v is None or background is None:
+        if v is None or backgrounds is None:
             continue
         if name == "background-image":
             painted = "image" if _is_image(v) else None
         else:
             painted = _background(v, colour)
         if painted == "image":
-            background = None
+            backgrounds = None
         elif painted is not None:
-            background = _over(painted, background, painted[3])  # type: ignore[index, arg-type]
+            covered = tuple(_over(painted, b, painted[3]) for b in backgrounds)  # type: ignore[index, arg-type]
+            limited = any((value(n) or "auto") not in ("auto", "none", "initial", "unset")
+                          for n in ("height", "max-height", "block-size", "max-block-size"))
+            backgrounds = tuple(dict.fromkeys(covered + backgrounds)) if limited else covered
     visibility = parent.visibility
     vis = value("visibility")
     if vis in ("hidden", "collapse", "visible"):
@@ -616,7 +623,7 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
             spacing = px / font_px if font_px else 0.0
     variables_t = tuple(sorted(variables.items())) if variables != dict(parent.variables) \
         else parent.variables
-    look = Look(variables_t, colour, fill, font_px, root_px, visibility, opacity, background,
+    look = Look(variables_t, colour, fill, font_px, root_px, visibility, opacity, backgrounds,
                 None, spacing)
     return look
 
@@ -631,13 +638,14 @@ def unseen(look: Look) -> str | None:
         return f"font {look.font_px * 0.75:.1f} pt (at least {MIN_FONT_PX * 0.75:g} pt)"
     if look.letter_spacing_em < -0.1:
         return "letter-spacing piles the letters up"
-    if look.background is None:
+    if look.backgrounds is None:
         return "on a background image or gradient, whose contrast cannot be judged"
     ink = look.fill or look.color
-    drawn = _over(ink, look.background, ink[3] * look.opacity)
-    ratio = contrast(drawn, look.background)
-    if ratio < MIN_CONTRAST:
-        return f"contrast {ratio:.2f}:1 against its background (at least {MIN_CONTRAST:g}:1)"
+    for under in look.backgrounds:
+        ratio = contrast(_over(ink, under, ink[3] * look.opacity), under)
+        if ratio < MIN_CONTRAST:
+            return (f"contrast {ratio:.2f}:1 against its background "
+                    f"(at least {MIN_CONTRAST:g}:1)")
     return None
 
 

@@ -99,6 +99,8 @@ MORE = {
     "moved-image": (CAV + '<img alt="" style="position: relative; top: -6em; width: 100%; '
                     'height: 6em" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'),
     "popover": f"<div popover>{CAV}</div>",
+    "out-of-a-short-dark-box": style(".caveats { background: #036; height: 2px } "
+                                     ".caveats li, .caveats h2 { color: #fff }"),
     "select-option": CAVEAT_PARAS.replace("<p>WRAP</p>", "<select><option>{{ text }}</option>"
                                           "</select>"),
 }
