@@ -628,6 +628,7 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
     return look
 
 
+@lru_cache(maxsize=4096)  # looks repeat: most elements inherit their parent's
 def unseen(look: Look) -> str | None:
     """Why text drawn with this look cannot be read, or None."""
     if look.hidden is not None:
@@ -649,9 +650,19 @@ def unseen(look: Look) -> str | None:
     return None
 
 
+_MOVING_NAMES = """position transform translate scale rotate margin margin-top margin-left
+    margin-right margin-bottom margin-block margin-inline margin-block-start margin-block-end
+    margin-inline-start margin-inline-end"""
+_MOVING = frozenset(_MOVING_NAMES.split())
+_FILLING_NAMES = """background background-color background-image box-shadow border
+    border-top border-right border-bottom border-left border-style border-block border-inline
+    border-image outline outline-width outline-style"""
+_FILLING = frozenset(_FILLING_NAMES.split())
+
+
 def movement(decls: Decls, variables: tuple[tuple[str, str], ...]) -> str | None:
     """How this box is taken out of the flow or shifted, so that it can land on others."""
-    if not decls:
+    if not decls or decls.keys().isdisjoint(_MOVING):
         return None
     env = dict(variables)
 
@@ -678,7 +689,7 @@ def movement(decls: Decls, variables: tuple[tuple[str, str], ...]) -> str | None
 def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> str | None:
     """What this box paints that could cover text (a background, shadow, outline), or None
     when it paints nothing (hidden, clipped away, or a pseudo-element without content)."""
-    if not decls:
+    if not decls or decls.keys().isdisjoint(_FILLING):
         return None
     env = dict(variables)
 
@@ -717,7 +728,7 @@ _BORDER_STYLES = frozenset(["solid", "dashed", "dotted", "double", "groove", "ri
 
 def thick_outline(decls: Decls, variables: tuple[tuple[str, str], ...]) -> str | None:
     """An outline wider than a focus ring: it is drawn over everything around the box."""
-    if not decls:
+    if not decls or decls.keys().isdisjoint(("outline", "outline-width")):
         return None
     env = dict(variables)
     outline = " ".join(_get(decls, n, env) or "" for n in ("outline", "outline-width"))

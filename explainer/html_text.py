@@ -310,11 +310,17 @@ class _Walker:
         moved = parent.moved
         if matched is not None or inline or hints or tag in ("a", "bdo", "html", *_UA_SIZED) \
                 or "hidden" in attrs or tag in _NOT_JUDGED or tag in _REPLACED:
-            new_looks = []
+            new_looks: list[Any] = []
+            last: tuple[Any, ...] | None = None  # (decls, parent look, pseudo) of the last medium
             for i in range(len(MEDIA)):
                 decls = merge(matched.own[i] if matched is not None else {}, inline)
                 if hints:
                     decls = {**hints, **decls}  # below every author rule
+                pseudo_decls = matched.pseudo[i] if matched is not None else None
+                if last is not None and last == (decls, parent.looks[i], pseudo_decls):
+                    new_looks.append(new_looks[-1])  # the same rules as the medium before
+                    continue
+                last = (decls, parent.looks[i], pseudo_decls)
                 if "hidden" in attrs and decls.get("display", ("none", False))[0] == "none":
                     return None  # the hidden attribute is display:none unless CSS says otherwise
                 look = enter(parent.looks[i], decls, tag)
@@ -322,16 +328,16 @@ class _Walker:
                     return None
                 moved = moved or movement(decls, parent.looks[i].variables)
                 self._note_overlay(element, tag, decls, parent, moved)
-                if matched is not None:
-                    pseudo = matched.pseudo[i]
-                    self._note_overlay(element, f"{tag}::before/after", pseudo, parent,
-                                       moved or movement(pseudo, parent.looks[i].variables),
+                if pseudo_decls:
+                    self._note_overlay(element, f"{tag}::before/after", pseudo_decls, parent,
+                                       moved or movement(pseudo_decls, parent.looks[i].variables),
                                        pseudo=True)
                 if tag in _NOT_JUDGED and look.hidden is None:
                     look = replace(look, hidden=f"text inside <{tag}> (its painting is not judged)")
                 new_looks.append(look)
             looks = tuple(new_looks)
-        why = next((w for w in map(unseen, looks) if w is not None), None)
+        why = None if looks is parent.looks and parent.unseen is None else next(
+            (w for w in map(unseen, dict.fromkeys(looks)) if w is not None), None)
         section, kind, category = parent.section, parent.kind, parent.category
         if tag == "section" and attrs.get("data-section"):
             section = attrs["data-section"].strip() or section
