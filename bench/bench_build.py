@@ -110,9 +110,19 @@ class Memory:
         self.worker = max(others, default=0) / 1024
 
 
-def run_measured(cmd: list[str], cwd: Path, interval: float = 0.2) -> tuple[float, int, Memory]:
-    """Wall seconds, exit code and peak memory of ``cmd`` and everything it starts."""
+class BenchError(SystemExit):
+    """A timed run failed: the benchmark stops with the error instead of printing a row."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"bench_build: {message}")
+
+
+def run_measured(cmd: list[str], cwd: Path, interval: float = 0.2) -> tuple[float, float, Memory]:
+    """Wall seconds, CPU seconds (the whole process tree) and peak memory of ``cmd``.
+
+    A non-zero exit aborts the benchmark: a failed build must never be timed as a result."""
     memory = Memory()
+    before = os.times()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     errors: list[bytes] = []
@@ -123,10 +133,14 @@ def run_measured(cmd: list[str], cwd: Path, interval: float = 0.2) -> tuple[floa
         time.sleep(interval)
     seconds = time.perf_counter() - start
     reader.join()
-    if proc.returncode not in (0, None):
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system
+                                                           - before.children_system)
+    if proc.returncode != 0:
         tail = b"".join(errors).decode(errors="replace").strip().splitlines()[-5:]
-        print(f"  ! {' '.join(cmd[:3])}... exited {proc.returncode}: {' | '.join(tail)}")
-    return seconds, proc.returncode, memory
+        raise BenchError(f"{' '.join(cmd)} (in {cwd}) exited {proc.returncode}: "
+                         + " | ".join(tail))
+    return seconds, cpu, memory
 
 
 # --- the runs ----------------------------------------------------------------------------
@@ -145,8 +159,10 @@ def chromium_driver() -> str:
     return "cli"
 
 
-def print_with_chromium(html_files: list[Path], out: Path, jobs: int, driver: str) -> float:
-    """Wall seconds for Chromium to print ``html_files`` to PDFs in ``out``."""
+def print_with_chromium(html_files: list[Path], out: Path, jobs: int,
+                        driver: str) -> tuple[float, int]:
+    """Wall seconds for Chromium to print ``html_files`` to PDFs in ``out``, and how many
+    non-empty PDFs it actually wrote (only those count towards its throughput)."""
     out.mkdir(parents=True, exist_ok=True)
     pairs = [(str(p.resolve()), str(out / f"{i:05d}-{p.stem}.pdf"))
              for i, p in enumerate(html_files)]
@@ -155,21 +171,26 @@ def print_with_chromium(html_files: list[Path], out: Path, jobs: int, driver: st
         script, listing = out / "print.cjs", out / "files.json"
         script.write_text(PLAYWRIGHT_SCRIPT)
         listing.write_text(json.dumps(pairs))
-        subprocess.run(["node", str(script), str(REPO), str(jobs), str(listing), CHROMIUM],
-                       check=True, cwd=out)
+        done = subprocess.run(["node", str(script), str(REPO), str(jobs), str(listing),
+                               CHROMIUM], cwd=out, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise BenchError(f"Chromium (playwright) exited {done.returncode}: "
+                             f"{done.stderr.strip()[-400:]}")
     else:
         def one(pair: tuple[str, str]) -> None:
             subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                            "--disable-background-networking", "--no-first-run",
                             "--no-pdf-header-footer", f"--print-to-pdf={pair[1]}",
-                            f"file://{pair[0]}"], check=True, capture_output=True)
+                            f"file://{pair[0]}"], capture_output=True)
 
         with ThreadPoolExecutor(jobs) as pool:
             list(pool.map(one, pairs))
     seconds = time.perf_counter() - start
-    missing = [pdf for _, pdf in pairs if not Path(pdf).is_file()]
-    if missing:
-        raise RuntimeError(f"Chromium wrote {len(pairs) - len(missing)} of {len(pairs)} PDFs")
-    return seconds
+    written = sum(1 for _, pdf in pairs
+                  if Path(pdf).is_file() and Path(pdf).read_bytes()[:5] == b"%PDF-")
+    if written < len(pairs):
+        raise BenchError(f"Chromium wrote {written} of {len(pairs)} PDFs")
+    return seconds, written
 
 
 @dataclass
@@ -177,34 +198,75 @@ class Row:
     n: int
     html_s: float
     pdf_s: float
+    pdf_cpu: float
     chromium_s: float | None
+    chromium_cpu: float | None
+    chromium_docs: int
     memory: Memory
-    ok: bool
+
+
+def _count_outputs(out: Path, suffix: str) -> int:
+    return sum(1 for p in out.glob(f"*/*.{suffix}") if p.name != "report.html")
 
 
 def bench_size(n: int, root: Path, jobs: int, driver: str) -> tuple[Row, Path]:
     work = root / f"n{n}"
     make_corpus(work, n)
     base = [*explainer_cmd(), "build", "findings", "--jobs", str(jobs)]
-    html_s, html_rc, _ = run_measured([*base, "--format", "html", "--out", "out-html"], work)
-    pdf_s, pdf_rc, memory = run_measured([*base, "--format", "pdf", "--out", "out-pdf"], work)
-    html_files = sorted((work / "out-html").glob("*/[a-z]*.html"))
-    html_files = [p for p in html_files if p.name != "report.html"]
-    pdfs = list((work / "out-pdf").glob("*/*.pdf"))
-    ok = html_rc == 0 and pdf_rc == 0 and len(html_files) == len(pdfs) == 3 * n
-    chromium_s = (print_with_chromium(html_files, work / "out-chromium", jobs, driver)
-                  if driver != "none" else None)
-    return Row(n, html_s, pdf_s, chromium_s, memory, ok), work
+    html_s, _, _ = run_measured([*base, "--format", "html", "--out", "out-html"], work)
+    pdf_s, pdf_cpu, memory = run_measured([*base, "--format", "pdf", "--out", "out-pdf"], work)
+    html_files = sorted(p for p in (work / "out-html").glob("*/[a-z]*.html")
+                        if p.name != "report.html")
+    for what, count in (("HTML", len(html_files)), ("PDF", _count_outputs(work / "out-pdf",
+                                                                            "pdf"))):
+        if count != 3 * n:
+            raise BenchError(f"N={n}: explainer wrote {count} {what} documents, not {3 * n}")
+    chromium_s = chromium_cpu = None
+    chromium_docs = 0
+    if driver != "none":
+        before = os.times()
+        chromium_s, chromium_docs = print_with_chromium(html_files, work / "out-chromium",
+                                                        jobs, driver)
+        after = os.times()
+        chromium_cpu = (after.children_user - before.children_user
+                        + after.children_system - before.children_system)
+    return Row(n, html_s, pdf_s, pdf_cpu, chromium_s, chromium_cpu, chromium_docs,
+               memory), work
 
 
-def no_change_rebuild(work: Path, jobs: int) -> tuple[float, int]:
+def no_change_rebuild(work: Path, jobs: int) -> float:
     cmd = [*explainer_cmd(), "build", "findings", "--jobs", str(jobs), "--format", "pdf",
            "--out", "out-pdf"]
-    times = []
-    for _ in range(3):
-        seconds, rc, _ = run_measured(cmd, work, interval=0.05)
-        times.append(seconds)
-    return min(times), rc
+    return min(run_measured(cmd, work, interval=0.05)[0] for _ in range(3))
+
+
+WEASYPRINT_ALONE = r"""
+# WeasyPrint alone: the same HTML files to PDF/UA-1 in one process, nothing else.
+import sys
+from weasyprint import HTML
+for path in sys.argv[1:]:
+    data = HTML(filename=path).write_pdf(pdf_variant="pdf/ua-1")
+    assert data[:5] == b"%PDF-", path
+"""
+
+
+def build_vs_weasyprint(root: Path) -> tuple[float, float, int]:
+    """CPU seconds of a cold single-topic PDF build (every check included), and of WeasyPrint
+    alone rendering that build's three HTML files to PDF/UA-1, each a fresh process."""
+    work = root / "single"
+    make_corpus(work, 1, seed=7)
+    cmd = [*explainer_cmd(), "build", "findings", "--jobs", "1", "--force"]
+    run_measured([*cmd, "--format", "html", "--out", "out-html"], work)
+    html_files = sorted(p for p in (work / "out-html").glob("*/[a-z]*.html")
+                        if p.name != "report.html")
+    if len(html_files) != 3:
+        raise BenchError(f"single topic: {len(html_files)} HTML files, not 3")
+    _, build_cpu, _ = run_measured([*cmd, "--format", "pdf", "--out", "out-pdf"], work)
+    if _count_outputs(work / "out-pdf", "pdf") != 3:
+        raise BenchError("single topic: the PDF build did not write 3 PDFs")
+    alone = [sys.executable, "-c", WEASYPRINT_ALONE, *map(str, html_files)]
+    _, alone_cpu, _ = run_measured(alone, work)
+    return build_cpu, alone_cpu, len(html_files)
 
 
 def warm_leaflet(root: Path, runs: int = 9) -> tuple[float, float, int]:
@@ -226,8 +288,10 @@ def warm_leaflet(root: Path, runs: int = 9) -> tuple[float, float, int]:
         start = time.perf_counter()
         data = render_pdf(html, dirs)
         middle = time.perf_counter()
-        pdf_text(data)
+        text = pdf_text(data)
         end = time.perf_counter()
+        if not text.strip():
+            raise BenchError("warm leaflet: the PDF read back no text")
         render_ms.append((middle - start) * 1000)
         total_ms.append((end - start) * 1000)
     import io
@@ -238,12 +302,32 @@ def warm_leaflet(root: Path, runs: int = 9) -> tuple[float, float, int]:
     return statistics.median(render_ms), statistics.median(total_ms), pages
 
 
+def print_table(rows: list[Row]) -> None:
+    print("| N topics | docs | HTML wall | HTML docs/s | PDF wall | PDF docs/s | PDF CPU s/doc "
+          "| Chromium docs | Chromium wall | Chromium docs/s | Chromium CPU s/doc "
+          "| explainer/Chromium (wall) | peak RSS parent / largest worker / all (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        docs = 3 * r.n
+        if r.chromium_s and r.chromium_docs:
+            chromium_rate = r.chromium_docs / r.chromium_s
+            chromium = (f"{r.chromium_docs} | {r.chromium_s:.1f} s | {chromium_rate:.2f} | "
+                        f"{(r.chromium_cpu or 0) / r.chromium_docs:.2f} | "
+                        f"{(docs / r.pdf_s) / chromium_rate:.2f}")
+        else:
+            chromium = "- | - | - | - | -"
+        print(f"| {r.n} | {docs} | {r.html_s:.1f} s | {docs / r.html_s:.2f} | "
+              f"{r.pdf_s:.1f} s | {docs / r.pdf_s:.2f} | {r.pdf_cpu / docs:.2f} | {chromium} | "
+              f"{r.memory.parent:.0f} / {r.memory.worker:.0f} / {r.memory.total:.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 30])
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--chromium", choices=["auto", "playwright", "cli", "none"],
                         default="auto")
+    parser.add_argument("--runs", type=int, default=9, help="Warm leaflet renders to time.")
     parser.add_argument("--keep", type=Path, help="Keep the generated files in this folder.")
     opts = parser.parse_args()
     driver = chromium_driver() if opts.chromium == "auto" else opts.chromium
@@ -260,26 +344,17 @@ def main() -> None:
             rows.append(row)
             print(f"  N={n} done", flush=True)
         print()
-        print("| N topics | docs | HTML wall | HTML docs/s | PDF wall | PDF docs/s | ms/PDF doc "
-              "| Chromium wall | Chromium docs/s | explainer/Chromium | peak RSS parent / "
-              "largest worker / all (MB) |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-        for r in rows:
-            docs = 3 * r.n
-            chromium = (f"{r.chromium_s:.1f} s | {docs / r.chromium_s:.2f} | "
-                        f"{(docs / r.pdf_s) / (docs / r.chromium_s):.2f}"
-                        if r.chromium_s else "- | - | -")
-            flag = "" if r.ok else " (check failed)"
-            print(f"| {r.n}{flag} | {docs} | {r.html_s:.1f} s | {docs / r.html_s:.2f} | "
-                  f"{r.pdf_s:.1f} s | {docs / r.pdf_s:.2f} | {1000 * r.pdf_s / docs:.0f} | "
-                  f"{chromium} | {r.memory.parent:.0f} / {r.memory.worker:.0f} / "
-                  f"{r.memory.total:.0f} |")
-        seconds, rc = no_change_rebuild(last, opts.jobs)
+        print_table(rows)
+        seconds = no_change_rebuild(last, opts.jobs)
         print(f"\nNo-change rebuild of N={rows[-1].n} topics (PDF): {seconds:.2f} s wall "
-              f"(best of 3, exit {rc})")
-        render_ms, total_ms, pages = warm_leaflet(root)
+              "(best of 3)")
+        build_cpu, alone_cpu, docs = build_vs_weasyprint(root)
+        print(f"Single topic, cold, CPU: full build {build_cpu:.2f} s, WeasyPrint alone on the "
+              f"same {docs} HTML files {alone_cpu:.2f} s, full build / WeasyPrint alone "
+              f"{build_cpu / alone_cpu:.2f}")
+        render_ms, total_ms, pages = warm_leaflet(root, opts.runs)
         print(f"Warm patient leaflet ({pages} pages, PDF/UA-1): render_pdf {render_ms:.0f} ms, "
-              f"with read-back check {total_ms:.0f} ms (median of 9)")
+              f"with read-back check {total_ms:.0f} ms (median of {opts.runs})")
     finally:
         if opts.keep is None:
             shutil.rmtree(root, ignore_errors=True)

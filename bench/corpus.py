@@ -321,6 +321,14 @@ def _topic(i: int, rng: random.Random) -> tuple[dict, str]:
     return doc, "\n\n".join(sentences) + "\n"
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """safe_dump writes a value shared by two keys once, as &id001/*id001; the loader refuses
+    YAML aliases (the "billion laughs" guard), so every value is written out in full."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def make_corpus(root: Path, n: int, seed: int = 1) -> list[Path]:
     """Write ``n`` findings files to root/findings and their sources to root/sources."""
     rng = random.Random(seed)
@@ -332,7 +340,9 @@ def make_corpus(root: Path, n: int, seed: int = 1) -> list[Path]:
         (root / "sources" / f"{doc['topic']}.txt").write_text(source, encoding="utf-8")
         path = root / "findings" / f"{doc['topic']}.yaml"
         path.write_text(
-            yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+            yaml.dump(doc, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True,
+                      width=100),
+            encoding="utf-8",
         )
         paths.append(path)
     return paths

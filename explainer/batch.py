@@ -14,17 +14,27 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .manifest import Entry, Hashes, Manifest, config_candidates, make_entry, run_key
+from .manifest import (
+    Entry,
+    Hashes,
+    Manifest,
+    changed_since,
+    config_candidates,
+    make_entry,
+    run_key,
+)
 from .problems import InputError, Problem
 
 if TYPE_CHECKING:
     from .build import BuildOptions, TopicResult
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SAVE_EVERY = 5.0  # seconds between manifest saves during a batch (and one at the end)
 SKIP_DIRS = {"node_modules", "__pycache__"}
 _TOP_KEY = re.compile(rb"^(topic|findings)[ \t]*:", re.MULTILINE)
 _TOPIC = re.compile(rb"^topic[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)", re.MULTILINE)
@@ -106,6 +116,7 @@ class Outcome:
     entry: Entry | None = None  # the manifest entry: recorded, or made by a good build
     input_problems: list[Problem] = field(default_factory=list)
     crash: str | None = None
+    write_error: str | None = None  # the environment refused the outputs (exit 1)
     skipped: bool = False
 
     @property
@@ -120,7 +131,8 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
-        return self.crash is not None or (self.result is not None and not self.result.ok)
+        return (self.crash is not None or self.write_error is not None
+                or (self.result is not None and not self.result.ok))
 
     def problem_lines(self) -> list[str]:
         """Every line to show the user for this file, warnings included."""
@@ -129,6 +141,8 @@ class Outcome:
             lines += self.entry.warnings
         if self.crash:
             lines.append(f"{self.path}: error: the build crashed: {self.crash}")
+        if self.write_error:
+            lines.append(self.write_error)
         if self.result is not None:
             lines += [str(p) for p in self.result.problems]
             lines += [str(p) for o in self.result.outputs for p in o.problems]
@@ -155,34 +169,44 @@ def summary_rows(result: TopicResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _written(result: TopicResult, options: BuildOptions) -> list[Path]:
-    paths = [p for o in result.outputs if o.written for p in o.paths]
-    report = options.out_dir / result.topic / "report.html"
-    if options.report and "html" in options.formats and report.is_file():
-        paths.append(report)
-    return paths
+def build_one(path: Path, options: BuildOptions, key: str, config: list[Path],
+              templates: dict[str, str | None] | None = None) -> Outcome:
+    """Build one findings file and say what happened; never raises for one bad topic.
 
-
-def build_one(path: Path, options: BuildOptions, key: str, config: list[Path]) -> Outcome:
-    """Build one findings file and say what happened; never raises for one bad topic."""
+    The manifest entry is made only when every output was written and no input changed
+    while the build read it, from hashes the build took (inputs before reading them,
+    outputs from the bytes written), never by reading the files again afterwards.
+    """
     from .build import build_topic
+    from .output import WriteError
+    from .render import template_files
 
     outcome = Outcome(path)
     try:
         result = build_topic(path, options)
     except InputError as exc:
         outcome.input_problems = exc.problems
+    except WriteError as exc:
+        outcome.write_error = str(exc)
     except Exception as exc:  # one topic's crash must not stop the batch
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         outcome.crash = f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"
     else:
         outcome.result = result
-        if result.ok and all(o.written for o in result.outputs):
+        if templates is not None:  # the run key hashed these: still what this build used?
+            for changed in changed_since(templates, template_files(options.render.templates)):
+                result.changed_inputs.append(changed)
+                result.problems.append(Problem(changed, None, "", "changed while the build was "
+                                               "using it; the next build rebuilds this topic",
+                                               "warning"))
+        if result.ok and all(o.written for o in result.outputs) and not result.changed_inputs:
             warnings = [str(p) for p in result.problems]
             warnings += [str(p) for o in result.outputs for p in o.problems]
-            outcome.entry = make_entry(result.topic, key, [*result.inputs, *config],
-                                       _written(result, options), options.out_dir,
-                                       summary_rows(result), warnings)
+            inputs = dict(result.input_hashes)
+            for extra in config:  # recorded even when absent, so a new config file rebuilds
+                inputs.setdefault(str(extra.resolve()), None)
+            outcome.entry = make_entry(result.topic, key, inputs, result.output_hashes,
+                                       options.out_dir, summary_rows(result), warnings)
     return outcome
 
 
@@ -217,17 +241,41 @@ def _pool_context() -> Any:
 def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None = None,
                force: bool = False, config: Path | None = None,
                on_start: Callable[[int], None] | None = None,
-               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+               on_done: Callable[[Outcome], None] | None = None,
+               on_error: Callable[[str], None] | None = None) -> list[Outcome]:
     """Build ``paths`` into ``options.out_dir``, skipping topics the manifest shows unchanged.
 
     ``on_start(n)`` is called with the number of topics to build, ``on_done`` with each
     outcome as it finishes (skipped ones first). Returns outcomes in the order of ``paths``.
+    A manifest the output folder refuses (read-only, full disk) is one line to ``on_error``
+    (without it, output.WriteError is raised after every topic was tried); its topics then
+    simply rebuild next time.
     """
+    import time
+
+    from .output import WriteError, recover_tree
     from .render import template_files
 
+    # A killed build's half-done commits rolled forward, its temp files deleted. A folder
+    # that refuses (read-only) is reported once, by the writes that follow.
+    with suppress(WriteError):
+        recover_tree(options.out_dir)
     manifest = Manifest.load(options.out_dir)
-    key = run_key(options, template_files(options.render.templates))
+    save_errors: list[str] = []
+    last_save = time.monotonic()
+
+    def save() -> None:
+        nonlocal last_save
+        last_save = time.monotonic()
+        try:
+            manifest.save()
+        except WriteError as exc:
+            if str(exc) not in save_errors:
+                save_errors.append(str(exc))
     hashes = Hashes()
+    used = template_files(options.render.templates)
+    key = run_key(options, used, hashes)
+    templates = {str(p): hashes(p) for p in used}  # the very digests in the key
     outcomes: dict[Path, Outcome] = {}
     topics: dict[str, Path] = {}
 
@@ -244,11 +292,14 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
             outcome.entry = None
         if outcome.entry is not None and not outcome.skipped:
             manifest.record(outcome.path, outcome.entry)
-        elif outcome.entry is None:
+        elif outcome.entry is None and outcome.write_error is None:
+            # (A refused write changed nothing on disk: the old entry still describes it.)
             manifest.forget(outcome.path)
         outcomes[outcome.path] = outcome
         if on_done:
             on_done(outcome)
+        if manifest.changed and time.monotonic() - last_save > SAVE_EVERY:
+            save()  # a long batch killed later keeps what it finished
 
     # Two files with one topic would write into one folder: refuse all but the first,
     # before anything is built, so the outcome does not depend on which finishes first.
@@ -277,23 +328,29 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
             if todo:
                 prepare_process("pdf" in options.formats)
             for path in todo:
-                finish(build_one(path, options, key, config_candidates(path, config)))
+                finish(build_one(path, options, key, config_candidates(path, config), templates))
         else:
-            _build_in_pool(todo, options, key, config, jobs, finish)
+            _build_in_pool(todo, options, key, config, jobs, finish, templates)
     finally:
-        if manifest.changed:
-            manifest.save()
+        save()
+    if save_errors:
+        if on_error is None:
+            raise WriteError(save_errors[0])
+        for line in save_errors:
+            on_error(line)
     return [outcomes[p] for p in paths if p in outcomes]
 
 
 def _build_in_pool(todo: list[Path], options: BuildOptions, key: str, config: Path | None,
-                   jobs: int, finish: Callable[[Outcome], None]) -> None:
+                   jobs: int, finish: Callable[[Outcome], None],
+                   templates: dict[str, str | None]) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(),
                              initializer=prepare_process,
                              initargs=("pdf" in options.formats,)) as pool:
-        futures = {pool.submit(build_one, p, options, key, config_candidates(p, config)): p
+        futures = {pool.submit(build_one, p, options, key, config_candidates(p, config),
+                               templates): p
                    for p in todo}
         try:
             for future in as_completed(futures):

@@ -71,6 +71,11 @@ class TopicResult:
     outputs: list[OutputResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # document-level warnings
     inputs: list[Path] = field(default_factory=list)  # files read, for incremental builds
+    # For the manifest: inputs hashed before they were read, those that changed during the
+    # build (then the topic is not recorded), and the hashes of the bytes written.
+    input_hashes: dict[str, str | None] = field(default_factory=dict)
+    changed_inputs: list[str] = field(default_factory=list)
+    output_hashes: dict[Path, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -131,6 +136,9 @@ def check_output(loaded: LoadedDocument, audience: Audience, html: str,
     result = OutputResult(audience=audience, paths=[])
     text = visible_text(html)
     result.problems += prove_visible_html(doc, audience, html, output=str(html_path))
+    from .todos import publish_problems
+
+    result.problems += publish_problems(loaded, text, str(html_path))
     for hit in guard_text(text, doc):
         result.problems.append(Problem(str(html_path), None, f"claim:{hit.rule}",
                                        f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
@@ -150,20 +158,35 @@ def score_output(html: str, audience: Audience, loaded: LoadedDocument, options:
 
 
 def build_topic(path: Path, options: BuildOptions) -> TopicResult:
-    """Build every requested output of one findings file. Raises InputError on bad data."""
+    """Build every requested output of one findings file. Raises InputError on bad data,
+    output.WriteError when the output folder refuses the files (nothing half-written)."""
+    from .manifest import InputSnapshot, config_candidates
+
+    snapshot = InputSnapshot()  # before anything reads them: what the manifest will record
+    snapshot.take([path, *config_candidates(path, options.config)])
+    token = InputSnapshot.current.set(snapshot)  # readers may report bytes (manifest.note_read)
+    try:
+        return _build_topic(path, options, snapshot)
+    finally:
+        InputSnapshot.current.reset(token)
+
+
+def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResult:
     from .config import apply_config
     from .load import load_document
     from .selfcontained import reference_problems, with_csp
 
     loaded = load_document(path)
     options, config_files = apply_config(path, options)
+    inputs = [*input_files(loaded, options), *config_files]
+    snapshot.take(inputs)  # sources before the checks read them
+    _note_logo(snapshot, options, config_files)  # the logo was read by apply_config already
     problems = preflight(loaded, options.sources_dir)
     if errors(problems):
         raise InputError(errors(problems))
     doc = loaded.doc
     topic_dir = options.out_dir / doc.topic
-    result = TopicResult(findings=path, topic=doc.topic, problems=problems,
-                         inputs=[*input_files(loaded, options), *config_files])
+    result = TopicResult(findings=path, topic=doc.topic, problems=problems, inputs=inputs)
     pending: dict[Path, bytes | str] = {}
     for audience in options.audiences:
         html_path = topic_dir / f"{audience}.html"
@@ -182,14 +205,13 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
             files[html_path] = html
         if "pdf" in options.formats and out.ok:
             from .caveats import prove_present, prove_seen
-            from .pdf import PdfRenderError, pdf_text, render_pdf_seen
+            from .pdf import PdfRenderError, pdf_text
 
             def seen_check(seen, audience=audience, where=str(pdf_path)):
                 return prove_seen(doc, audience, seen, output=where)
 
             try:  # caveats proven on the laid-out pages, then in the text layer read back
-                data, seen_problems = render_pdf_seen(html, asset_dirs(options),
-                                                      options.pdf_variant, check=seen_check)
+                data, seen_problems = _render_pdf(html, pdf_path, options, seen_check)
             except PdfRenderError as exc:  # e.g. no lang, an image without alt, a refused URL
                 out.problems += [Problem(str(pdf_path), None, "pdf", m) for m in exc.messages]
             else:
@@ -199,27 +221,80 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
                     out.problems += prove_present(doc, audience, text, output=str(pdf_path))
                     files[pdf_path] = data
         out.paths = list(files)
-        if out.ok:
+        if out.ok:  # the HTML and the PDF of an audience go together or not at all
             pending.update(files)
             out.written = True
         result.outputs.append(out)
-    from .output import write_all
-
-    write_all(pending)
     if options.report and "html" in options.formats:
-        write_report(result, options, topic_dir)
+        report = render_topic_report(result, options)
+        if report is not None:
+            pending[topic_dir / "report.html"] = report
+    from .output import commit
+
+    written = commit(topic_dir, {p.name: data for p, data in pending.items()})
+    result.output_hashes = {topic_dir / name: digest for name, digest in written.items()}
+    result.input_hashes = snapshot.hashes()
+    result.changed_inputs = snapshot.changed()
+    for changed in result.changed_inputs:
+        result.problems.append(Problem(changed, None, "", "changed while the build was reading "
+                                       "it; the next build rebuilds this topic", "warning"))
     return result
 
 
-def write_report(result: TopicResult, options: BuildOptions, topic_dir: Path) -> None:
-    from .output import write_atomic
+def _note_logo(snapshot: Any, options: BuildOptions, config_files: list[Path]) -> None:
+    """Tie the logo's recorded hash to the bytes embedded in the page (its data: URI)."""
+    import base64
+    import binascii
+
+    from .output import data_hash
+
+    uri = options.render.brand.get("logo") if isinstance(options.render.brand, dict) else None
+    if len(config_files) < 2 or not isinstance(uri, str) or ";base64," not in uri:
+        return
+    try:
+        data = base64.b64decode(uri.split(";base64,", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        return
+    snapshot.read(config_files[1], data_hash(data))
+
+
+def _render_pdf(html: str, pdf_path: Path, options: BuildOptions,
+                check: Any = None) -> tuple[bytes | None, list[Problem]]:
+    """WeasyPrint's PDF; its own crashes on a template's CSS are bad input, not a tool crash.
+
+    WeasyPrint raises plain KeyError, AssertionError... on some CSS it cannot lay out
+    (``transform: scale(0)`` in its tagger, a floated ``::first-letter`` of a list item): the
+    template is at fault, so it is one line naming it, exit 2. An OSError is the environment's.
+    """
+    from .pdf import PdfRenderError, render_pdf_seen
+
+    try:  # ``check`` sees the laid-out pages before the PDF is written (pdf.render_pdf_seen)
+        return render_pdf_seen(html, asset_dirs(options), options.pdf_variant, check=check)
+    except (PdfRenderError, OSError, MemoryError):
+        raise
+    except Exception as exc:
+        import traceback
+
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).parent.name}/{Path(frame.filename).name}:{frame.lineno}"
+        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+        template = options.render.templates
+        blame = (f"a template or style.css in {template}" if template
+                 else "the built-in templates with this findings file")
+        raise InputError([Problem(str(pdf_path), None, "pdf",
+                                  f"WeasyPrint could not lay out {blame} ({type(exc).__name__}"
+                                  f"{': ' + detail if detail else ''} in {where}); simplify "
+                                  "the CSS it uses (transforms, floats, ::first-letter)")]
+                         ) from None
+
+
+def render_topic_report(result: TopicResult, options: BuildOptions) -> str | None:
     from .report import ReportEntry, render_report
     from .targets import load_targets
 
     targets = options.targets or load_targets()
     entries = [ReportEntry(topic=result.topic, audience=o.audience, score=o.score, targets=targets)
                for o in result.outputs if o.score is not None]
-    if entries:
-        from .selfcontained import with_csp
+    from .selfcontained import with_csp
 
-        write_atomic(topic_dir / "report.html", with_csp(render_report(entries)))
+    return with_csp(render_report(entries)) if entries else None

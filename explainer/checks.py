@@ -46,10 +46,22 @@ def claim_check(
     return claim_problems(loaded)
 
 
+def todo_check(
+    loaded: LoadedDocument, sources_dir: Path | None, require: bool
+) -> list[Problem]:
+    from .todos import todo_problems
+    from .yaml_hints import dropped_comments
+
+    dropped = [Problem(str(loaded.path), line, key, message, "warning")
+               for line, key, message in dropped_comments(loaded.path)]
+    return dropped + todo_problems(loaded)
+
+
 Check = Callable[[LoadedDocument, "Path | None", bool], "list[Problem]"]
 
 # In order; add a new data check here and both `check` and `build` run it.
-DATA_CHECKS: list[Check] = [quote_check, screening_check, caveat_rule_check, claim_check]
+DATA_CHECKS: list[Check] = [quote_check, screening_check, caveat_rule_check, claim_check,
+                            todo_check]
 
 
 def data_checks(loaded: LoadedDocument, sources_dir: Path | None = None,

@@ -77,7 +77,12 @@ def _line_map(node: yaml.Node, lines: dict[Loc, int]) -> list[tuple[Loc, int, in
     return duplicates
 
 
-def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
+def _yaml_problem(path: Path, exc: yaml.YAMLError, text: str = "") -> Problem:
+    from .yaml_hints import syntax_hint
+
+    hint = syntax_hint(text, exc)
+    if hint:  # an unquoted value broke the syntax: say so, not "check the indentation"
+        return Problem(str(path), hint[0], "", f"YAML syntax: {hint[1]}")
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark else None
     what = getattr(exc, "problem", None) or str(exc)
@@ -136,7 +141,7 @@ def read_yaml(path: Path, what: str) -> tuple[Any, dict[Loc, int]]:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        raise InputError([_yaml_problem(path, exc)]) from None
+        raise InputError([_yaml_problem(path, exc, text)]) from None
     finally:
         loader.dispose()
     lines: dict[Loc, int] = {}
@@ -171,7 +176,9 @@ def load_document(path: str | Path) -> LoadedDocument:
         doc = Document.model_validate(data)
     except ValidationError as exc:
         loaded = LoadedDocument(None, path, lines)  # type: ignore[arg-type]
-        raise InputError(_schema_problems(loaded, exc.errors())) from None
+        from .yaml_hints import add_quote_hints
+
+        raise InputError(add_quote_hints(path, _schema_problems(loaded, exc.errors()))) from None
     loaded = LoadedDocument(doc, path, lines)
     problems = check_references(loaded)
     if problems:

@@ -251,6 +251,7 @@ class Document(Strict):
     language: str = "en"
     version: str = "1"
     date: dt.date | None = None
+    draft: bool = Field(False, description="Marks every output DRAFT; TODO placeholders allowed.")
     sources_dir: str | None = Field(
         None, description="Folder of source texts, relative to this file."
     )

@@ -102,6 +102,9 @@ def read_source(path: str | Path) -> SourceText:
 @lru_cache(maxsize=64)
 def _read_source(path: str, _mtime_ns: int, _size: int) -> SourceText:
     raw = Path(path).read_bytes()
+    from .manifest import note_read
+
+    note_read(Path(path), raw)  # inside a build: these bytes must be the ones it hashed
     return source_from_text(raw.decode("utf-8-sig", errors="replace"), Path(path))
 
 

@@ -254,6 +254,12 @@ def _spelled_out(word: str) -> bool:
     return len(word) <= 3 or not _SAYABLE.fullmatch(word.lower())
 
 
+# The longest word in the CMU data has 28 letters. Anything longer is no dictionary word and no
+# join of two: it goes straight to the spelling rules, which cost one pass over the word, so a
+# 250,000-letter "word" in a findings field costs linear time instead of a lookup per split point.
+MAX_WORD_LETTERS = 64
+
+
 class SyllableCounter:
     """Counts syllables with a dictionary first and rules as the last resort."""
 
@@ -279,6 +285,8 @@ class SyllableCounter:
             return sum(self(p) for p in parts)
         if not any(c.isalpha() for c in w):
             return 1
+        if len(w) > MAX_WORD_LETTERS:
+            return rule_syllables(w)
         found = self.dictionary.get(w)
         if found is not None:
             return found
@@ -288,6 +296,8 @@ class SyllableCounter:
 
     def from_parts(self, w: str) -> int | None:
         """Stem + suffix or two known words (esketamine = es + ketamine); None if neither fits."""
+        if len(w) > MAX_WORD_LETTERS:
+            return None  # no stem or join of dictionary words is this long
         d = self.dictionary
         for suffix, extra, endings in _SUFFIXES:
             if not w.endswith(suffix) or len(w) - len(suffix) < 3:

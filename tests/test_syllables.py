@@ -113,3 +113,34 @@ def test_textstat_uses_our_cmu_data_without_nltk() -> None:
         " 'nltk' in sys.modules)"
     )
     assert out == "2 4 False"
+
+
+class _CountingDictionary(dict):
+    """A dictionary that counts lookups, to see how much work one word costs."""
+
+    lookups = 0
+
+    def get(self, word, default=None):  # type: ignore[override]
+        self.lookups += 1
+        return super().get(word, default)
+
+
+def test_a_huge_word_costs_no_lookup_per_letter() -> None:
+    """A 100,000-letter token (pasted data, a stuck key) is counted by spelling rules in one
+    pass; before the cap, each split point cost two dictionary lookups of a long slice."""
+    d = _CountingDictionary({"walk": 1, "ing": 1})
+    counter = SyllableCounter(d)
+    word = "walking" * 15_000
+    assert counter(word) == rule_syllables(word)
+    assert d.lookups == 0
+    assert counter.from_parts(word) is None
+    # Words of dictionary length still get the dictionary and the two-word join.
+    assert counter("walkwalking") == 3
+    assert 0 < d.lookups < 40
+
+
+def test_a_huge_hyphenated_token_is_counted_part_by_part() -> None:
+    d = _CountingDictionary({"knee": 1})
+    counter = SyllableCounter(d)
+    assert counter("-".join(["knee"] * 20_000)) == 20_000
+    assert d.lookups == 1  # each part is the same cached word

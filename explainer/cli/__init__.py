@@ -3,7 +3,7 @@ and imports heavy libraries (WeasyPrint, textstat) only inside the command body.
 
 from __future__ import annotations
 
-from . import build, check, score, sources, validate  # noqa: F401  (registers commands)
+from . import build, check, draft, new, score, serve, sources, validate  # noqa: F401  (registers commands)
 from .app import app
 
 

@@ -59,8 +59,8 @@ def build(
     the rendered text; an output that fails is not written, so the last good file stays.
     A topic whose findings, sources, templates, config and options are unchanged since its
     last good build is skipped (see OUT/.explainer-manifest.json; --force rebuilds).
-    Exit codes: 0 built, 1 an output failed a check (or missed its target with --strict),
-    2 bad input.
+    Exit codes: 0 built, 1 an output failed a check (or missed its target with --strict) or
+    the output folder refused the files (read-only, disk full), 2 bad input.
     """
     from ..batch import build_many, discover
     from ..build import BuildOptions, bundled_example
@@ -99,16 +99,23 @@ def build(
     paths, not_found = discover(files or [bundled_example()])
     for problem in not_found:
         typer.echo(str(problem), err=True)
+    env_errors: list[str] = []  # the output folder refused a write: exit 1, not a traceback
+
+    def env_error(line: str) -> None:
+        env_errors.append(line)
+        typer.echo(line, err=True)
+
     with _Progress() as progress:
         outcomes = build_many(paths, options, jobs=jobs, force=force, config=config,
-                              on_start=progress.start, on_done=progress.done)
+                              on_start=progress.start, on_done=progress.done,
+                              on_error=env_error)
     for outcome in outcomes:
         _summary(outcome)
     if len(outcomes) > 1 or any(o.skipped for o in outcomes):
         _tally(outcomes, progress.seconds)
     if not_found or any(o.bad_input for o in outcomes):
         raise typer.Exit(EXIT_BAD_INPUT)
-    if any(o.failed for o in outcomes):
+    if env_errors or any(o.failed for o in outcomes):
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 

@@ -40,8 +40,23 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of a findings file, for editor autocompletion and validation."""
-    from ..model import Document
+def schema(
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Write the schema to this file instead of standard output "
+        "(point a findings file at it with '# yaml-language-server: $schema=FILE')."),
+) -> None:
+    """Print the JSON Schema of a findings file, for editor autocompletion and validation.
 
-    typer.echo(json.dumps(Document.model_json_schema(), indent=2))
+    Every property has a description and an example, so an editor's YAML extension shows
+    help on hover.
+    """
+    from ..schema_help import findings_schema
+
+    text = json.dumps(findings_schema(), indent=2, ensure_ascii=False)
+    if out is None:
+        typer.echo(text)
+        return
+    from ..output import write_atomic
+
+    write_atomic(out, text + "\n")
+    typer.echo(f"wrote {out}")

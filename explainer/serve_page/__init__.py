@@ -1,0 +1,1 @@
+"""The live preview page that `explainer serve` shows (static files; data via /status.json)."""

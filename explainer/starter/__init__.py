@@ -1,0 +1,1 @@
+"""The starter findings file that `explainer new` writes (starter.yaml.tmpl in this folder)."""
