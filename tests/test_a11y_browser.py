@@ -150,7 +150,6 @@ def test_branded_large_print_a5_outputs_pass_axe(browser_ready, tmp_path):
     from explainer.config import load_config
     from explainer.load import load_document
     from explainer.render import RenderOptions, render_html
-    from explainer.selfcontained import with_csp  # as build_topic writes every page
 
     (tmp_path / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
@@ -165,8 +164,7 @@ def test_branded_large_print_a5_outputs_pass_axe(browser_ready, tmp_path):
     doc = load_document(MIN_TOPIC).doc
     files = []
     for audience in AUDIENCES:
-        html = with_csp(render_html(doc, audience, RenderOptions(paper="a5", large_print=True,
-                                                                 brand=brand)))
+        html = render_html(doc, audience, RenderOptions(paper="a5", large_print=True, brand=brand))
         path = tmp_path / f"{audience}.html"
         path.write_text(html)
         files.append(path)

@@ -28,6 +28,13 @@ def test_every_html_output_has_the_policy_first_in_its_head(built_min):
         assert head, name
         assert head[1] == f'<meta http-equiv="Content-Security-Policy" content="{CSP}">', name
         assert external_references(html) == [], name
+    # render_html itself adds it, so a page rendered outside a build (serve's quick preview)
+    # forbids fetches too
+    from explainer.load import load_document
+    from explainer.render import render_html
+
+    html = render_html(load_document(MIN_TOPIC).doc, "patient")
+    assert html.count("Content-Security-Policy") == 1 and CSP in html
     assert "default-src 'none'" in CSP and "script-src" not in CSP  # so no script runs
     assert "base-uri 'none'" in CSP and "form-action 'none'" in CSP
 
