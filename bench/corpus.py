@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from pathlib import Path
 
 import yaml
@@ -318,7 +319,29 @@ def _topic(i: int, rng: random.Random) -> tuple[dict, str]:
         "caveats": caveats,
         "glossary": [{"term": cond.split()[-1], "plain": f"the medical name for {cond_plain}"}],
     }
+    doc["number_exceptions"] = {"years": True, "phrases": _typed_numbers(doc)}
     return doc, "\n\n".join(sentences) + "\n"
+
+
+def _typed_numbers(doc: dict) -> list[str]:
+    """The numbers the generator typed into prose (weeks, minutes, sample sizes), declared as
+    exceptions to the number lock: they are the generator's own values, not figures read from
+    a source, and the benchmark times the lock's scan either way."""
+    found: set[str] = set()
+
+    def walk(value: object, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k not in ("figures", "evidence", "sources", "participants"):
+                    walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and key not in ("id", "study", "source", "file", "doi"):
+            found.update(re.findall(r"\d+(?:\.\d+)?", value))
+
+    walk(doc)
+    return sorted(found, key=lambda n: (len(n), n))
 
 
 class _NoAliasDumper(yaml.SafeDumper):

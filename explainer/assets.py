@@ -27,7 +27,7 @@ class AllowedFiles:
             return None
         path = Path(unquote(parts.path)).resolve()
         for root in self.allowed_roots:
-            if path.is_relative_to(root) and path.is_file():
+            if path.is_relative_to(root) and _readable(path, root):
                 return path
         # Fallback: a path under the first folder may live in a later one (built-in assets).
         first = self.allowed_roots[0] if self.allowed_roots else None
@@ -35,9 +35,21 @@ class AllowedFiles:
             rel = path.relative_to(first)
             for root in self.allowed_roots[1:]:
                 candidate = (root / rel).resolve()
-                if candidate.is_relative_to(root) and candidate.is_file():
+                if candidate.is_relative_to(root) and _readable(candidate, root):
                     return candidate
         return None
+
+
+def _readable(path: Path, root: Path) -> bool:
+    """Whether the guarded reader lets a template asset be read (a regular file inside
+    ``root`` after symlinks, within the asset size limit)."""
+    from .guarded_files import FileRefused, check_file
+
+    try:
+        check_file(path, "asset", root=root)
+    except FileRefused:
+        return False
+    return True
 
 
 # The HTML output is one self-contained file, so a stylesheet's relative url() is inlined
@@ -46,10 +58,11 @@ class AllowedFiles:
 # fetcher refuses it and the build fails naming the URL.
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')\s]+)\1\s*\)""", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-MAX_ASSET_BYTES = 2_000_000
 
 
 def inline_css_assets(css: str, folders: list[Path]) -> str:
+    from .guarded_files import FileRefused, read_bytes
+
     allowed = AllowedFiles(folders)
 
     def replace(match: re.Match[str]) -> str:
@@ -57,10 +70,14 @@ def inline_css_assets(css: str, folders: list[Path]) -> str:
         if _SCHEME.match(ref) or ref.startswith(("/", "#")) or not folders:
             return match.group(0)
         path = allowed.resolve((Path(folders[0]).resolve() / unquote(ref.split("?")[0])).as_uri())
-        if path is None or path.stat().st_size > MAX_ASSET_BYTES:
+        if path is None:
             return match.group(0)
+        try:
+            data = read_bytes(path, "asset", roots=allowed.allowed_roots)
+        except FileRefused:
+            return match.group(0)  # left as written: the PDF fetcher then refuses it by name
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return f'url("data:{kind};base64,{base64.b64encode(path.read_bytes()).decode("ascii")}")'
+        return f'url("data:{kind};base64,{base64.b64encode(data).decode("ascii")}")'
 
     return _CSS_URL.sub(replace, css)
 

@@ -76,10 +76,14 @@ def discover(args: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
     for arg in args:
         text = str(arg)
         path = Path(text)
-        if path.is_dir():
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except (OSError, ValueError):  # a name too long for the file system: load says so
+            is_dir, exists = False, True
+        if is_dir:
             hits = [p for p in _candidates(path) if looks_like_findings(p)]
             where = "in this folder"
-        elif path.exists() or not glob.has_magic(text):
+        elif exists or not glob.has_magic(text):
             found.append(path)  # named explicitly: a bad or missing file is reported by load
             continue
         else:

@@ -129,7 +129,7 @@ def asset_dirs(options: BuildOptions) -> list[Path]:
 def check_output(loaded: LoadedDocument, audience: Audience, html: str,
                  html_path: Path) -> OutputResult:
     from .caveats import prove_visible_html
-    from .claims import guard_text
+    from .claims import output_problems
     from .html_text import visible_text
 
     doc = loaded.doc
@@ -139,10 +139,7 @@ def check_output(loaded: LoadedDocument, audience: Audience, html: str,
     from .todos import publish_problems
 
     result.problems += publish_problems(loaded, text, str(html_path))
-    for hit in guard_text(text, doc):
-        result.problems.append(Problem(str(html_path), None, f"claim:{hit.rule}",
-                                       f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
-                                       hit.level))
+    result.problems += output_problems(loaded, audience, text, str(html_path))
     return result
 
 

@@ -19,7 +19,17 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .load import LoadedDocument
-from .model import AUDIENCES, Audience, Caveat, Document, StudyStatus
+from .model import (
+    AUDIENCES,
+    Audience,
+    Caveat,
+    Document,
+    FindingKind,
+    InterventionKind,
+    StudyDesign,
+    StudyStatus,
+    Subjects,
+)
 from .problems import Problem
 from .textnorm import fold
 
@@ -42,6 +52,11 @@ class When(_Strict):
     drug_lacks_flag: Literal["misuse_potential", "opioid"] | None = None
     drug_off_label_for_condition: bool | None = None
     mentions: list[str] | None = None
+    design: list[StudyDesign] | None = None
+    finding_kind: list[FindingKind] | None = None
+    intervention_kind: list[InterventionKind] | None = None
+    interim: bool | None = None
+    subjects: list[Subjects] | None = None
 
 
 class CaveatRule(_Strict):
@@ -112,12 +127,17 @@ def _mention_text(doc: Document) -> str:
     return "\n".join(parts)
 
 
+def _drugs(doc: Document) -> list:
+    """The drugs among the interventions: the drug_* tests are about medicines only."""
+    return [i for i in doc.subject.all_interventions() if i.kind == "drug"]
+
+
 def _off_label(doc: Document, terms: dict[str, list[str]]) -> list[str]:
     """'drug for condition' pairs where a drug is off-label for a condition of the topic."""
     topic = _topic_conditions(doc)
     topic_groups = set().union(*(_condition_groups(t, terms) for t in topic))
     hits = []
-    for drug in doc.subject.drugs:
+    for drug in _drugs(doc):
         for cond in drug.off_label_for:
             same_words = any(_has_word(t, cond) or _has_word(cond, t) for t in topic)
             if same_words or _condition_groups(cond, terms) & topic_groups:
@@ -144,12 +164,12 @@ def _fires(rule: CaveatRule, doc: Document, terms: dict[str, list[str]]) -> str 
             return None
         reasons.append(f"the topic concerns {', '.join(matched)}")
     if when.drug_flag is not None:
-        drugs = [d.name for d in doc.subject.drugs if getattr(d, when.drug_flag)]
+        drugs = [d.name for d in _drugs(doc) if getattr(d, when.drug_flag)]
         if not drugs:
             return None
         reasons.append(f"{', '.join(drugs)}: {when.drug_flag} is true")
     if when.drug_lacks_flag is not None:
-        drugs = [d.name for d in doc.subject.drugs if not getattr(d, when.drug_lacks_flag)]
+        drugs = [d.name for d in _drugs(doc) if not getattr(d, when.drug_lacks_flag)]
         if not drugs:
             return None
         reasons.append(f"{', '.join(drugs)}: {when.drug_lacks_flag} is false")
@@ -158,6 +178,35 @@ def _fires(rule: CaveatRule, doc: Document, terms: dict[str, list[str]]) -> str 
         if bool(pairs) != when.drug_off_label_for_condition:
             return None
         reasons.append("; ".join(pairs) or "no drug is off-label here")
+    if when.design is not None:
+        studies = [s.id for s in doc.studies if s.design in when.design]
+        if not studies:
+            return None
+        designs = sorted({s.design for s in doc.studies if s.id in studies})
+        reasons.append(f"{', '.join(studies)}: design {', '.join(designs)}")
+    if when.subjects is not None:
+        studies = [s.id for s in doc.studies if s.subjects in when.subjects]
+        if not studies:
+            return None
+        reasons.append(f"{', '.join(studies)} studied {', '.join(when.subjects)}")
+    if when.finding_kind is not None:
+        found = [f.id for f in doc.findings if f.kind in when.finding_kind]
+        if not found:
+            return None
+        reasons.append(f"findings {', '.join(found)} are {'/'.join(when.finding_kind)}")
+    if when.intervention_kind is not None:
+        kinds = {i.kind for i in doc.subject.all_interventions()}
+        kinds |= {a.kind for s in doc.studies for a in (s.intervention, s.comparator)
+                  if a is not None and a.kind}
+        matched = sorted(kinds & set(when.intervention_kind))
+        if not matched:
+            return None
+        reasons.append(f"an intervention is of kind {', '.join(matched)}")
+    if when.interim is not None:
+        studies = [s.id for s in doc.studies if s.interim == when.interim]
+        if not studies:
+            return None
+        reasons.append(f"{', '.join(studies)}: interim analysis")
     if when.mentions is not None:
         text = _mention_text(doc)
         words = [w for w in when.mentions if _has_word(text, w)]

@@ -57,11 +57,19 @@ def todo_check(
     return dropped + todo_problems(loaded)
 
 
+def number_check(
+    loaded: LoadedDocument, sources_dir: Path | None, require: bool
+) -> list[Problem]:
+    from .numbers import number_problems
+
+    return number_problems(loaded)
+
+
 Check = Callable[[LoadedDocument, "Path | None", bool], "list[Problem]"]
 
 # In order; add a new data check here and both `check` and `build` run it.
 DATA_CHECKS: list[Check] = [quote_check, screening_check, caveat_rule_check, claim_check,
-                            todo_check]
+                             todo_check, number_check]
 
 
 def data_checks(loaded: LoadedDocument, sources_dir: Path | None = None,
@@ -69,4 +77,28 @@ def data_checks(loaded: LoadedDocument, sources_dir: Path | None = None,
     problems: list[Problem] = []
     for check in DATA_CHECKS:
         problems += check(loaded, sources_dir, require_sources)
-    return problems
+    return accept_warnings(loaded, problems)
+
+
+def accept_warnings(loaded: LoadedDocument, problems: list[Problem]) -> list[Problem]:
+    """Drop the warnings the file accepts (``accepted_warnings:``, each with a reason).
+
+    Only warnings can be accepted, never errors; the reason is for the file's editors and
+    is printed nowhere. An acceptance that no longer matches a warning is itself reported,
+    so stale ones do not pile up."""
+    accepted = loaded.doc.accepted_warnings
+    used: set[int] = set()
+    kept = []
+    for problem in problems:
+        hit = next((i for i, a in enumerate(accepted) if problem.level == "warning"
+                    and problem.key == a.key and a.match in problem.message), None)
+        if hit is None:
+            kept.append(problem)
+        else:
+            used.add(hit)
+    for i, acceptance in enumerate(accepted):
+        if i not in used:
+            kept.append(loaded.problem(("accepted_warnings", i), (
+                f"accepts no warning: none at {acceptance.key} contains "
+                f"{acceptance.match!r}; remove it"), "warning"))
+    return kept

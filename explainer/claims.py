@@ -23,14 +23,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .caveats import words_of
 from .load import LoadedDocument, Loc
-from .model import AUDIENCES, Document, Finding, PerAudience
+from .model import AUDIENCES, Audience, Document, Finding
 from .problems import Problem
+from .prose import FINDING_KEYS, prose
 from .sentences import split_sentences
 from .textnorm import fold
 
 RULES_FILE = "claims"
 Level = Literal["error", "warning"]
-Category = Literal["hype", "causal", "advice", "classification", "combination"]
+Category = Literal["hype", "causal", "advice", "classification", "combination", "statistics"]
 
 
 class _Strict(BaseModel):
@@ -52,6 +53,8 @@ class ClaimRule(_Strict):
     exceptions: list[str] = Field(default_factory=list)
     hedges: list[str] = Field(default_factory=list)
     negation: bool = True
+    audiences: list[Audience] | None = Field(
+        None, description="Only text for these readers is checked; unset: every text.")
     reason: str
     fix: str
     source: str
@@ -67,16 +70,25 @@ class ClaimRule(_Strict):
 
 
 class Vocab(_Strict):
-    drugs_default: list[str]
-    non_opioid_default: list[str]
-    misuse_non_opioid_default: list[str]
+    """Words of any topic. Names of the document's own interventions are added per file."""
+
     drug_generic: list[str] = Field(default_factory=list)
     medicine: list[str]
+    treatment: list[str]
     clinician: list[str]
+
+
+class ExampleIntervention(_Strict):
+    name: str
+    opioid: bool = False
+    misuse_potential: bool = False
 
 
 class ClaimRules(_Strict):
     vocab: Vocab
+    # The interventions the rules' own examples are about: for the self-tests only, never
+    # a default for a findings file (a file names its own interventions).
+    examples_subject: list[ExampleIntervention] = Field(default_factory=list)
     fragments: dict[str, str] = Field(default_factory=dict)
     rules: list[ClaimRule]
 
@@ -116,8 +128,14 @@ class _DrugKey:
 
     @classmethod
     def of(cls, doc: Document | None) -> _DrugKey:
-        drugs = doc.subject.drugs if doc else []
-        return cls(tuple((d.name, d.opioid, d.misuse_potential) for d in drugs))
+        items = doc.subject.all_interventions() if doc else []
+        return cls(tuple((d.name, d.opioid, d.misuse_potential) for d in items))
+
+    @classmethod
+    def examples(cls) -> _DrugKey:
+        """The subject the rules' own examples are written about (tests only)."""
+        return cls(tuple((d.name, d.opioid, d.misuse_potential)
+                         for d in load_claim_rules().examples_subject))
 
 
 @dataclass(frozen=True)
@@ -141,17 +159,24 @@ def _token_regex(token: str) -> str:
     return rf"(?<![\w.]){body}(?!\w)"
 
 
+def _tokens_regex(tokens: list[str]) -> str:
+    bodies = sorted({_token_regex(t)[len("(?<![\\w.])"):-len("(?!\\w)")] for t in tokens},
+                    key=len, reverse=True)
+    return r"(?<![\w.])(?:" + "|".join(bodies) + r")(?!\w)"
+
+
 def _placeholders(vocab: Vocab, fragments: dict[str, str], key: _DrugKey) -> dict[str, str]:
+    # No topic vocabulary by default: without a document only the generic words match,
+    # and a class the document does not have gets a pattern that never matches.
     names = [name for name, _, _ in key.drugs]
     non_opioid = [name for name, opioid, _ in key.drugs if not opioid]
     risky = [name for name, opioid, misuse in key.drugs if not opioid and misuse]
     values = {
-        "drug": _alternation((names or vocab.drugs_default) + vocab.drug_generic),
-        # A document that lists drugs but none of a class gets a pattern that never matches.
-        "non_opioid": _alternation(non_opioid) if names else _alternation(vocab.non_opioid_default),
-        "misuse_non_opioid": (_alternation(risky) if names
-                              else _alternation(vocab.misuse_non_opioid_default)),
+        "drug": _alternation(names + vocab.drug_generic),
+        "non_opioid": _alternation(non_opioid),
+        "misuse_non_opioid": _alternation(risky),
         "medicine": _alternation(vocab.medicine),
+        "treatment": _alternation(vocab.treatment + vocab.medicine + names),
         "clinician": _alternation(vocab.clinician),
     }
     values = {k: (v if v != "(?:)" else "(?!x)x") for k, v in values.items()}
@@ -181,8 +206,9 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
     values = _placeholders(rules.vocab, rules.fragments, key)
     out = []
     for rule in rules.rules:
-        sources = ([_token_regex(t) for t in rule.tokens] if rule.type == "existence"
-                   else rule.patterns)
+        # An existence rule's tokens are one alternation, longest first: one scan per
+        # sentence, not one per token.
+        sources = ([_tokens_regex(rule.tokens)] if rule.type == "existence" else rule.patterns)
         hedge = (re.compile(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b", re.I)
                  if rule.hedges else None)
         out.append(_Compiled(
@@ -289,7 +315,8 @@ class _Quotes:
 # --- the guard ----------------------------------------------------------------------------
 
 def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlational: bool,
-                    quotes: _Quotes, categories: Collection[str] | None) -> Iterator[ClaimHit]:
+                    quotes: _Quotes, categories: Collection[str] | None,
+                    audience: Audience | None = None) -> Iterator[ClaimHit]:
     # Clauses are found with en and em dashes still there (a dash ends a clause, a hyphen does
     # not); the rules match with them folded to hyphens. Folding dashes is one character for
     # one, so an offset in ``text`` is the same offset in ``plain``.
@@ -300,12 +327,17 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
         rule = c.rule
         if categories is not None and rule.category not in categories:
             continue
+        if rule.audiences is not None and audience not in rule.audiences:
+            continue
         if rule.type == "causal_on_correlational" and not correlational:
             continue
-        if any(e.search(text) for e in c.exceptions):
-            continue
+        excepted: bool | None = None  # looked up only once a pattern matches: most never do
         for pattern in c.patterns:
             for m in pattern.finditer(text):
+                if excepted is None:
+                    excepted = any(e.search(text) for e in c.exceptions)
+                if excepted:
+                    break
                 if "neg" in pattern.groupindex and m.group("neg"):
                     continue
                 if rule.negation and _negated(plain, m.start()):
@@ -326,26 +358,37 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
 
 def guard_text(text: str, doc: Document | None = None,
                correlational_terms: Iterable[str] | bool | None = None, *,
-               categories: Collection[str] | None = None) -> list[ClaimHit]:
+               categories: Collection[str] | None = None,
+               audience: Audience | None = None) -> list[ClaimHit]:
     """Run the claim rules over ``text``, sentence by sentence.
 
     ``correlational_terms`` says which sentences the causal-on-correlational rules check:
     True = every sentence (the text is a correlational finding), False = none, a list of
     terms = sentences containing one of them, None = derived from ``doc`` (its
     correlational findings' wording and distinctive figures), or none without a doc.
-    With a ``doc``, drug names come from ``doc.subject.drugs`` and words inside its quotes
-    are reported only for hype, as warnings.
+    With a ``doc``, intervention names come from its subject and words inside its quotes
+    are reported only for hype, as warnings. ``audience`` runs the rules kept for one
+    reader (no statistics in patient text); None runs only the rules for every reader.
     """
-    return _guard(text, doc, correlational_terms, categories, _Quotes(doc))
+    return _guard(text, _DrugKey.of(doc), _Correlational(correlational_terms, doc),
+                  categories, _Quotes(doc), audience)
 
 
-def _guard(text: str, doc: Document | None, correlational_terms: Iterable[str] | bool | None,
-           categories: Collection[str] | None, quotes: _Quotes) -> list[ClaimHit]:
-    compiled = _compiled(_DrugKey.of(doc))
-    is_correlational = _Correlational(correlational_terms, doc)
+def guard_example(text: str, audience: Audience | None = None,
+                  correlational: bool = True) -> list[ClaimHit]:
+    """The guard as the rules' own examples are meant: about ``examples_subject``."""
+    return _guard(text, _DrugKey.examples(), _Correlational(correlational, None), None,
+                  _Quotes(None), audience)
+
+
+def _guard(text: str, key: _DrugKey, is_correlational: _Correlational,
+           categories: Collection[str] | None, quotes: _Quotes,
+           audience: Audience | None) -> list[ClaimHit]:
+    compiled = _compiled(key)
     hits: list[ClaimHit] = []
     for sentence in split_sentences(text):
-        hits += _check_sentence(sentence, compiled, is_correlational(sentence), quotes, categories)
+        hits += _check_sentence(sentence, compiled, is_correlational(sentence), quotes,
+                                categories, audience)
     return hits
 
 
@@ -354,58 +397,38 @@ def _guard(text: str, doc: Document | None, correlational_terms: Iterable[str] |
 def _finding_text(doc: Document, finding: Finding, key: str) -> str:
     text = getattr(finding, key) or ""
     try:
-        return finding.fill(text, doc.study(finding.study).participants.n)
+        return finding.fill(text, doc.study(finding.study).participants.n, FINDING_KEYS.get(key))
     except (KeyError, ValueError, IndexError, StopIteration):  # the loader reports these
         return text
 
 
-def _per_audience(loc: Loc, item: PerAudience | None) -> Iterator[tuple[Loc, str]]:
-    # The explicit wordings only: press falling back to patient would report twice.
-    if item is None:
-        return
-    for audience in AUDIENCES:
-        value = getattr(item, audience)
-        if value:
-            yield (*loc, audience), value
-
-
 def prose_fields(doc: Document) -> Iterator[tuple[Loc, str, bool]]:
-    """(location, text, correlational) for every prose field a reader may see, quotes excepted."""
-    yield ("title",), doc.title, False
-    for key in ("background", "why_it_matters", "fit_together"):
-        for loc, text in _per_audience((key,), getattr(doc, key)):
-            yield loc, text, False
-    for key in ("means", "does_not_mean", "unknowns"):
-        for i, item in enumerate(getattr(doc, key)):
-            for loc, text in _per_audience((key, i), item):
-                yield loc, text, False
-    yield ("press", "headline"), doc.press.headline, False
-    yield ("press", "lede"), doc.press.lede, False
-    for i, note in enumerate(doc.press.notes_to_editors):
-        yield ("press", "notes_to_editors", i), note, False
-    for i, finding in enumerate(doc.findings):
-        for key in ("clinician", "plain", "press"):
-            text = _finding_text(doc, finding, key)
-            if text:
-                yield ("findings", i, key), text, finding.kind == "correlational"
-    for i, caveat in enumerate(doc.caveats):
-        for loc, text in _per_audience(("caveats", i, "text"), caveat.text):
-            yield loc, text, False
-    for i, study in enumerate(doc.studies):
-        for j, item in enumerate(study.limitations):
-            for loc, text in _per_audience(("studies", i, "limitations", j), item):
-                yield loc, text, False
-        plain: list[tuple[Loc, str | None]] = [
-            (("participants", "plain"), study.participants.plain),
-            (("intervention", "plain"), study.intervention.plain),
-            (("comparator", "plain"), study.comparator.plain if study.comparator else None),
-            (("status_note",), study.status_note),
-        ]
-        for key, text in plain:
-            if text:
-                yield ("studies", i, *key), text, False
-    for i, entry in enumerate(doc.glossary):
-        yield ("glossary", i, "plain"), entry.plain, False
+    """(location, text, correlational) for every prose field a reader may see, quotes excepted.
+
+    Findings' statements come with their figures filled in for their own audience."""
+    for field in prose(doc):
+        if field.finding is not None:
+            finding = doc.findings[field.finding]
+            yield (field.loc, _finding_text(doc, finding, field.field),
+                   finding.kind == "correlational")
+        else:
+            yield field.loc, field.text, False
+
+
+def _audience_of(loc: Loc) -> Audience | None:
+    last = loc[-1] if loc else None
+    if last in FINDING_KEYS and loc[0] == "findings":
+        return FINDING_KEYS[str(last)]
+    if loc[:1] in PATIENT_SEES or (loc[-1:] == ("plain",) and loc[:1] == ("studies",)):
+        return "patient"  # shared by every reader, the patient included: strictest rules
+    return last if last in AUDIENCES else None  # type: ignore[return-value]
+
+
+# Fields with no audience of their own that the patient leaflet always prints (the title,
+# help lines, the studies' plain wordings): checked with the patient-only rules too, so
+# `check` finds what the build's guard on the leaflet would. (A glossary entry is shown
+# only where the patient text uses its term, which that text is checked for already.)
+PATIENT_SEES = {("title",), ("help",)}
 
 
 def _message(hit: ClaimHit) -> str:
@@ -419,12 +442,39 @@ def claim_problems(loaded: LoadedDocument) -> list[Problem]:
     doc = loaded.doc
     problems = []
     no_quotes = _Quotes(None)  # prose fields are our own words, whatever a quote says
+    # The correlational context (terms and folded passages) is the same for every field:
+    # built once per document, not once per field.
+    key = _DrugKey.of(doc)
+    context = _Correlational(None, doc)
+    everything = _Correlational(True, doc)
     for loc, text, correlational in prose_fields(doc):
-        for hit in _guard(text, doc, True if correlational else None, None, no_quotes):
+        for hit in _guard(text, key, everything if correlational else context, None,
+                          no_quotes, _audience_of(loc)):
             problems.append(loaded.problem(loc, _message(hit), hit.level))
+    nothing = _Correlational(False, doc)
     for i, quote in enumerate(doc.quotes):
-        for hit in _guard(quote.text, doc, False, {"hype"}, no_quotes):
+        for hit in _guard(quote.text, key, nothing, {"hype"}, no_quotes, None):
             quoted = ClaimHit(hit.rule, "warning", hit.sentence, hit.matched, hit.reason,
                               hit.fix, hit.source, quoted=True)
             problems.append(loaded.problem(("quotes", i, "text"), _message(quoted), "warning"))
+    return problems
+
+
+def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
+                    output: str) -> list[Problem]:
+    """The guard over an output's visible text. A hit in a sentence that comes from the
+    findings file is reported at that field's line, as `check` reports it; only wording
+    the file does not hold (a template's or the phrasebook's) names the output file."""
+    doc = loaded.doc
+    fields = [(loc, " ".join(words_of(t))) for loc, t, _ in prose_fields(doc)]
+    problems = []
+    for hit in guard_text(text, doc, audience=audience):
+        words = " ".join(words_of(hit.sentence))
+        loc = next((loc for loc, field in fields if words and words in field), None)
+        if loc is not None:
+            problems.append(loaded.problem(loc, _message(hit), hit.level))
+        else:
+            problems.append(Problem(output, None, f"claim:{hit.rule}",
+                                    f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
+                                    hit.level))
     return problems

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,6 @@ from .problems import InputError, Problem
 
 CONFIG_NAME = "explainer.yaml"
 SECTIONS = ("brand", "readability")  # readability: read by explainer.targets
-MAX_LOGO_BYTES = 1_000_000
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
               ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml"}
 
@@ -100,15 +100,23 @@ def find_config(findings: Path, explicit: Path | None = None) -> Path | None:
     if explicit is not None:
         return explicit
     beside = findings.parent / CONFIG_NAME
-    return beside if beside.is_file() else None
+    # Anything by that name counts (a FIFO or a symlink too): the guarded reader then
+    # refuses what it may not read, rather than the config being silently ignored.
+    return beside if os.path.lexists(beside) else None
 
 
-def load_config(path: Path | None) -> Config:
-    """Read and validate a config file. Raises InputError listing every problem."""
+def load_config(path: Path | None, template_dirs: list[Path] | None = None,
+                root: Path | None = None) -> Config:
+    """Read and validate a config file. Raises InputError listing every problem.
+
+    ``root``: the folder the file must really be in (the findings file's, for a config found
+    beside it). The logo must really be in the config file's folder or one of
+    ``template_dirs``: a brand pack from someone else cannot embed ``~/.ssh/id_rsa``.
+    """
     if path is None:
         return Config()
     path = Path(path)
-    data, lines = read_yaml(path, "config file")
+    data, lines = read_yaml(path, "config file", root=root)
     if data is None:
         return Config(path=path)
     if not isinstance(data, dict):
@@ -136,7 +144,8 @@ def load_config(path: Path | None) -> Config:
     problems: list[Problem] = []
     logo_uri = None
     if brand.logo:
-        logo_uri = _logo_uri(path.parent / brand.logo, problems, problem)
+        roots = [path.parent, *(template_dirs or [])]
+        logo_uri = _logo_uri(path.parent / brand.logo, problems, problem, roots)
         if not brand.logo_alt:
             problems.append(problem(("brand", "logo"),
                                     "a logo needs logo_alt: the text a screen reader says for it"))
@@ -164,21 +173,20 @@ def _message(err: dict) -> str:
     return err["msg"]
 
 
-def _logo_uri(file: Path, problems: list[Problem], problem) -> str | None:
+def _logo_uri(file: Path, problems: list[Problem], problem, roots: list[Path]) -> str | None:
     """The logo as a data: URI, so the HTML stays one self-contained file."""
+    from .guarded_files import FileRefused, read_bytes
+
     kind = LOGO_TYPES.get(file.suffix.lower())
     if kind is None:
         problems.append(problem(("brand", "logo"),
                                 f"logo must be {', '.join(sorted(LOGO_TYPES))}: {file.name}"))
         return None
     try:
-        data = file.read_bytes()
-    except OSError:
-        problems.append(problem(("brand", "logo"), f"logo file not found: {file}"))
-        return None
-    if len(data) > MAX_LOGO_BYTES:
-        problems.append(problem(("brand", "logo"),
-                                f"logo is {len(data)} bytes; keep it under {MAX_LOGO_BYTES}"))
+        data = read_bytes(file, "logo", roots=roots)
+    except FileRefused as exc:  # outside its folders, a FIFO, a device, too large
+        message = f"logo file not found: {exc.path}" if exc.missing else str(exc)
+        problems.append(problem(("brand", "logo"), message))
         return None
     if not _looks_like(kind, data):
         problems.append(problem(("brand", "logo"), f"{file.name} is not a {kind} image"))
@@ -205,10 +213,13 @@ def apply_config(findings: Path, options: Any) -> tuple[Any, list[Path]]:
     """
     import dataclasses
 
-    path = find_config(findings, getattr(options, "config", None))
+    explicit = getattr(options, "config", None)
+    path = find_config(findings, explicit)
     if path is None:
         return options, []
-    config = load_config(path)
+    templates = options.render.templates
+    config = load_config(path, [templates] if templates else [],
+                         root=None if explicit is not None else findings.parent)
     brand = {**config.render_brand(), **options.render.brand}
     changes: dict[str, Any] = {"render": dataclasses.replace(options.render, brand=brand)}
     if options.targets is None and "readability" in config.data:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .assets import AllowedFiles
 
@@ -22,6 +22,8 @@ class FetchRefused(ValueError):
 
 
 class LockedFetcher(URLFetcher):
+    """Files are read here, through the guarded reader, not by urllib."""
+
     def __init__(self, allowed_roots: list[Path]):
         # No redirects, and only the two schemes we handle ourselves reach urllib at all.
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=1)
@@ -39,7 +41,20 @@ class LockedFetcher(URLFetcher):
         if scheme == "file":
             path = self.resolve(url)
             if path is not None:
-                return super().fetch(path.as_uri(), headers)
+                return self._read(path)
         self.refused.append(url)
         raise FetchRefused(f"explainer refuses to fetch {url!r} "
                            "(only data: URLs and files in the template folders)")
+
+    def _read(self, path: Path) -> URLFetcherResponse:
+        import mimetypes
+
+        from .guarded_files import FileRefused, read_bytes
+
+        try:
+            data = read_bytes(path, "asset", roots=self.allowed_roots)
+        except FileRefused as exc:
+            self.refused.append(path.as_uri())
+            raise FetchRefused(f"explainer refuses to read {exc.path}: {exc.reason}") from None
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})

@@ -64,48 +64,37 @@ _SCOPES = _words("ul ol dl table tbody thead tfoot select")
 # HTML -> a small element tree (xml.etree, which cssselect2 can match against).
 
 
+# Deeper elements become siblings of the deepest open one, as in browsers' parsers (Blink
+# caps the tree at 512): the tree stays shallow enough for recursive selector matching, and no
+# element is lost, so CSS still hides what it hides.
+MAX_DEPTH = 256
+
+
 class _TreeBuilder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.root = Element("#document")
         self.stack: list[Element] = [self.root]
+        self.open: dict[str, int] = {}  # tag -> how many are on the stack: stray end tags in O(1)
         self.styles: list[tuple[str, str | None]] = []  # (css, media attribute)
         self._style_media: str | None = None
         self._in_style = False
+        self._text: list[str] = []  # text since the last tag, joined once (no quadratic +=)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        closers = {t for t, by in _CLOSED_BY.items() if tag in by}
-        if closers:
-            for i in range(len(self.stack) - 1, 0, -1):
-                name = self.stack[i].tag
-                if name in closers:
-                    del self.stack[i:]
-                    break
-                if name in _SCOPES or name in ("div", "section", "article", "body"):
-                    break
-        element = Element(tag, {k: v if v is not None else "" for k, v in attrs})
-        self.stack[-1].append(element)
-        if tag not in _VOID:
-            self.stack.append(element)
-        if tag == "style":
-            self._in_style = True
-            self._style_media = element.get("media")
+    def _push(self, element: Element) -> None:
+        self.stack.append(element)
+        self.open[element.tag] = self.open.get(element.tag, 0) + 1
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID and self.stack[-1].tag == tag:
-            self.stack.pop()
+    def _pop_from(self, index: int) -> None:
+        for element in self.stack[index:]:
+            self.open[element.tag] -= 1
+        del self.stack[index:]
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "style":
-            self._in_style = False
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-        # an end tag with no open element: ignored, as browsers do (except </p>, </br>)
-
-    def handle_data(self, data: str) -> None:
+    def _flush_text(self) -> None:
+        if not self._text:
+            return
+        data = "".join(self._text)
+        self._text = []
         if self._in_style:
             self.styles.append((data, self._style_media))
         parent = self.stack[-1]
@@ -114,6 +103,50 @@ class _TreeBuilder(HTMLParser):
             last.tail = (last.tail or "") + data
         else:
             parent.text = (parent.text or "") + data
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._flush_text()
+        closers = {t for t, by in _CLOSED_BY.items() if tag in by}
+        if closers:
+            for i in range(len(self.stack) - 1, 0, -1):
+                name = self.stack[i].tag
+                if name in closers:
+                    self._pop_from(i)
+                    break
+                if name in _SCOPES or name in ("div", "section", "article", "body"):
+                    break
+        element = Element(tag, {k: v if v is not None else "" for k, v in attrs})
+        if len(self.stack) > MAX_DEPTH:
+            self._pop_from(len(self.stack) - 1)
+        self.stack[-1].append(element)
+        if tag not in _VOID:
+            self._push(element)
+        if tag == "style":
+            self._in_style = True
+            self._style_media = element.get("media")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self.stack[-1].tag == tag:
+            self._pop_from(len(self.stack) - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._flush_text()
+        if tag == "style":
+            self._in_style = False
+        if not self.open.get(tag):
+            return  # an end tag with no open element: ignored, as browsers do
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                self._pop_from(i)
+                return
+
+    def handle_data(self, data: str) -> None:
+        self._text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush_text()
 
 
 def _parse(html: str) -> tuple[Element, list[tuple[str, str | None]]]:

@@ -99,6 +99,8 @@ def _pydantic_message(err: dict) -> str:
         return "unknown key (check the spelling; see `explainer schema`)"
     if kind == "missing":
         return "required key is missing"
+    if kind == "value_error" and "error" in err.get("ctx", {}):
+        return str(err["ctx"]["error"])  # our own validator's words, without "Value error, "
     return err["msg"]
 
 
@@ -126,24 +128,15 @@ def _schema_problems(loaded: LoadedDocument, errs: list) -> list[Problem]:
     return out
 
 
-def read_yaml(path: Path, what: str) -> tuple[Any, dict[Loc, int]]:
-    """Safe-load a YAML file and map each key path to its line. Raises InputError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), None, "", f"{what} not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), None, "", f"cannot read: {exc}")]) from None
+def read_yaml(path: Path, what: str, root: Path | None = None) -> tuple[Any, dict[Loc, int]]:
+    """Safe-load a YAML file and map each key path to its line. Raises InputError.
+
+    The file is read through the guarded reader (a regular file, within its size limit,
+    inside ``root`` if given); every failure, a bad value included, is one line."""
+    text = _read_guarded_text(path, what, root)
     # One pass: compose the node tree (for line numbers), then build data from it with the
     # safe constructor, exactly what yaml.safe_load does. libyaml's loader when available.
-    loader = _SAFE_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        raise InputError([_yaml_problem(path, exc, text)]) from None
-    finally:
-        loader.dispose()
+    node, data = _compose_and_construct(path, text)
     lines: dict[Loc, int] = {}
     if node is not None:
         duplicates = _line_map(node, lines)
@@ -154,6 +147,42 @@ def read_yaml(path: Path, what: str) -> tuple[Any, dict[Loc, int]]:
                         else "YAML aliases (*name) are not allowed; write the value out")
                 for loc, line, first in duplicates])
     return data, lines
+
+
+def _read_guarded_text(path: Path, what: str, root: Path | None) -> str:
+    from .guarded_files import FileRefused, read_bytes
+    from .yaml_errors import decode_problem
+
+    kind = "config" if "config" in what else "findings"
+    try:
+        raw = read_bytes(path, kind, root=root)
+    except FileRefused as exc:
+        message = f"{what} not found" if exc.missing else exc.reason
+        raise InputError([Problem(str(path), None, "", message)]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([decode_problem(path, raw, exc)]) from None
+
+
+def _compose_and_construct(path: Path, text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree and the data of one YAML document; any failure is an InputError."""
+    from .yaml_errors import CONSTRUCTOR_ERRORS, constructor_problem, reader_problem
+
+    loader = _SAFE_LOADER(text)
+    node = None
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as exc:
+        raise InputError([reader_problem(path, text, exc)]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([_yaml_problem(path, exc, text)]) from None
+    except CONSTRUCTOR_ERRORS as exc:  # safe-constructor value errors carry no line
+        raise InputError([constructor_problem(path, node, exc)]) from None
+    finally:
+        loader.dispose()
+    return node, data
 
 
 def line_of(lines: dict[Loc, int], loc: Loc) -> int | None:

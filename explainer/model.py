@@ -8,12 +8,14 @@ refer to them as ``{name}`` placeholders, so all three audiences print the same 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+_DOC_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 SOURCE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 
 Audience = Literal["patient", "clinician", "press"]
@@ -26,14 +28,19 @@ StudyStatus = Literal["peer_reviewed", "preprint", "disputed"]
 StudyDesign = Literal[
     "randomized_controlled",
     "randomized_crossover",
+    "randomized_cluster",
+    "randomized_screening",
     "crossover",
     "nonrandomized_trial",
     "cohort",
     "case_control",
     "cross_sectional",
     "case_series",
+    "diagnostic_accuracy",
+    "screening",
     "systematic_review",
     "meta_analysis",
+    "qualitative",
     "animal",
     "in_vitro",
     "other",
@@ -41,6 +48,15 @@ StudyDesign = Literal[
 Subjects = Literal["people", "animals", "cells"]
 Blinding = Literal["double_blind", "single_blind", "open", "unknown"]
 FindingKind = Literal["causal", "correlational", "descriptive"]
+InterventionKind = Literal[
+    "drug", "procedure", "surgery", "device", "exercise", "behavioural", "diet", "screening",
+    "diagnostic_test", "vaccine", "digital", "exposure", "other",
+]
+# Effect measures a figure can carry; explainer/figures_text.py words each per audience.
+EffectMeasure = Literal[
+    "hr", "rr", "or", "rate_ratio", "mean_difference", "risk_difference", "absolute_risk",
+    "rate", "percentage", "sensitivity", "specificity", "ppv", "npv", "count", "nnt", "other",
+]
 
 
 class Strict(BaseModel):
@@ -84,7 +100,12 @@ class Source(Strict):
     def _plain_text_file_inside(cls, v: str) -> str:
         # A findings file may come from anyone: it must not point the quote checker (which
         # prints the closest passage of a source) at arbitrary files on this machine.
+        if not v.isprintable():  # a NUL byte or a line break in a file name
+            raise ValueError("a source file name cannot hold control characters")
         path = PurePosixPath(v.replace("\\", "/"))
+        if any(len(part.encode()) > 255 for part in path.parts) or len(v.encode()) > 1024:
+            raise ValueError("a source file name is at most 255 bytes a part (file systems "
+                             "hold no longer names)")
         if path.is_absolute() or ".." in path.parts:
             raise ValueError("a source file is a path inside sources_dir (no '..', not absolute)")
         if path.suffix.lower() not in SOURCE_SUFFIXES:
@@ -100,11 +121,34 @@ class Participants(Strict):
     plain: str | None = Field(None, description="The condition in everyday words.")
 
 
+class Regimen(Strict):
+    """What was given or done, how much, how often and for how long: for any kind."""
+
+    amount: str | None = Field(None, description="How much: a dose, a distance, minutes.")
+    frequency: str | None = Field(None, description="How often, e.g. 'three times a week'.")
+    duration: str | None = Field(None, description="How long, e.g. 'three years'.")
+    route: str | None = Field(None, description="For a drug or vaccine: how it is given.")
+    delivery: str | None = Field(None, description="Who or what delivers it, e.g. a coach.")
+
+
 class Dose(Strict):
-    drug: str
+    """A regimen line of a study. ``drug`` is the older name of ``intervention``."""
+
+    drug: str | None = Field(None, description="Deprecated: use intervention.")
+    intervention: str | None = None
     amount: str
     route: str | None = None
     timing: str | None = None
+
+    @model_validator(mode="after")
+    def _names_what(self) -> Dose:
+        if not (self.drug or self.intervention):
+            raise ValueError("a dose names what it is of: give intervention (or drug)")
+        return self
+
+    @property
+    def what(self) -> str:
+        return self.intervention or self.drug or ""
 
 
 class Measure(Strict):
@@ -117,6 +161,8 @@ class Measure(Strict):
 class Arm(Strict):
     name: str
     plain: str | None = None
+    kind: InterventionKind | None = Field(None, description="What kind of intervention it is.")
+    regimen: Regimen | None = None
 
 
 class Study(Strict):
@@ -133,6 +179,9 @@ class Study(Strict):
     subjects: Subjects = "people"
     institution: str | None = None
     lead_author: str | None = None
+    authors: list[str] = Field(default_factory=list, description="Authors or co-chairs, in order.")
+    interim: bool = Field(False, description="An interim analysis of a study still under way.")
+    follow_up: str | None = Field(None, description="How long people were followed, in words.")
     participants: Participants
     intervention: Arm
     comparator: Arm | None = None
@@ -154,13 +203,34 @@ class Study(Strict):
         return v
 
 
+class Interval(Strict):
+    low: float
+    high: float
+    level: int = Field(95, ge=50, le=99)
+
+
 class Figure(Strict):
+    """A number from the evidence. Only value is required; the rest words it per audience."""
+
     value: int | float | str
     unit: str | None = None
     label: str | None = None
+    of: int | None = Field(None, ge=1)
+    measure: EffectMeasure | None = None
+    ci: Interval | None = None
+    p: float | str | None = Field(None, description="p value, e.g. 0.052 or '<0.001'.")
+    per: int | None = Field(None, ge=1, description="A rate per this many, e.g. 1000.")
+    group: str | None = Field(None, description="The arm or group the figure is for.")
+    versus: str | None = Field(None, description="Name of the comparison group's figure.")
+    follow_up: str | None = None
+    derived: str | None = Field(
+        None, description="Arithmetic the figure comes from, e.g. '7 / 12 * 100'; recomputed.")
+    evidence: list[Evidence] = Field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{self.value}{self.unit or ''}"
+        from .figures_text import with_unit
+
+        return with_unit(self.value, self.unit)
 
 
 class Finding(Strict):
@@ -175,13 +245,18 @@ class Finding(Strict):
     evidence: list[Evidence] = Field(min_length=1)
     accepted: str | None = Field(None, description="Why a flagged source is accepted as evidence.")
 
-    def fill(self, template: str, n: int) -> str:
+    def fill(self, template: str, n: int, audience: Audience | None = None) -> str:
         """A statement with its ``{figure}`` placeholders (and ``{n}``) filled in.
 
-        The loader has checked that every placeholder is a bare known name, so every
-        audience prints a figure exactly as the file stores it.
+        The loader has checked that every placeholder is a bare known name. A plain figure
+        prints as the file stores it; one with a measure, interval or denominator is worded
+        for the audience (figures_text.py): natural frequencies for patients, intervals for
+        clinicians, absolute beside relative for the press.
         """
-        values = {name: str(fig) for name, fig in self.figures.items()}
+        from .figures_text import figure_text
+
+        values = {name: figure_text(fig, audience, self.figures)
+                  for name, fig in self.figures.items()}
         values["n"] = str(n)
         return template.format_map(values)
 
@@ -234,15 +309,46 @@ class Drug(Strict):
     opioid: bool = False
 
 
+class Intervention(Drug):
+    """Anything tested or looked at: a drug is one kind among many."""
+
+    kind: InterventionKind = "drug"
+    plain: str | None = None
+    regimen: Regimen | None = None
+
+
 class Subject(Strict):
     conditions: list[str] = Field(default_factory=list)
-    drugs: list[Drug] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list)
+    drugs: list[Drug] = Field(default_factory=list, description="Deprecated: use interventions.")
+
+    def all_interventions(self) -> list[Intervention]:
+        """Interventions, with the older ``drugs:`` entries read as drug interventions."""
+        old = [Intervention(**d.model_dump(), kind="drug") for d in self.drugs]
+        return [*old, *self.interventions]
+
+
+class NumberExceptions(Strict):
+    """Digits a file may type into prose instead of a placeholder, declared up front."""
+
+    years: bool = Field(False, description="Four-digit years (1800-2099) and decades (1960s).")
+    list_numbering: bool = Field(False, description="'1.', '(2)', '3)' numbering items.")
+    phrases: list[str] = Field(
+        default_factory=list, description="Exact phrases, e.g. a phone number or 'type 2'.")
 
 
 class Press(Strict):
     headline: str
     lede: str
     notes_to_editors: list[str] = Field(default_factory=list)
+
+
+class AcceptedWarning(Strict):
+    """A data-check warning an editor has looked at and accepted. Printed nowhere public."""
+
+    key: str = Field(description="The key the warning names, e.g. 'studies[0].participants.n'.")
+    match: str = Field(description="Text the warning's message contains.")
+    reason: str = Field(min_length=10)
 
 
 class Document(Strict):
@@ -256,6 +362,9 @@ class Document(Strict):
         None, description="Folder of source texts, relative to this file."
     )
     subject: Subject = Field(default_factory=Subject)
+    number_exceptions: NumberExceptions = Field(default_factory=NumberExceptions)
+    accepted_warnings: list[AcceptedWarning] = Field(
+        default_factory=list, description="Warnings accepted with a reason; never printed.")
     background: PerAudience
     why_it_matters: PerAudience | None = None
     means: list[PerAudience] = Field(default_factory=list)
@@ -271,8 +380,59 @@ class Document(Strict):
     disagreements: list[Disagreement] = Field(default_factory=list)
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     help: list[HelpLine] = Field(default_factory=list)
+    figures: dict[str, Figure] = Field(
+        default_factory=dict,
+        description="Figures for prose outside findings (background, caveats, notes...), "
+                    "written there as {name}; each needs evidence: or derived:.")
 
-    def evidence(self) -> Iterator[tuple[tuple[str, int, str, int], Evidence]]:
+    # Prose as written, before document figures were filled in: the number lock reads it.
+    _raw_prose: dict[tuple, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _fill_document_figures(self) -> Document:
+        """Fill ``{name}`` in every prose field outside findings from ``figures:``, once, so
+        every reader, the caveat proof and the claim guard see the same number."""
+        if not self.figures:
+            return self
+        values = {name: str(fig) for name, fig in self.figures.items()}
+
+        def fill(text: str) -> str:
+            return _DOC_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+        def walk(node: object, loc: tuple) -> None:
+            if isinstance(node, (Evidence, Quote, Figure, Finding)):
+                return  # quotes are verbatim; findings fill their own figures
+            if isinstance(node, BaseModel):
+                for name in type(node).model_fields:
+                    value = getattr(node, name)
+                    if isinstance(value, str) and "{" in value:
+                        self._raw_prose[(*loc, name)] = value
+                        setattr(node, name, fill(value))
+                    else:
+                        walk(value, (*loc, name))
+            elif isinstance(node, list):
+                for i, item in enumerate(node):
+                    if isinstance(item, str) and "{" in item:
+                        self._raw_prose[(*loc, i)] = item
+                        node[i] = fill(item)
+                    else:
+                        walk(item, (*loc, i))
+
+        for name in type(self).model_fields:
+            if name not in ("topic", "sources_dir", "figures", "findings", "quotes"):
+                value = getattr(self, name)
+                if isinstance(value, str) and "{" in value:
+                    self._raw_prose[(name,)] = value
+                    setattr(self, name, fill(value))
+                else:
+                    walk(value, (name,))
+        return self
+
+    def raw_text(self, loc: tuple, text: str) -> str:
+        """A prose field as the file wrote it (placeholders unfilled)."""
+        return self._raw_prose.get(loc, text)
+
+    def evidence(self) -> Iterator[tuple[tuple[str | int, ...], Evidence]]:
         """Every evidence entry with its key path, e.g. ``("findings", 2, "evidence", 0)``:
         one walk for the reference check, the quote check and anything else that needs it."""
         groups: tuple[tuple[str, list, str], ...] = (
@@ -285,6 +445,14 @@ class Document(Strict):
             for i, item in enumerate(items):
                 for j, ev in enumerate(getattr(item, attr)):
                     yield (name, i, attr, j), ev
+        # Figures' own evidence: a quote that holds the number is verified like any other.
+        for key, fig in self.figures.items():
+            for j, ev in enumerate(fig.evidence):
+                yield ("figures", key, "evidence", j), ev  # type: ignore[misc]
+        for i, finding in enumerate(self.findings):
+            for key, fig in finding.figures.items():
+                for j, ev in enumerate(fig.evidence):
+                    yield ("findings", i, "figures", key, "evidence", j), ev  # type: ignore[misc]
 
     def study(self, study_id: str) -> Study:
         return next(s for s in self.studies if s.id == study_id)

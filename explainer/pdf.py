@@ -133,6 +133,7 @@ def render_pdf_seen(html: str, asset_dirs: list[Path], variant: str | None = DEF
     from weasyprint import HTML
 
     from .fetcher import LockedFetcher
+    from .pdf_structure import install_apart_titles
 
     variant = check_variant(variant)
     html = _print_ready(html)
@@ -169,6 +170,7 @@ def render_pdf_seen(html: str, asset_dirs: list[Path], variant: str | None = DEF
         data = None
         if not problems:
             options = {"pdf_variant": variant} if variant else {}
+            install_apart_titles()  # apart parts are titled in the PDF's tags, for `score`
             data = document.write_pdf(pdf_tags=True, attachments=None,
                                       finisher=furniture_as_artifacts, **options)
     finally:

@@ -9,11 +9,14 @@ line number so the user sees what differs.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,67 +47,127 @@ class SourceText:
     path: Path
     text: str
     folded: str
-    index: tuple[int, ...]  # folded[i] came from text[index[i]]
-    line_starts: tuple[int, ...]
+    index: FoldIndex  # folded[i] came from text[index[i]]
+    line_starts: Sequence[int]
+
+    @cached_property
+    def words(self) -> SourceWords:
+        """Words for the closest-passage search, built once per source version."""
+        return source_words(self.folded)
 
     def line_at(self, offset: int) -> int:
         """1-based line number of an offset into ``text``."""
-        from bisect import bisect_right
-
         return bisect_right(self.line_starts, offset)
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+class FoldIndex(Sequence[int]):
+    """Where each character of a folded text came from, kept as runs, not one int a character.
+
+    Folding changes offsets only where it drops characters or collapses whitespace, so the
+    map is a few (folded offset, source offset) pairs: ``index[i]`` is the source offset of
+    ``folded[i]``. Two arrays of 8-byte ints instead of a tuple of Python ints keeps a 20 MB
+    source at tens of MB, not a gigabyte.
+    """
+
+    __slots__ = ("_folded", "_length", "_source")
+
+    def __init__(self, folded_at: array, source_at: array, length: int):
+        self._folded, self._source, self._length = folded_at, source_at, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._length))]
+        if i < 0:
+            i += self._length
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        k = bisect_right(self._folded, i) - 1
+        return self._source[k] + (i - self._folded[k])
+
+    def __iter__(self) -> Iterator[int]:
+        return (self[i] for i in range(self._length))
+
+
+_DROP_CLASS = "".join(sorted(DROP))
+# The runs folding changes: two or more spaces and invisible characters, any other single
+# whitespace character (a line break becomes a space) or invisible one, and a lone space at
+# either end. A lone space between words stays as it is, so the text is not cut at every word.
+_FOLD_RUN = re.compile(rf"[\s{_DROP_CLASS}]{{2,}}|[^\S ]|[{_DROP_CLASS}]|\A | \Z")
+
+
+def fold(text: str) -> tuple[str, FoldIndex]:
     """Fold ``text`` for comparison; return it with the original offset of each character.
 
-    The folding is :mod:`explainer.textnorm`'s, done here one character at a time (FOLD is one
-    character for one) so that offsets into the folded text map back to the source; runs of
-    whitespace, line breaks included, become one space.
+    The folding is :mod:`explainer.textnorm`'s (FOLD is one character for one, so offsets
+    survive it); then invisible characters go and each run of whitespace, line breaks
+    included, becomes one space (none at either end). One regex pass: linear in the text.
     """
-    out: list[str] = []
-    index: list[int] = []
-    space_at: int | None = None
-    for i, ch in enumerate(text.translate(FOLD)):
-        if ch in DROP:
-            continue
-        if ch.isspace():  # includes newlines, tabs, NBSP and the narrow/thin spaces
-            if space_at is None:
-                space_at = i
-            continue
-        if space_at is not None and out:
-            out.append(" ")
-            index.append(space_at)
-        space_at = None
-        out.append(ch)
-        index.append(i)
-    return "".join(out), index
+    text = text.translate(FOLD)
+    pieces: list[str] = []
+    folded_at, source_at = array("q", [0]), array("q", [0])
+    size, last, delta = 0, 0, 0  # delta: source offset minus folded offset, in this run
+
+    def mark(folded: int, source: int) -> None:
+        nonlocal delta
+        if source - folded != delta:
+            folded_at.append(folded)
+            source_at.append(source)
+            delta = source - folded
+
+    for match in _FOLD_RUN.finditer(text):
+        start, end = match.span()
+        pieces.append(text[last:start])
+        size += start - last
+        space = _SPACE.search(text, start, end)
+        if space is not None and size and end < len(text):
+            mark(size, space.start())
+            pieces.append(" ")
+            size += 1
+        mark(size, end)
+        last = end
+    pieces.append(text[last:])
+    size += len(text) - last
+    return "".join(pieces), FoldIndex(folded_at, source_at, size)
+
+
+_SPACE = re.compile(r"\s")
 
 
 def fold_text(text: str) -> str:
     return fold(unicodedata.normalize("NFC", text))[0]
 
 
-def load_source_text(path: str | Path) -> str:
+def load_source_text(path: str | Path, root: str | Path | None = None) -> str:
     """The text of a source file (UTF-8, NFC), read once per file version.
 
     Undecodable bytes become U+FFFD rather than an error: the quotes around them still verify.
+    Raises guarded_files.FileRefused for a file that fails the guarded reader's checks.
     """
-    return read_source(path).text
+    return read_source(path, root).text
 
 
-def read_source(path: str | Path) -> SourceText:
-    """A source file with its folded form, cached like load_source_text."""
+def read_source(path: str | Path, root: str | Path | None = None) -> SourceText:
+    """A source file with its folded form, cached like load_source_text.
+
+    Read through the guarded reader: the real path must stay inside ``root`` (the sources
+    folder; default the file's own folder), be a regular file and within the source limit.
+    """
+    from .guarded_files import check_file
+
     path = Path(path)
-    stat = path.stat()  # the cache key includes mtime and size so an edited file is re-read
-    return _read_source(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    real, stat = check_file(path, "source", root if root is not None else path.parent)
+    # The cache key includes mtime and size so an edited file is re-read.
+    return _read_source(str(real), str(root or path.parent), stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=64)
-def _read_source(path: str, _mtime_ns: int, _size: int) -> SourceText:
-    raw = Path(path).read_bytes()
-    from .manifest import note_read
+@lru_cache(maxsize=8)
+def _read_source(path: str, root: str, _mtime_ns: int, _size: int) -> SourceText:
+    from .guarded_files import read_bytes
 
-    note_read(Path(path), raw)  # inside a build: these bytes must be the ones it hashed
+    raw = read_bytes(path, "source", root=root)  # reports the bytes to the build's snapshot
     return source_from_text(raw.decode("utf-8-sig", errors="replace"), Path(path))
 
 
@@ -113,7 +176,7 @@ def source_from_text(text: str, path: Path | None = None) -> SourceText:
     text = unicodedata.normalize("NFC", text)
     folded, index = fold(text)
     starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
-    return SourceText(path or Path(""), text, folded, tuple(index), tuple(starts))
+    return SourceText(path or Path(""), text, folded, index, array("q", starts))
 
 
 def source_candidates(source: Source, sources_dir: Path) -> list[Path]:
@@ -124,7 +187,16 @@ def source_candidates(source: Source, sources_dir: Path) -> list[Path]:
 
 
 def find_source_file(source: Source, sources_dir: Path) -> Path | None:
-    return next((p for p in source_candidates(source, sources_dir) if p.is_file()), None)
+    """The first candidate that exists (as any kind of file: the guarded reader then
+    refuses what may not be read, with a reason, rather than calling it missing)."""
+    return next((p for p in source_candidates(source, sources_dir) if _exists(p)), None)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return os.path.lexists(path)
+    except (OSError, ValueError):  # a name the file system cannot hold
+        return False
 
 
 def iter_quotes(loaded: LoadedDocument) -> Iterator[QuoteRef]:
@@ -162,6 +234,48 @@ def _bare(word: str) -> str:
 
 
 @dataclass(frozen=True)
+class SourceWords:
+    """A source's words for the closest-passage search: each word's span in the folded text
+    and its bare form as an id into ``vocab`` (arrays: a 20 MB source stays small)."""
+
+    starts: array
+    ends: array
+    ids: array
+    vocab: dict[str, int]
+
+
+def source_words(folded: str) -> SourceWords:
+    starts, ends, ids = array("q"), array("q"), array("i")
+    vocab: dict[str, int] = {}
+    for match in _WORD.finditer(folded):
+        word = match.group()
+        bare = word.lower() if word[0].isalnum() and word[-1].isalnum() else _bare(word)
+        starts.append(match.start())
+        ends.append(match.end())
+        ids.append(vocab.setdefault(bare, len(vocab)))
+    return SourceWords(starts, ends, ids, vocab)
+
+
+_MAX_WINDOWS = 400  # near misses examined per quote, best candidates first
+
+
+def _candidate_windows(s_ids: array, wanted: set[int], n: int) -> list[int]:
+    """Window starts worth ranking, most quote words first: windows that start or end on a
+    word of the quote (the nearby-size pass then moves the edges)."""
+    hits = [i for i, w in enumerate(s_ids) if w in wanted]
+    if not hits:
+        return []
+    last = max(0, len(s_ids) - n)
+    starts = sorted({min(max(0, p - k), last) for p in hits for k in (0, n - 1)})
+
+    def count(start: int) -> int:
+        return bisect_right(hits, start + n - 1) - bisect_right(hits, start - 1)
+
+    ranked = sorted(starts, key=lambda s: (-count(s), s))
+    return ranked[:_MAX_WINDOWS]
+
+
+@dataclass(frozen=True)
 class Passage:
     line: int
     text: str
@@ -173,56 +287,57 @@ def closest_passage(quote: str, source: SourceText) -> Passage | None:
     """The run of source words most like the quote (difflib over words); None if none is close."""
     from difflib import SequenceMatcher
 
+    words = source.words
     q_words = [_bare(w) for w in fold_text(quote).split()]
-    spans = [m.span() for m in _WORD.finditer(source.folded)]
-    s_words = [_bare(source.folded[a:b]) for a, b in spans]
-    if not q_words or not s_words:
-        return None
-    matcher = SequenceMatcher(autojunk=False)
-    matcher.set_seq2(q_words)  # seq2 is the one SequenceMatcher indexes, so index the quote once
     n = len(q_words)
-    wanted = set(q_words)
+    if not q_words or not len(words.ids):
+        return None
+    # Quote words as ids in the source's vocabulary; a word the source lacks matches nothing.
+    q_ids = [words.vocab.get(w, -1 - i) for i, w in enumerate(q_words)]
+    s_ids = words.ids
+    matcher = SequenceMatcher(autojunk=False)
+    matcher.set_seq2(q_ids)  # seq2 is the one SequenceMatcher indexes, so index the quote once
 
     def rank(a: int, b: int) -> tuple[int, int, int]:
         """Words in common, then closeness to the quote's length, then fewest source words
         hanging off either end: so a changed word shows as a replacement."""
-        matcher.set_seq1(s_words[a:b])
+        matcher.set_seq1(s_ids[a:b])
         ops = matcher.get_opcodes()
         hanging = sum(i2 - i1 for tag, i1, i2, _, _ in (ops[0], ops[-1]) if tag == "delete")
         same = sum(block.size for block in matcher.get_matching_blocks())
         return same, -abs(b - a - n), -hanging
 
     best, lo, hi = (0, 0, 0), 0, 0
-    for start in range(max(1, len(s_words) - n + 1)):
-        window = s_words[start:start + n]
-        if not wanted.intersection(window):
-            continue
+    for start in _candidate_windows(s_ids, set(q_ids), n):
+        window = s_ids[start:start + n]
         matcher.set_seq1(window)
         if matcher.quick_ratio() * n <= best[0]:  # an upper bound on the words in common
             continue
         key = rank(start, start + n)
-        if key > best:
+        if key > best or (key == best and start < lo):
             best, lo, hi = key, start, start + n
+    s_words = words
     # A word added or dropped makes the best window a word longer or shorter: try nearby sizes.
     for a in range(max(0, lo - 2), lo + 3):
-        for b in range(max(a + 1, hi - 2), min(len(s_words), hi + 2) + 1):
+        for b in range(max(a + 1, hi - 2), min(len(s_ids), hi + 2) + 1):
             key = rank(a, b)
             if key > best:
                 best, lo, hi = key, a, b
     if not best[0]:
         return None
-    matcher.set_seq1(s_words[lo:hi])
+    matcher.set_seq1(s_ids[lo:hi])
     ops = matcher.get_opcodes()
     # Source words beyond either end of the quote are context, not differences: drop them.
     if ops[-1][0] == "delete":
         hi -= ops[-1][2] - ops[-1][1]
     if ops[0][0] == "delete":
         lo += ops[0][2] - ops[0][1]
-    matcher.set_seq1(s_words[lo:hi])
+    matcher.set_seq1(s_ids[lo:hi])
     ratio = matcher.ratio()
     if ratio < _CLOSEST_MIN_RATIO:
         return None
-    shown = [source.folded[a:b] for a, b in spans[lo:hi]]
+    shown = [source.folded[a:b] for a, b in zip(s_words.starts[lo:hi], s_words.ends[lo:hi],
+                                                  strict=True)]
     q_shown = fold_text(quote).split()
     diffs = []
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -235,8 +350,8 @@ def closest_passage(quote: str, source: SourceText) -> Passage | None:
             diffs.append(f'quote adds "{ours}"')
     if not diffs:  # same words, different punctuation or case inside a word
         diffs.append("same words, different punctuation or letter case")
-    start = source.index[spans[lo][0]]
-    end = source.index[spans[hi - 1][1] - 1] + 1
+    start = source.index[s_words.starts[lo]]
+    end = source.index[s_words.ends[hi - 1] - 1] + 1
     text = " ".join(source.text[start:end].split())  # as the source spells it, on one line
     if len(text) > 240:
         text = text[:237] + "..."
@@ -252,6 +367,8 @@ def verify_quotes(
     A missing source file is one problem per source (an error if ``require_sources``, else a
     warning) and its quotes are not checked.
     """
+    from .guarded_files import FileRefused
+
     base = Path(sources_dir) if sources_dir is not None else loaded.sources_dir
     doc = loaded.doc
     problems: list[Problem] = []
@@ -266,9 +383,9 @@ def verify_quotes(
                 f"source file not found: {searched} (use --sources DIR or sources_dir:)", level))
             continue
         try:
-            texts[source.id] = read_source(path)
-        except OSError as exc:
-            problems.append(loaded.problem(("sources", i, "file"), f"cannot read {path}: {exc}"))
+            texts[source.id] = read_source(path, base)
+        except FileRefused as exc:  # refused, whatever require_sources says: never read it
+            problems.append(loaded.problem(("sources", i, "file"), str(exc)))
 
     known = {s.id for s in doc.sources}
     for ref in iter_quotes(loaded):

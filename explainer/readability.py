@@ -261,6 +261,8 @@ class PlainWordNote:
     reason: str
     source: str
     count: int
+    suggestion: str = ""  # the plain words inflected to fit (inflection.suggest), or a hint
+    swap: bool = True  # False: no alternative fits in place, so it is a hint to reword
 
 
 @dataclass
@@ -338,14 +340,46 @@ _NOT_PARTICIPLES = _words(
 )
 
 
-def _passive_phrases(sentence: str) -> list[str]:
+def passive_spans(sentence: str) -> list[tuple[int, str]]:
+    """(offset, phrase) of each passive verb in ``sentence``: a form of "be" and a participle."""
     found = []
     for m in _PASSIVE.finditer(sentence):
         verb = m.group(1).lower()
         if verb in _IRREGULAR_PARTICIPLES or (
             len(verb) > 4 and verb.endswith("ed") and verb not in _NOT_PARTICIPLES
         ):
-            found.append(m.group(0))
+            found.append((m.start(), m.group(0)))
+    return found
+
+
+def _passive_phrases(sentence: str) -> list[str]:
+    return [phrase for _, phrase in passive_spans(sentence)]
+
+
+_CHUNK = re.compile(r"\S+")
+_PART = re.compile(r"[^-–/]+")
+
+
+def long_words_in(sentence: str, explained: set[str] | frozenset[str] = frozenset()
+                  ) -> list[tuple[int, int, WordInfo, str]]:
+    """(start, end, word, key) of each long word in ``sentence`` that a reader may not know: 3+
+    syllables, not a number, abbreviation, name, familiar word or glossary term. Each part of a
+    hyphenated word counts on its own ("treatment-resistant" -> "resistant")."""
+    found = []
+    for i, chunk in enumerate(_CHUNK.finditer(sentence)):
+        for part in _PART.finditer(chunk.group()):
+            info = word_info(part.group())
+            if info is None or info.syllables < 3 or not info.text.isalpha() \
+                    or info.text.isupper() or info.familiar \
+                    or _singular(info.text) in familiar_words():
+                continue  # short, a number, an abbreviation or a familiar word
+            if i > 0 and info.text[0].isupper():
+                continue  # a capital inside a sentence: most likely a name
+            key = _singular(info.text)
+            if key in explained or info.text.lower() in explained:
+                continue
+            start = chunk.start() + part.start()
+            found.append((start, start + len(part.group()), info, key))
     return found
 
 
@@ -377,21 +411,9 @@ def diagnose_sentences(
     first_form: dict[str, tuple[str, int]] = {}
     passive: list[PassiveNote] = []
     for sentence in sentences:
-        for i, chunk in enumerate(sentence.split()):
-            # each part of a hyphenated word on its own: "treatment-resistant" -> "resistant"
-            for part in re.split(r"[-–/]", chunk):
-                info = word_info(part)
-                if info is None or info.syllables < 3 or not info.text.isalpha() \
-                        or info.text.isupper() or info.familiar \
-                        or _singular(info.text) in familiar_words():
-                    continue  # short, a number, an abbreviation or a familiar word
-                if i > 0 and info.text[0].isupper():
-                    continue  # a capital inside a sentence: most likely a name
-                key = _singular(info.text)
-                if key in explained or info.text.lower() in explained:
-                    continue
-                long_words[key] += 1
-                first_form.setdefault(key, (info.text.lower(), info.syllables))
+        for _, _, info, key in long_words_in(sentence, explained):
+            long_words[key] += 1
+            first_form.setdefault(key, (info.text.lower(), info.syllables))
         passive.extend(PassiveNote(sentence, p) for p in _passive_phrases(sentence))
     return Diagnosis(
         hardest=ranked[:hardest],
@@ -456,28 +478,44 @@ def _plain_index() -> tuple[dict[tuple[str, ...], PlainWord], int]:
 _PLAIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
-def plain_word_notes(sentences: list[str]) -> list[PlainWordNote]:
-    """Words and phrases of plain_words.yaml found in ``sentences``, most frequent first."""
+def plain_word_spans(sentence: str) -> list[tuple[int, str, str, PlainWord]]:
+    """(offset, words as written, the word before them, entry) for each word or phrase of
+    plain_words.yaml in ``sentence``, longest match first."""
     index, longest = _plain_index()
-    counts: Counter[str] = Counter()
-    found_as: dict[str, str] = {}
-    for sentence in sentences:
-        tokens = _PLAIN_TOKEN.findall(sentence)
-        lower = [t.lower() for t in tokens]
-        i = 0
-        while i < len(lower):
-            for n in range(min(longest, len(lower) - i), 0, -1):
-                entry = index.get(tuple(lower[i:i + n]))
-                if entry is not None:
-                    counts[entry.word] += 1
-                    found_as.setdefault(entry.word, " ".join(tokens[i:i + n]))
-                    i += n
-                    break
-            else:
-                i += 1
-    entries = {e.word: e for e in plain_words()}
-    return [
-        PlainWordNote(found_as[w], entries[w].plain, entries[w].reason, entries[w].source, n)
-        for w, n in counts.most_common()
-    ]
+    tokens = list(_PLAIN_TOKEN.finditer(sentence))
+    lower = [t.group().lower() for t in tokens]
+    found = []
+    i = 0
+    while i < len(lower):
+        for n in range(min(longest, len(lower) - i), 0, -1):
+            entry = index.get(tuple(lower[i:i + n]))
+            if entry is not None:
+                written = sentence[tokens[i].start():tokens[i + n - 1].end()]
+                found.append((tokens[i].start(), written, tokens[i - 1].group() if i else "",
+                              entry))
+                i += n
+                break
+        else:
+            i += 1
+    return found
 
+
+def plain_word_notes(sentences: list[str]) -> list[PlainWordNote]:
+    """Words and phrases of plain_words.yaml found in ``sentences``, most frequent first, each
+    with a suggestion inflected to fit its first use (or a hint when no swap fits)."""
+    from .inflection import suggest
+
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[str, str]] = {}
+    for sentence in sentences:
+        for _, written, previous, entry in plain_word_spans(sentence):
+            counts[entry.word] += 1
+            first.setdefault(entry.word, (written, previous))
+    entries = {e.word: e for e in plain_words()}
+    notes = []
+    for w, n in counts.most_common():
+        written, previous = first[w]
+        advice = suggest(written, entries[w].plain, previous)
+        notes.append(PlainWordNote(written, entries[w].plain, entries[w].reason,
+                                   entries[w].source, n, advice.describe(), advice.swap))
+    return notes

@@ -32,36 +32,48 @@ class RenderOptions:
 
 @cache
 def environment(user_templates: Path | None) -> jinja2.Environment:
-    import jinja2
-
-    loaders: list[jinja2.BaseLoader] = []
-    if user_templates is not None:
-        loaders.append(jinja2.FileSystemLoader(str(user_templates)))
-    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    # Sandboxed: a --templates folder may come from someone else, and a template must not
-    # reach Python internals (os, file access) through attribute tricks.
-    env = ImmutableSandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,  # findings files are data from other people: never trust a field
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    # Inside <style> autoescape does not protect: these filters make values safe for CSS.
     from .assets import css_string
+    from .sandbox import make_environment
 
-    env.filters.update(css_string=css_string, css_colour=css_colour, css_ident=css_ident)
-    return env
+    # Sandboxed and limited (explainer.sandbox): a --templates folder may come from someone
+    # else, and a template must not reach Python internals, read other files or hang.
+    folders = [*([user_templates] if user_templates is not None else []), builtin_templates()]
+    # Inside <style> autoescape does not protect: these filters make values safe for CSS.
+    return make_environment(folders, {"css_string": css_string, "css_colour": css_colour,
+                                      "css_ident": css_ident, "for_audience": for_audience})
+
+
+def for_audience(item: object, audience: str) -> str:
+    """The ``for_audience`` filter: a per-audience text's wording for one reader (press falls
+    back to patient, as PerAudience.for_ does); empty for a missing text."""
+    from collections.abc import Mapping
+
+    from .model import PerAudience
+
+    if item is None:
+        return ""
+    if not isinstance(item, Mapping):
+        raise TypeError("for_audience takes a per-audience text (patient, clinician, press)")
+    return PerAudience.model_validate(dict(item)).for_(audience) or ""  # type: ignore[arg-type]
 
 
 def template_files(user_templates: Path | None) -> list[Path]:
     """Every file a render may read (templates, CSS, the assets it inlines), for
-    incremental-build fingerprints."""
+    incremental-build fingerprints: only files the guarded reader would let it read."""
+    from .guarded_files import FileRefused, check_file
+
     folders = [builtin_templates()] + ([user_templates] if user_templates else [])
-    return sorted(p for d in folders for p in d.rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    out = []
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            try:
+                check_file(path, "asset", root=folder)
+            except FileRefused:
+                continue  # a FIFO, a device, a symlink out, a folder: never read, not hashed
+            out.append(path)
+    return sorted(out)
 
 
 def render_html(doc: Document, audience: Audience, options: RenderOptions = RenderOptions()) -> str:
@@ -69,23 +81,55 @@ def render_html(doc: Document, audience: Audience, options: RenderOptions = Rend
 
     env = environment(options.templates)
     view = build_view(doc, audience)
-    css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
     folders = [p for p in (options.templates, builtin_templates()) if p is not None]
     from .assets import inline_css_assets
-
-    css = inline_css_assets(css, folders)
-    import jinja2
+    from .sandbox import render
 
     try:
+        css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
+        css = inline_css_assets(css, folders)
         template = env.get_template(f"{audience}.html")
+    except Exception as exc:
+        raise InputError([template_problem(exc, f"{audience}.html", folders)]) from None
+    data = context(doc, view, audience, options, css)  # ours: a failure here is a bug
+    try:
         from .selfcontained import with_csp  # every page forbids any fetch, whoever renders it
 
-        return with_csp(template.render(**context(doc, view, audience, options, css)))
-    except jinja2.TemplateError as exc:
+        return with_csp(render(template, data))
+    except InputError:
+        raise
+    except Exception as exc:
         # A broken or hostile template is bad input: name the file and line, no traceback.
-        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or f"{audience}.html"
-        line = getattr(exc, "lineno", None)
-        raise InputError([Problem(str(where), line, "template", exc.message or str(exc))]) from None
+        raise InputError([template_problem(exc, f"{audience}.html", folders)]) from None
+
+
+def template_problem(exc: BaseException, default: str, folders: list[Path]) -> Problem:
+    """One line for an error raised while loading or rendering a template: the template's
+    file and line (from Jinja's own report, else the innermost template frame)."""
+    import traceback
+
+    import jinja2
+
+    where, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where, line = exc.filename or exc.name, exc.lineno
+    else:
+        # Jinja names a rendering template's frames after its file, inside a template folder.
+        roots = [str(f) + "/" for f in folders]
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.startswith(tuple(roots)):
+                where, line = frame.filename, frame.lineno
+                break
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template not found: {exc.name}"
+    elif isinstance(exc, jinja2.TemplateError):
+        message = exc.message or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    message = " ".join(message.split())
+    if len(message) > 300:
+        message = message[:297] + "..."
+    return Problem(str(where or default), line, "template", message)
 
 
 def context(doc: Document, view, audience: Audience, options: RenderOptions, css: str) -> dict:
@@ -95,13 +139,17 @@ def context(doc: Document, view, audience: Audience, options: RenderOptions, css
     # Date and version always reach the footer; a brand's footer text only replaces the title.
     footer = f"{brand['footer'] or doc.title}\nVersion {doc.version} | {view.date}"
     title = doc.press.headline if audience == "press" else doc.title
+    from .plain import plain
+
+    # Plain, read-only data only: a model object would hand the template its methods.
+    data = plain({"doc": doc, "view": view, "brand": brand})
     return dict(
-        doc=doc,
-        view=view,
+        doc=data["doc"],
+        view=data["view"],
         css=_markup(css),  # our own stylesheet, not user data
         paper=PAPER_SIZES[options.paper],
         large_print=options.large_print,
-        brand=brand,
+        brand=data["brand"],
         footer_text=footer,
         title=f"{title} ({KIND_NAMES[audience]} for {READERS[audience]})",
         description=(doc.press.lede if audience == "press"

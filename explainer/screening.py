@@ -354,6 +354,58 @@ _PEOPLE = (r"(?:adults|individuals|participants|patients|people|persons|subjects
 _N_COUNT = re.compile(
     rf"\b(?P<num>{_NUMBER})\s+(?P<mid>(?:[a-z][\w-]*\s+){{0,2}}?){_PEOPLE}\b", re.IGNORECASE)
 _N_EQUALS = re.compile(r"(?<![A-Za-z])[nN]\s*=\s*(?P<num>\d{1,3}(?:[,\u202f\u2009 ]\d{3})+|\d+)")
+# A count is a sample size only where its sentence ties it to the study (enrolled, took
+# part, a cohort of ...), and never where it is a rate of the population ("die each year").
+_N_STUDY = re.compile(
+    r"\b(?:stud(?:y|ies)|trials?|participa\w*|took\s+part|enrol+\w*|recruit\w*|randomi[sz]\w*|"
+    r"cohort|involv\w*|included|examin\w*|analy[sz]\w*|followed|data\s+(?:from|of|on)|"
+    r"assigned|sample|screened|surveyed|interviewed)\b", re.IGNORECASE)
+_N_NOT_SAMPLE = re.compile(
+    r"\b(?:each|every|per)\s+year\b|\b(?:annually|yearly|nationwide|worldwide|die|dies|"
+    r"died|deaths?|population\s+of)\b", re.IGNORECASE)
+_APPROX = re.compile(r"\b(?:more\s+than|over|about|around|nearly|almost|some|up\s+to|"
+                     r"roughly|approximately|at\s+least|fewer\s+than|less\s+than)\s+$",
+                     re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
+
+
+def _sentence_at(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return text[before[-1] if before else 0: after.start() if after else len(text)]
+
+
+def _sample_sizes(text: str) -> list[tuple[int, int, int]]:
+    """(value, start, end) of the counts a source ties to its study as the number studied.
+
+    A sentence with several counts is a breakdown by group (n = 39,996 and n = 40,024), not
+    the study's size, so none of its counts is taken."""
+    found = []
+    for m in _N_EQUALS.finditer(text):
+        found.append((m, True))
+    for m in _N_COUNT.finditer(text):
+        if not set(m.group("mid").lower().split()) & _N_MID_BAD:
+            found.append((m, False))
+    by_sentence: dict[str, list] = {}
+    for m, explicit in found:
+        by_sentence.setdefault(_sentence_at(text, m.start(), m.end()), []).append((m, explicit))
+    out = []
+    for sentence, hits in by_sentence.items():
+        # "more than 171,000" is a bound, not a count: it cannot disagree with 171,616.
+        hits = [(m, e) for m, e in hits
+                if not _APPROX.search(text[max(0, m.start() - 14):m.start()])]
+        if not hits:
+            continue
+        values = {words_to_int(m.group("num")) for m, _ in hits} - {None, 0}
+        if len(values) != 1 or _N_NOT_SAMPLE.search(sentence):
+            continue
+        if not (all(explicit for _, explicit in hits) or _N_STUDY.search(sentence)):
+            continue
+        m = hits[0][0]
+        out.append((words_to_int(m.group("num")), m.start(), m.end()))
+    return out
+
+
 # Words that may stand between a number and "adults" without changing what is counted.
 _N_MID_BAD = {"of", "in", "than", "more", "million", "thousand", "hundred", "billion", "percent",
               "per", "out", "every", "to", "and", "or"}
@@ -459,16 +511,8 @@ def extract_facts(text: str) -> list[Fact]:
         if marker.kind == "preprint":
             for m in marker.pattern.finditer(text):
                 add("status", "preprint", m.start(), m.end())
-    for m in _N_EQUALS.finditer(text):
-        value = words_to_int(m.group("num"))
-        if value:
-            add("n", str(value), m.start(), m.end())
-    for m in _N_COUNT.finditer(text):
-        if set(m.group("mid").lower().split()) & _N_MID_BAD:
-            continue
-        value = words_to_int(m.group("num"))
-        if value:
-            add("n", str(value), m.start(), m.end())
+    for value, start, end in _sample_sizes(text):
+        add("n", str(value), start, end)
     facts.sort(key=lambda f: f.offset)
     # One hit can match two patterns ("published in X" and "in the journal X"): keep one.
     unique: dict[tuple[str, str, int], Fact] = {}
@@ -567,6 +611,8 @@ def _anchors(doc: Document, study_id: str, source_id: str, source: SourceText) -
                for ev in f.evidence if ev.source == source_id]
     quotes += [ev.quote for d in doc.disagreements if d.study == study_id
                for ev in d.claims if ev.source == source_id]
+    if len(doc.studies) == 1:  # with one study, every quote of the file is about it
+        quotes += [ev.quote for c in doc.caveats for ev in c.evidence if ev.source == source_id]
     offsets = [o for q in quotes if (o := find_quote(q, source)) is not None]
     names = [study.doi, study.lead_author]
     surname = re.match(r"\s*([A-Z][\w'’-]+)", study.short_name)
@@ -577,10 +623,31 @@ def _anchors(doc: Document, study_id: str, source_id: str, source: SourceText) -
     return sorted(offsets)
 
 
-def _pick(facts: list[Fact], anchors: list[int], limit: int | None) -> dict[str, Fact]:
-    """Per field, the fact nearest the study's anchors (first in the text when there are none)."""
+# Words that open a passage about some other study ("The findings chime with a study
+# published in March ..."): counts after them, before the study is quoted again, are not its.
+_OTHER_STUDY = re.compile(
+    r"\b(?:another|a\s+separate|a\s+different|an?\s+(?:earlier|previous|older|similar|"
+    r"separate|second|other)|(?:chimes?|agrees?|fits?)\s+with\s+an?)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:study|studies|trial|trials|analysis|review|research)\b|\ba\s+study\s+published\s+in\b",
+    re.IGNORECASE)
+
+
+def _about_another_study(text: str, offset: int, anchors: list[int]) -> bool:
+    before = [a for a in anchors if a <= offset]
+    return _OTHER_STUDY.search(text, max(before) if before else 0, offset) is not None
+
+
+def _pick(facts: list[Fact], anchors: list[int], limit: int | None,
+          text: str = "") -> dict[str, Fact]:
+    """Per field, the fact nearest the study's anchors (first in the text when there are none).
+
+    A sample size that comes after the source turns to another study ("chime with a study
+    published in March ... 382,535 people"), and before it quotes this study again, is not
+    compared."""
     chosen: dict[str, tuple[int, Fact]] = {}
     for fact in facts:
+        if fact.field == "n" and text and _about_another_study(text, fact.offset, anchors):
+            continue
         dist = min((abs(fact.offset - a) for a in anchors), default=fact.offset)
         if limit is not None and dist > limit:
             continue
@@ -613,6 +680,7 @@ def _enough_reason(text: str | None) -> bool:
 
 def screen_document(loaded: LoadedDocument, sources_dir: Path | None = None) -> ScreenReport:
     """Screen every source of a findings file and compare what they say about each study."""
+    from .guarded_files import FileRefused
     from .quotes import find_source_file, read_source
 
     doc = loaded.doc
@@ -623,7 +691,10 @@ def screen_document(loaded: LoadedDocument, sources_dir: Path | None = None) -> 
         path = find_source_file(source, base)
         if path is None:
             continue  # verify_quotes reports missing files; nothing to screen here
-        texts[source.id] = read_source(path)
+        try:
+            texts[source.id] = read_source(path, base)
+        except FileRefused:
+            continue  # verify_quotes reports the refusal; a refused file is never read
         report.files[source.id] = str(path)
         screen = screen_text(texts[source.id].text, path.name)
         report.screens[source.id] = screen
@@ -660,7 +731,8 @@ def _compare_studies(
             shared = studies_of.get(sid, 0) > 1
             if shared and not anchors:
                 continue  # cannot tell which study the source's facts are about
-            per_source[sid] = _pick(all_facts[sid], anchors, WINDOW if shared else None)
+            per_source[sid] = _pick(all_facts[sid], anchors, WINDOW if shared else None,
+                                    texts[sid].text)
         report.facts[study.id] = {sid: list(f.values()) for sid, f in per_source.items()}
         declared = _declared(doc, study.id)
         for fld in FIELDS:

@@ -38,8 +38,11 @@ _LETTER_NAMES = _words(
     "hepatitis category level model option table figure box"
 )
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")  # U.S, e.g, a.m, Ph.D
-_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
-_OPENERS = "\"'“‘([«"
+# A sentence end, with the closing quotes, brackets and emphasis marks that follow it:
+# "a striking truth!" and _Help!_ (italics in plain-text books) end where the mark closes.
+_END = re.compile(r"[.!?…]+[\"'”’)\]»›*_]*(?=\s)")
+_OPENERS = "\"'“‘([«‹*_¡¿"
+_NEXT_CHAR = re.compile(r"\s*(\S?)(\S?)")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•+–·▪‣◦]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([A-Z]\))\s+")
 _HAS_WORD = re.compile(r"[^\W\d_]")  # a letter: page numbers and bare figures are not prose
 _WRAPPED_LINE = 50  # characters: a line this long that runs on is wrapped prose, not a heading
@@ -110,36 +113,42 @@ def _keep(sentence: str, sentences: list[str]) -> None:
 
 
 def _ends_sentence(block: str, stop: int, end: int) -> bool:
-    following = block[end:].lstrip()
-    if not following:
+    # Look at the next characters in place: copying the rest of the block at every full stop
+    # made a long one-line block quadratic.
+    ahead = _NEXT_CHAR.match(block, end)
+    first, second = ahead.group(1), ahead.group(2)  # type: ignore[union-attr]
+    if not first:
         return True
-    first = following[0]
-    if first in _OPENERS and len(following) > 1:
-        first = following[1]
+    following_at = ahead.start(1)  # type: ignore[union-attr]
+    if first in _OPENERS and second:
+        first = second
     if not (first.isupper() or first.isdigit()):
         return False  # "e.g. ketamine", "approx. three", "Why? because"
     if block[stop] != ".":
         return True  # ! ? … end a sentence before a capital
     if block[stop:end].startswith(".."):
         return True  # ellipsis before a capital
-    before = block[:stop]
-    space = before.rfind(" ")
-    token = before[space + 1:].lstrip(_OPENERS)
+    space = block.rfind(" ", 0, stop)
+    token = block[space + 1:stop].lstrip(_OPENERS)
     lower = token.lower()
-    next_word = re.match(r"[\w’']+", following.lstrip(_OPENERS))
-    next_lower = next_word.group().lower() if next_word else ""
+    next_word = _NEXT_WORD.match(block, following_at)
+    next_lower = next_word.group(1).lower() if next_word else ""
     if lower in _ABBREVIATIONS:
         return False
     if lower in _BEFORE_NUMBER:
         return not first.isdigit()
     if lower in _WEAK_ABBREVIATIONS or _DOTTED.match(token):
-        if lower == "al" and before[:space].rstrip().lower().endswith("et"):
+        if lower == "al" and block[max(0, space - 8):space].rstrip().lower().endswith("et"):
             return next_lower in _SENTENCE_STARTERS and next_lower not in ("in", "on", "a")
         return next_lower in _SENTENCE_STARTERS
     if len(token) == 1 and token.isupper():
-        previous_word = before[:space].rsplit(" ", 1)[-1].lower() if space > 0 else ""
+        previous_space = block.rfind(" ", 0, space) if space > 0 else -1
+        previous_word = block[previous_space + 1:space].lower() if space > 0 else ""
         return previous_word in _LETTER_NAMES
     return True
+
+
+_NEXT_WORD = re.compile(r"[\"'“‘(\[«‹*_¡¿]*([\w’']+)")
 
 
 def split_sentences(text: str) -> list[str]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .caveats import mandatory_caveats
+from .help_lines import HelpSection, help_section
 from .labels import evidence_labels
 from .model import (
     Audience,
@@ -22,7 +23,8 @@ from .model import (
     Quote,
     Study,
 )
-from .phrasebook import describe_methods
+from .phrasebook import describe_methods, regimen_lines, section_title
+from .rules import load_rules
 
 
 @dataclass
@@ -33,6 +35,7 @@ class StudyView:
     limitations: list[str]
     labels: list = field(default_factory=list)
     reference: str = ""
+    regimens: list[str] = field(default_factory=list)  # what each arm had, any kind
 
 
 @dataclass
@@ -48,6 +51,8 @@ class View:
     quotes: list[Quote]
     glossary: list[GlossaryEntry]
     date: str
+    help: HelpSection | None = None  # heading and lines chosen by rules/help_lines.yaml
+    titles: dict[str, str] = field(default_factory=dict)  # section titles for 1 or many studies
 
     def text(self, item: PerAudience | None) -> str:
         return (item.for_(self.audience) or "") if item else ""
@@ -57,7 +62,7 @@ def finding_text(finding: Finding, study: Study, audience: Audience) -> str:
     """A finding's wording for one audience with its figures filled in."""
     template = {"clinician": finding.clinician, "patient": finding.plain,
                 "press": finding.press or finding.plain}[audience]
-    return finding.fill(template, study.participants.n)
+    return finding.fill(template, study.participants.n, audience)
 
 
 def reference(study: Study) -> str:
@@ -96,6 +101,7 @@ def build_view(doc: Document, audience: Audience) -> View:
             limitations=_texts(study.limitations, audience),
             labels=evidence_labels(study),
             reference=reference(study),
+            regimens=regimen_lines(study, audience),
         ))
     key = [finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key]
     mandatory = mandatory_caveats(doc, audience)
@@ -121,4 +127,9 @@ def build_view(doc: Document, audience: Audience) -> View:
         quotes=[q for q in doc.quotes if audience in q.audiences],
         glossary=used_terms(doc.glossary, texts),
         date=(doc.date or dt.date.today()).isoformat(),
+        help=help_section(doc, audience),
+        titles={key: section_title(key, audience, len(doc.studies))
+                for key in ("methods", "synthesis", "findings")}
+        | {"regimen": load_rules("phrasebook")["regimen"]["heading"][
+            "one" if len(doc.studies) == 1 else "many"]},
     )

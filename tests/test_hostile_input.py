@@ -199,6 +199,8 @@ def test_hostile_fields_stay_text_through_the_full_build(tmp_path, spies):
     data["press"]["headline"] += " " + BREAKOUT
     data["studies"][0]["doi"] = '10.1234/x"><script>alert(1)</script>'
     data["sources"][0]["url"] = "javascript:alert(1)"
+    # The poison's digits are markup, not figures: declared so the number lock lets them by.
+    data["number_exceptions"]["phrases"] += ["127.0.0.1:1", "alert(1)"]
     findings = topic_copy(tmp_path, data)
     out = tmp_path / "out"
     result = build_topic(findings, BuildOptions(out_dir=out))

@@ -158,14 +158,14 @@ def test_glob_pattern(tmp_path: Path) -> None:
 
 
 def test_bad_input_exits_2_with_one_line_per_problem(tmp_path: Path, easy: Path) -> None:
-    docx = tmp_path / "a.docx"
-    docx.write_bytes(b"PK")
-    result = score(str(easy), str(tmp_path / "missing.txt"), str(docx), str(tmp_path / "*.xyz"))
+    rtf = tmp_path / "a.rtf"
+    rtf.write_bytes(b"{\\rtf1}")
+    result = score(str(easy), str(tmp_path / "missing.txt"), str(rtf), str(tmp_path / "*.xyz"))
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3
     assert lines[0] == f"{tmp_path / 'missing.txt'}: no such file or folder"
-    assert lines[1].startswith(f"{docx}: unknown suffix '.docx'")
+    assert lines[1].startswith(f"{rtf}: unknown suffix '.rtf'")
     assert "no files to score match" in lines[2]
     assert "easy.txt" not in result.stdout  # nothing is scored when the input is bad
 
@@ -226,7 +226,9 @@ def test_file_with_no_text_is_bad_input_not_a_pass(tmp_path: Path) -> None:
 def test_details_list_what_to_fix(hard: Path) -> None:
     result = score(str(hard), "--details")
     assert "Hardest sentences" in result.stdout
-    assert "notwithstanding -> despite, still" in result.stdout
+    assert "notwithstanding -> 'still'; rephrase with 'despite'" in result.stdout
+    assert "Participants -> 'People taking part'" in result.stdout  # inflected to fit
+    assert f"{hard}:1:1: error: very hard sentence" in result.stdout
 
 
 def test_every_option_has_help() -> None:

@@ -64,3 +64,42 @@ def test_blocks_drop_page_numbers_and_split_on_blank_lines() -> None:
     assert split_blocks("First paragraph.\n\n12\n\nSecond paragraph.") == [
         "First paragraph.", "Second paragraph.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('She said, "That is a striking truth!" Goat took advantage of it.',
+         ['She said, "That is a striking truth!"', "Goat took advantage of it."]),
+        ("She said, “Is that true?” Nobody answered.",
+         ["She said, “Is that true?”", "Nobody answered."]),
+        ("‘Run!’ The dog ran. ‘Stop?’ he asked.",
+         ["‘Run!’", "The dog ran.", "‘Stop?’ he asked."]),
+        ('"Why not?" asked Tom. "Because!" Ann said.',
+         ['"Why not?" asked Tom.', '"Because!"', "Ann said."]),
+        ('He said, "She told me \'Go!\'" Then he left.',
+         ['He said, "She told me \'Go!\'"', "Then he left."]),
+        ("He shouted _Help!_ Nobody came.", ["He shouted _Help!_", "Nobody came."]),
+        ('He shouted "Stop!" and ran on.', ['He shouted "Stop!" and ran on.']),
+        ('"Is it?" he asked. "Yes." She nodded.',
+         ['"Is it?" he asked.', '"Yes."', "She nodded."]),
+        ('"I saw Dr. Jelen." Then she left.', ['"I saw Dr. Jelen."', "Then she left."]),
+    ],
+)
+def test_dialogue_and_quoted_speech(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Use a 2½ in. diameter cup. It holds the dose.",
+         ["Use a 2½ in. diameter cup.", "It holds the dose."]),
+        ('Smith et al. said "It works!" Others were unsure.',
+         ['Smith et al. said "It works!"', "Others were unsure."]),
+        ('He said "see e.g. Fig. 2." Then he left.',
+         ['He said "see e.g. Fig. 2."', "Then he left."]),
+    ],
+)
+def test_quotes_keep_the_medical_abbreviations(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected

@@ -82,7 +82,8 @@ def build(
         from ..config import load_config  # pydantic: not needed to skip unchanged topics
 
         try:
-            load_config(config)  # once up front, so a bad file is reported once, not per topic
+            # Once up front, so a bad file is reported once, not per topic.
+            load_config(config, [templates.resolve()] if templates else [])
         except InputError as exc:
             fail_input(exc.problems)
     options = BuildOptions(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ import typer
 from .app import EXIT_CHECK_FAILED, app, fail_input
 
 if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
     from ..scoring import DocumentScore
     from ..targets import Target
 
@@ -19,12 +21,15 @@ _COLUMNS = (("fk", "FK"), ("smog", "SMOG"), ("fre", "FRE"), ("fog", "Fog"), ("cl
 _DETAIL_ROWS = 5
 
 
+_FORMATS = ("plain", "json", "github", "sarif")
+
+
 @app.command()
 def score(
     paths: list[str] = typer.Argument(
         ..., metavar="PATH",
-        help="Files (.txt, .md, .html, .pdf), folders (searched recursively for those suffixes), "
-        "glob patterns in quotes, or - for standard input.",
+        help="Files (.txt, .md, .html, .pdf, .docx, .odt), folders (searched recursively for "
+        "those suffixes), glob patterns in quotes, or - for standard input.",
     ),
     audience: str | None = typer.Option(
         None, "--audience", "-a",
@@ -41,13 +46,19 @@ def score(
         None, "--config", "-c", metavar="FILE",
         help="explainer.yaml whose 'readability:' mapping overrides the shipped targets.",
     ),
+    output_format: str = typer.Option(
+        "plain", "--format", "-f", metavar="plain|json|github|sarif",
+        help="plain: a table (and with --details, file:line:col: level: message lines); json: "
+        "scores and every diagnostic with its whole sentence; github: GitHub Actions "
+        "annotations (::warning file=...,line=...,col=...::); sarif: a SARIF 2.1.0 log.",
+    ),
     as_json: bool = typer.Option(
-        False, "--json", help="Print JSON for machines instead of a table."
+        False, "--json", help="Print JSON for machines instead of a table (same as --format json)."
     ),
     details: bool = typer.Option(
         False, "--details", "-d",
-        help="Also list the hardest and long sentences, long words, passive verbs and plainer "
-        "words for each file.",
+        help="Also list what to fix, each as file:line:col: level: message with its whole "
+        "sentence: hard and long sentences, long words, passive verbs and plainer words.",
     ),
     sections: bool = typer.Option(
         False, "--sections", help="Add one row per section of each HTML file."
@@ -56,19 +67,34 @@ def score(
         None, "--stdin-format", metavar="txt|md|html",
         help="Format of standard input; guessed from its content when not given.",
     ),
+    html_out: Path | None = typer.Option(
+        None, "--html", metavar="OUT.html",
+        help="Also write a self-contained report: each file's sentences highlighted by "
+        "difficulty, scores per section against the target, suggestions inline.",
+    ),
 ) -> None:
     """Score readability (Flesch-Kincaid, SMOG, Flesch Reading Ease, Gunning Fog, Coleman-Liau,
     ARI, Dale-Chall) of what a reader sees, and check it against the audience's target.
 
+    Datelines, bylines, captions and headings are scored apart: they are not sentences to fix.
+    Inputs are refused over 5 MB of text (.txt, .md, .html, standard input), 50 MB per .pdf,
+    .docx or .odt file, or 5 million characters of text taken from one.
+
     Exits 0 when every file meets its target, 1 when any file is over target, and 2 for bad
-    input (missing file, unknown suffix, bad option), with one line per problem.
+    input (missing file, unknown suffix, unreadable or oversized file, bad option), with one
+    line per problem.
     """
     from ..problems import InputError, Problem
-    from ..scoring import collect_inputs, read_input, score_content
+    from ..scoring import collect_inputs, read_draft, score_draft
     from ..targets import load_targets, parse_target_option
 
     problems: list[Problem] = []
     limits: dict[str, float | None] = {}
+    if as_json:
+        output_format = "json"
+    if output_format not in _FORMATS:
+        problems.append(Problem("--format", None, "", f"'{output_format}' is not one of "
+                                                      f"{', '.join(_FORMATS)}"))
     if target is not None:
         try:
             limits = parse_target_option(target)
@@ -94,53 +120,93 @@ def score(
     if problems:
         fail_input(problems)
 
-    results: list[tuple[str, str, DocumentScore]] = []
+    from ..diagnostics import diagnostics_for
+
+    want_diagnostics = details or output_format != "plain" or html_out is not None
+    results: list[Scored] = []
     for item in inputs:
         try:
-            text, fmt = read_input(item, stdin_format)  # type: ignore[arg-type]
+            draft = read_draft(item, stdin_format)  # type: ignore[arg-type]
         except InputError as exc:
             problems += exc.problems
             continue
         name = "<stdin>" if item.name == "-" else item.name
-        result = score_content(text, fmt, chosen, targets, diagnose=details or as_json)
+        result = score_draft(draft, chosen, targets, diagnose=want_diagnostics)
         if not result.body.words:  # an empty file or an image-only PDF must not pass
             problems.append(Problem(name, None, "", "no text to score"))
             continue
-        results.append((name, fmt, result))
+        found_here = diagnostics_for(name, draft.text, draft.format, result) \
+            if want_diagnostics else []
+        results.append(Scored(name, draft.format, result, found_here))
     if problems:
         fail_input(problems)
 
     the_target = targets[chosen]
-    if as_json:
+    if html_out is not None:
+        from ..score_report import write_score_report
+
+        try:
+            write_score_report(html_out, chosen, the_target, results)
+        except OSError as exc:
+            fail_input([Problem(str(html_out), None, "", f"cannot write: {exc.strerror}")])
+    if output_format == "json":
         typer.echo(json.dumps(_json(chosen, the_target, results), indent=2))
+    elif output_format == "sarif":
+        from .. import __version__
+        from ..diagnostics import sarif_text
+
+        misses = [(r.name, "over target: " + "; ".join(map(str, r.score.misses)))
+                  for r in results if r.score.misses]
+        typer.echo(sarif_text([d for r in results for d in r.diagnostics], misses, __version__))
+    elif output_format == "github":
+        from ..diagnostics import github_line
+
+        for r in results:
+            for d in r.diagnostics:
+                typer.echo(github_line(d))
+            if r.score.misses:
+                typer.echo(f"::error file={r.name},title=over-target::{r.name} is over the "
+                           f"{chosen} target: " + "; ".join(map(str, r.score.misses)))
+        typer.echo(_table(chosen, the_target, results, sections))
     else:
         typer.echo(_table(chosen, the_target, results, sections))
         if details:
-            for name, _, result in results:
-                typer.echo(_details(name, result))
-    if any(r.over_target for _, _, r in results):
+            for r in results:
+                typer.echo(_details(r))
+    if any(r.score.over_target for r in results):
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-def _json(audience: str, target: Target, results: list[tuple[str, str, DocumentScore]]) -> dict:
+@dataclass(frozen=True)
+class Scored:
+    """One scored input: its name as given, format, scores and positioned diagnostics."""
+
+    name: str
+    format: str
+    score: DocumentScore
+    diagnostics: list[Diagnostic]
+
+
+def _json(audience: str, target: Target, results: list[Scored]) -> dict:
     return {
         "audience": audience,
         "target": target.to_dict(),
-        "over_target": any(r.over_target for _, _, r in results),
-        "files": [{"path": name, "format": fmt, **r.to_dict()} for name, fmt, r in results],
+        "over_target": any(r.score.over_target for r in results),
+        "files": [{"path": r.name, "format": r.format, **r.score.to_dict(),
+                   "diagnostics": [d.to_dict() for d in r.diagnostics]} for r in results],
     }
 
 
-def _table(audience: str, target: Target, results: list[tuple[str, str, DocumentScore]],
-           sections: bool) -> str:
+def _table(audience: str, target: Target, results: list[Scored], sections: bool) -> str:
     header = ["file", "words", "sent", *(label for _, label in _COLUMNS), "result"]
     rows: list[list[str]] = []
-    for name, fmt, r in results:
+    for item in results:
+        r = item.score
         missed = {m.metric for m in r.misses}
-        rows.append([name, str(r.body.words), str(r.body.sentences),
+        rows.append([item.name, str(r.body.words), str(r.body.sentences),
                      *(_cell(r.body.value(k), k in missed) for k, _ in _COLUMNS),
                      "OVER: " + "; ".join(map(str, r.misses)) if r.misses else "ok"])
-        if sections and fmt == "html":
+        if sections and item.format == "html":
             for s in r.sections:
                 rows.append([f"  #{s.id}", str(s.scores.words), str(s.scores.sentences),
                              *(_cell(s.scores.value(k), False) for k, _ in _COLUMNS), ""])
@@ -150,9 +216,9 @@ def _table(audience: str, target: Target, results: list[tuple[str, str, Document
         cells = [c.ljust(w) if i == 0 else c.rjust(w)
                  for i, (c, w) in enumerate(zip(row[:-1], widths, strict=True))]
         lines.append("  ".join(cells) + "  " + row[-1])
-    if any(r.misses for _, _, r in results):
+    if any(r.score.misses for r in results):
         lines += ["", "* over target"]
-    over = sum(1 for _, _, r in results if r.over_target)
+    over = sum(1 for r in results if r.score.over_target)
     lines += ["", f"{len(results)} file(s) scored, {over} over target."]
     return "\n".join(lines)
 
@@ -161,28 +227,24 @@ def _cell(value: float, missed: bool) -> str:
     return f"{value:.1f}" + ("*" if missed else "")
 
 
-def _details(name: str, r: DocumentScore) -> str:
+def _details(item: Scored) -> str:
+    r = item.score
     d = r.diagnosis
-    out = ["", f"== {name}"]
+    out = ["", f"== {item.name}"]
     if d.hardest:
         out.append("Hardest sentences (Flesch-Kincaid grade of the sentence):")
-        out += [f"  {s.grade:5.1f}  {_clip(s.text)}" for s in d.hardest[:_DETAIL_ROWS]]
-    if d.long_sentences:
-        out.append(f"Long sentences (over {r.target.sentences.long_words} words):")
-        out += [f"  {s.words:5d}  {_clip(s.text)}" for s in d.long_sentences[:_DETAIL_ROWS]]
+        out += [f"  {s.grade:5.1f}  {s.text}" for s in d.hardest[:_DETAIL_ROWS]]
     if d.unexplained_words:
         words = ", ".join(f"{w.word} ({w.count})" for w in d.unexplained_words[:15])
         out.append(f"Words of 3+ syllables not in a glossary: {words}")
-    if d.passive:
-        out.append("Passive verbs:")
-        out += [f"  '{p.phrase}' in: {_clip(p.sentence)}" for p in d.passive[:_DETAIL_ROWS]]
     if d.plain_words:
         out.append("Plainer words:")
-        out += [f"  {p.found} -> {p.plain} ({p.count}x)" for p in d.plain_words]
+        out += [f"  {p.found} -> {p.suggestion or p.plain} ({p.count}x)" for p in d.plain_words]
+    if item.diagnostics:
+        out.append("What to fix, where (file:line:col: level: message):")
+        for diag in item.diagnostics:
+            out.append(diag.plain())
+            out.append(f"    in: {diag.sentence}")
     if len(out) == 2:
         out.append("Nothing to flag.")
     return "\n".join(out)
-
-
-def _clip(text: str, width: int = 90) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

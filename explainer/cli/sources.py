@@ -47,27 +47,33 @@ def expand_paths(args: list[str]) -> tuple[list[Path], list[Problem]]:
 
 def source_text(path: Path) -> str:
     """What a reader of the source sees: a PDF's text read back, an HTML page's visible text
-    (not its markup), any other file as text. Raises InputError for a PDF that cannot be read.
+    (not its markup), any other file as text. Raises InputError for a file the guarded
+    reader refuses (a FIFO, a device, too large) or a PDF that cannot be read.
     """
+    from ..guarded_files import FileRefused, read_bytes
+    from ..problems import InputError, Problem
     from ..quotes import load_source_text
 
     suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        from pypdf.errors import PyPdfError
+    try:
+        if suffix == ".pdf":
+            from pypdf.errors import PyPdfError
 
-        from ..pdf import pdf_text, quiet_pypdf
-        from ..problems import InputError, Problem
+            from ..pdf import pdf_text, quiet_pypdf
 
-        try:
-            with quiet_pypdf():
-                return pdf_text(path.read_bytes())
-        except (PyPdfError, OSError, ValueError) as exc:
-            raise InputError([Problem(str(path), None, "", f"cannot read PDF: {exc}")]) from None
-    if suffix in (".html", ".htm"):
-        from ..html_text import visible_text
+            try:
+                with quiet_pypdf():
+                    return pdf_text(read_bytes(path, "source"))
+            except (PyPdfError, OSError, ValueError) as exc:
+                raise InputError([Problem(str(path), None, "", f"cannot read PDF: {exc}")]
+                                 ) from None
+        if suffix in (".html", ".htm"):
+            from ..html_text import visible_text
 
-        return visible_text(load_source_text(path))
-    return load_source_text(path)
+            return visible_text(load_source_text(path))
+        return load_source_text(path)
+    except FileRefused as exc:
+        raise InputError([Problem(str(path), None, "", exc.reason)]) from None
 
 
 def _print_screen(label: str, screen: Screen) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -15,6 +16,16 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @cache
 def load_rules(name: str) -> Any:
-    """Parse ``explainer/rules/<name>.yaml`` once per process (shared: do not mutate it)."""
-    text = files(__name__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_SAFE_LOADER)
+    """Parse ``explainer/rules/<name>.yaml`` once per process (shared: do not mutate it).
+
+    A broken rule file is an InputError naming its file and line, like any other YAML."""
+    resource = files(__name__).joinpath(f"{name}.yaml")
+    try:
+        return yaml.load(resource.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, KeyError, TypeError,
+            OverflowError, IndexError, RecursionError):
+        from ..load import read_yaml  # the slow, exact path only when something is wrong
+
+        read_yaml(Path(str(resource)), "rule file")  # raises the InputError with the line
+        raise
+

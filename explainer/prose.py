@@ -1,0 +1,93 @@
+"""Every reader-facing prose field of a findings file, found by walking the model.
+
+The walk is generic: any ``PerAudience`` value and any string (or list of strings) field of
+any model part is prose unless its name says it is an identifier, a reference or a
+structured value. A part added to the model later (key messages, a new note field) is
+covered without editing this module; the claim guard and the number lock share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from .model import AUDIENCES, Audience, Document, Evidence, Figure, PerAudience, Quote
+
+Loc = tuple[str | int, ...]
+
+# Field names that never hold prose a reader sees as sentences.
+NOT_PROSE = frozenset({
+    "id", "study", "source", "file", "kind", "url", "doi", "language", "version", "topic",
+    "sources_dir", "design", "status", "blinding", "subjects", "role", "audiences",
+    "mandatory_for", "reported_by", "accepted", "accepted_warnings", "guidance", "field",
+    "values", "match", "reason", "measure", "group", "versus", "derived",
+    "number_exceptions", "off_label_for",
+})
+# Prose a reader sees, but where typed digits are names, contacts or structured values
+# (a phone number, "type 2 diabetes", "0.5 mg/kg"), so the number lock leaves them alone.
+NUMBERS_FREE = frozenset({
+    "contact", "hours", "name", "condition", "population", "ages", "journal", "short_name",
+    "lead_author", "authors", "term", "aliases", "publisher", "speaker", "label", "unit",
+    "timing", "amount", "route", "frequency", "duration", "delivery", "timepoints",
+    "abbreviation", "handling", "follow_up", "conditions", "region", "title",
+})
+# Titles are in: a source's title is printed in every source list, so a hyped headline
+# would fail the build's guard on the rendered text; `check` must say so first. Their
+# digits are a citation's, so the number lock leaves titles alone (the document's too).
+FINDING_KEYS: dict[str, Audience] = {"clinician": "clinician", "plain": "patient",
+                                     "press": "press"}
+
+
+@dataclass(frozen=True)
+class ProseField:
+    loc: Loc
+    text: str
+    audience: Audience | None  # None: every reader may see it
+    field: str  # the field's own name, e.g. "notes" or "patient"
+    finding: int | None = None  # index of the finding whose statement this is
+
+    @property
+    def numbers_locked(self) -> bool:
+        return not any(isinstance(p, str) and p in NUMBERS_FREE for p in self.loc)
+
+
+def _walk(value: object, loc: Loc, audience: Audience | None) -> Iterator[ProseField]:
+    if isinstance(value, (Evidence, Quote, Figure)):
+        return  # verbatim quotes and structured figures are checked elsewhere
+    if isinstance(value, PerAudience):
+        for aud in AUDIENCES:
+            text = getattr(value, aud)
+            if text:  # explicit wordings only: press falling back to patient is the same text
+                yield ProseField((*loc, aud), text, aud, aud)
+        return
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name in NOT_PROSE:
+                continue
+            yield from _walk(getattr(value, name), (*loc, name), audience)
+        return
+    if isinstance(value, str):
+        if value.strip():
+            field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+            yield ProseField(loc, value, audience, field)
+        return
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _walk(item, (*loc, i), audience)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, (*loc, str(key)), audience)
+
+
+def prose(doc: Document) -> Iterator[ProseField]:
+    """Every prose field, findings' statements raw (with their ``{placeholders}``)."""
+    for field in _walk(doc, (), None):
+        if field.loc[0] == "findings" and len(field.loc) == 3 and field.loc[2] in FINDING_KEYS:
+            key = str(field.loc[2])
+            yield ProseField(field.loc, field.text, FINDING_KEYS[key], key, int(field.loc[1]))
+        elif field.loc[0] == "quotes":
+            continue  # quoted speech is attributed, not ours: the guard treats it apart
+        else:
+            yield field
