@@ -401,7 +401,7 @@ def prove_visible_html(doc: Document, audience: Audience, html: str,
     from .html_text import extract
 
     extracted = extract(html)
-    problems = prove_present(doc, audience, extracted.text(), output)
+    problems = prove_present(doc, audience, extracted.legible_text(), output)
     if mandatory_caveats(doc, audience):
         if extracted.font_faces:
             problems.append(_font_face_problem(output))

@@ -282,6 +282,7 @@ class Look:
     # Colours the text may sit on (all must contrast); None: an image, cannot be judged.
     backgrounds: tuple[RGB, ...] | None = (_WHITE,)
     hidden: str | None = None  # why nothing inside can be seen (not undone by a child)
+    gone: bool = False  # hidden is "not drawn at all", not only "not proven legible"
     letter_spacing_em: float = 0.0
 
 
@@ -467,8 +468,10 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
     def value(name: str) -> str | None:
         return _get(decls, name, variables)
 
-    def hide(why: str) -> Look:
-        return replace(parent, hidden=why)
+    def hide(why: str, gone: bool = False) -> Look:
+        # Not drawn at all if it is also invisible by itself (for scoring, as before).
+        gone = gone or value("visibility") in ("hidden", "collapse")
+        return replace(parent, hidden=why, gone=gone)
 
     def unresolved(name: str) -> bool:
         return name in decls and value(name) is None
@@ -478,9 +481,21 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
             return hide(f"{name} uses an undefined var()")
     display = value("display")
     if display == "none":
-        return hide("display: none")
+        return hide("display: none", gone=True)
     if value("content-visibility") == "hidden":
-        return hide("content-visibility: hidden")
+        return hide("content-visibility: hidden", gone=True)
+    # What draws nothing at all comes first: it is left out of every text, scores included.
+    clip = value("clip") or ""
+    if clip.startswith("rect("):
+        sizes = re.findall(r"[\d.]+", clip)
+        if sizes and all(float(s) <= 1 for s in sizes):
+            return hide("clip: rect(0 0 0 0)", gone=True)  # screen-reader-only text
+    if re.match(r"inset\(\s*(50|100)%", value("clip-path") or ""):
+        return hide("clip-path: inset(50%)", gone=True)  # screen-reader-only text
+    if value("opacity") in ("0", "0%", "0.0", "-0"):
+        return hide("opacity: 0", gone=True)
+    if (value("font-size") or "x") in ("0", "0px", "0em", "0rem", "0%", "0pt"):
+        return hide("font-size: 0", gone=True)
     if tag == "bdo":
         return hide("<bdo> draws the letters in another order")
     for name, why in (("clip-path", "clip-path"), ("mask", "a mask"), ("mask-image", "a mask"),
@@ -544,11 +559,6 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
             if v is not None and v not in ("auto", "none", "initial", "unset", "revert",
                                            "fit-content", "max-content", "min-content"):
                 return hide(f"overflow clipped to {name}: {v}")
-    clip = value("clip") or ""
-    if clip.startswith("rect("):
-        sizes = re.findall(r"[\d.]+", clip)
-        if sizes and all(float(s) <= 1 for s in sizes):
-            return hide("clip: rect(0 0 0 0)")
     indent = value("text-indent")
     if indent is not None and indent not in ("initial", "unset", "revert", "inherit"):
         px = _length_px(indent.split()[0], parent.font_px, parent.root_px, 0.0) \
@@ -624,30 +634,35 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
     variables_t = tuple(sorted(variables.items())) if variables != dict(parent.variables) \
         else parent.variables
     look = Look(variables_t, colour, fill, font_px, root_px, visibility, opacity, backgrounds,
-                None, spacing)
+                letter_spacing_em=spacing)
     return look
 
 
 @lru_cache(maxsize=4096)  # looks repeat: most elements inherit their parent's
-def unseen(look: Look) -> str | None:
-    """Why text drawn with this look cannot be read, or None."""
+def unseen(look: Look) -> tuple[str | None, bool]:
+    """Why text drawn with this look cannot be read (None: it can), and whether it is not
+    drawn at all (display, visibility, opacity 0, zero size: left out of every text) rather
+    than only not proven legible (kept for scoring, not counted for a caveat)."""
     if look.hidden is not None:
-        return look.hidden
+        return look.hidden, look.gone
     if look.visibility != "visible":
-        return f"visibility: {look.visibility}"
+        return f"visibility: {look.visibility}", True
+    if look.opacity <= 0:
+        return "opacity: 0", True
     if look.font_px < MIN_FONT_PX:
-        return f"font {look.font_px * 0.75:.1f} pt (at least {MIN_FONT_PX * 0.75:g} pt)"
+        return (f"font {look.font_px * 0.75:.1f} pt (at least {MIN_FONT_PX * 0.75:g} pt)",
+                look.font_px <= 0)
     if look.letter_spacing_em < -0.1:
-        return "letter-spacing piles the letters up"
+        return "letter-spacing piles the letters up", False
     if look.backgrounds is None:
-        return "on a background image or gradient, whose contrast cannot be judged"
+        return "on a background image or gradient, whose contrast cannot be judged", False
     ink = look.fill or look.color
     for under in look.backgrounds:
         ratio = contrast(_over(ink, under, ink[3] * look.opacity), under)
         if ratio < MIN_CONTRAST:
             return (f"contrast {ratio:.2f}:1 against its background "
-                    f"(at least {MIN_CONTRAST:g}:1)")
-    return None
+                    f"(at least {MIN_CONTRAST:g}:1)"), False
+    return None, False
 
 
 _MOVING_NAMES = """position transform translate scale rotate margin margin-top margin-left

@@ -198,6 +198,7 @@ class Block:
     section: str
     kind: Kind
     category: str = ""  # for kind "apart": the data-apart value ("other" when missing)
+    legible: str | None = None  # the text without parts not proven legible; None: all of it
 
 
 @dataclass
@@ -238,6 +239,11 @@ class Extracted:
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks)
 
+    def legible_text(self) -> str:
+        """The text without what is there but not proven legible (low contrast, too small,
+        moved, clipped, filtered...): what a mandatory caveat may count on."""
+        return "\n".join(b.text if b.legible is None else b.legible for b in self.blocks)
+
 
 @dataclass(frozen=True)
 class _Context:
@@ -246,6 +252,7 @@ class _Context:
     category: str
     looks: tuple[Any, ...]  # css_seen.Look per medium: inherited, and a child may change it
     unseen: str | None = None  # why text here cannot be read (css_seen.unseen), or None
+    gone: bool = False  # not drawn at all (not only illegible): left out of every text
     moved: str | None = None  # how this element or an ancestor is moved (css_seen.movement)
 
 
@@ -254,6 +261,7 @@ class _Walker:
         self.computed = computed
         self.blocks: list[Block] = []
         self.pieces: list[str] = []
+        self.legible: list[str] = []  # the pieces a caveat may count on (illegible ones out)
         self.context: _Context | None = None
         self.scrambled = False  # the block has a bidi override character
         self.overlays: list[str] = []
@@ -264,8 +272,11 @@ class _Walker:
             text = " ".join("".join(self.pieces).split())
             if text:
                 c = self.context
-                self.blocks.append(Block(text, c.section, c.kind, c.category))
+                legible = " ".join("".join(self.legible).split())
+                self.blocks.append(Block(text, c.section, c.kind, c.category,
+                                         None if legible == text else legible))
         self.pieces = []
+        self.legible = []
         self.scrambled = False
 
     def add(self, text: str | None, context: _Context) -> None:
@@ -274,17 +285,23 @@ class _Walker:
         if context.unseen is not None:
             if text.strip() and len(self.unseen) < 10_000:
                 self.unseen.append((text, context.unseen))
-            return
+            if context.gone:
+                return
         if _OVERRIDES.search(text):
             self.scrambled = True
-        if context != self.context:
+        current = self.context
+        if current is None or (context.section, context.kind, context.category) != (
+                current.section, current.kind, current.category):
             if text.strip():
                 self.flush()
                 self.context = context
             else:
                 self.pieces.append(" ")  # whitespace between differently kept parts
+                self.legible.append(" ")
                 return
         self.pieces.append(text)
+        # Text that is there but not proven legible reads as a gap to the caveat proof.
+        self.legible.append(text if context.unseen is None else " \u2063 ")
 
     def walk(self, root: Element) -> None:
         from .css_seen import START
@@ -369,8 +386,9 @@ class _Walker:
                     look = replace(look, hidden=f"text inside <{tag}> (its painting is not judged)")
                 new_looks.append(look)
             looks = tuple(new_looks)
-        why = None if looks is parent.looks and parent.unseen is None else next(
-            (w for w in map(unseen, dict.fromkeys(looks)) if w is not None), None)
+        why, gone = (None, False) if looks is parent.looks and parent.unseen is None else next(
+            ((w, g) for w, g in map(unseen, dict.fromkeys(looks)) if w is not None),
+            (None, False))
         section, kind, category = parent.section, parent.kind, parent.category
         if tag == "section" and attrs.get("data-section"):
             section = attrs["data-section"].strip() or section
@@ -384,7 +402,7 @@ class _Walker:
                 kind = "nav"
             elif kind != "nav" and (tag in _HEADINGS or attrs.get("role", "").lower() == "heading"):
                 kind = "heading"
-        return _Context(section, kind, category, looks, why, moved)
+        return _Context(section, kind, category, looks, why, gone, moved)
 
     def _note_overlay(self, element: Element, what: str, decls: dict, parent: _Context,
                       moved: str | None, pseudo: bool = False) -> None:

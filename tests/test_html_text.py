@@ -105,3 +105,17 @@ def test_visible_text_keeps_apart_parts_and_decodes_entities() -> None:
                 'Not <em>yet</em> approved&nbsp;for depression.</aside><p>a<br>b</p>')
     # runs of white space, no-break spaces included, become one space
     assert visible_text(html) == "Side effects & risks\nNot yet approved for depression.\na\nb"
+
+
+@pytest.mark.parametrize("body", [
+    '<p style="color: #cccccc">FAINT words</p>',  # 1.6:1 on white
+    '<p style="font-size: 5px">FAINT words</p>',
+    '<p style="position: absolute; top: 0">FAINT words</p>',
+    '<p><span style="filter: blur(3px)">FAINT</span> words</p>',
+])
+def test_text_not_proven_legible_is_scored_but_not_counted_for_a_caveat(body: str) -> None:
+    """A reader may still make it out, so scores keep it; a mandatory caveat may not rest on
+    it, so the caveat proof's text leaves it out."""
+    extracted = extract(page(f"<p>Shown.</p>{body}"))
+    assert "FAINT words" in extracted.text()
+    assert "FAINT" not in extracted.legible_text() and "Shown." in extracted.legible_text()
