@@ -205,8 +205,15 @@ class Row:
     memory: Memory
 
 
+READER_DOCUMENTS = ("patient", "clinician", "press")  # not report.html or editor.html
+
+
+def _documents(out: Path, suffix: str) -> list[Path]:
+    return sorted(p for p in out.glob(f"*/*.{suffix}") if p.stem in READER_DOCUMENTS)
+
+
 def _count_outputs(out: Path, suffix: str) -> int:
-    return sum(1 for p in out.glob(f"*/*.{suffix}") if p.name != "report.html")
+    return len(_documents(out, suffix))
 
 
 def bench_size(n: int, root: Path, jobs: int, driver: str) -> tuple[Row, Path]:
@@ -215,8 +222,7 @@ def bench_size(n: int, root: Path, jobs: int, driver: str) -> tuple[Row, Path]:
     base = [*explainer_cmd(), "build", "findings", "--jobs", str(jobs)]
     html_s, _, _ = run_measured([*base, "--format", "html", "--out", "out-html"], work)
     pdf_s, pdf_cpu, memory = run_measured([*base, "--format", "pdf", "--out", "out-pdf"], work)
-    html_files = sorted(p for p in (work / "out-html").glob("*/[a-z]*.html")
-                        if p.name != "report.html")
+    html_files = _documents(work / "out-html", "html")
     for what, count in (("HTML", len(html_files)), ("PDF", _count_outputs(work / "out-pdf",
                                                                             "pdf"))):
         if count != 3 * n:
@@ -257,8 +263,7 @@ def build_vs_weasyprint(root: Path) -> tuple[float, float, int]:
     make_corpus(work, 1, seed=7)
     cmd = [*explainer_cmd(), "build", "findings", "--jobs", "1", "--force"]
     run_measured([*cmd, "--format", "html", "--out", "out-html"], work)
-    html_files = sorted(p for p in (work / "out-html").glob("*/[a-z]*.html")
-                        if p.name != "report.html")
+    html_files = _documents(work / "out-html", "html")
     if len(html_files) != 3:
         raise BenchError(f"single topic: {len(html_files)} HTML files, not 3")
     _, build_cpu, _ = run_measured([*cmd, "--format", "pdf", "--out", "out-pdf"], work)

@@ -160,7 +160,7 @@ def summary_rows(result: TopicResult) -> list[dict[str, Any]]:
         body = getattr(o.score, "body", None)
         target = getattr(o.score, "target", None)
         status = "written" if o.written else "FAILED"
-        if o.written and o.misses:
+        if o.written and (o.misses or o.budget_misses):
             status = "over"
         rows.append({
             "audience": o.audience,
@@ -169,6 +169,7 @@ def summary_rows(result: TopicResult) -> list[dict[str, Any]]:
             "target": target.describe() if hasattr(target, "describe") else "",
             "status": status,
             "files": [p.name for p in o.paths] if o.written else [],
+            "pages": o.main_pages, "words": o.main_words, "budget": o.budget,
         })
     return rows
 

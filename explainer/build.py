@@ -45,6 +45,7 @@ class BuildOptions:
     pdf_variant: str | None = "pdf/ua-1"
     strict: bool = False
     targets: dict[str, Any] | None = None  # audience -> Target, from readability.targets
+    target_overrides: dict[str, Any] | None = None  # --target, over the config's targets
     report: bool = True
     config: Path | None = None  # --config; else explainer.yaml beside each findings file
 
@@ -58,6 +59,11 @@ class OutputResult:
     misses: list[Any] = field(default_factory=list)
     written: bool = False
     pages: int | None = None
+    main_pages: int | None = None  # pages before the appendix (WeasyPrint's layout)
+    main_words: int | None = None  # body words before the appendix
+    budget: str = ""  # the budget, in words, for the summary table
+    budget_misses: list[Any] = field(default_factory=list)
+    communication: list[Any] = field(default_factory=list)  # commcheck.ItemResult
 
     @property
     def ok(self) -> bool:
@@ -76,6 +82,7 @@ class TopicResult:
     input_hashes: dict[str, str | None] = field(default_factory=dict)
     changed_inputs: list[str] = field(default_factory=list)
     output_hashes: dict[Path, str] = field(default_factory=dict)
+    document: Any = None  # the Document, for the editor sheet
 
     @property
     def ok(self) -> bool:
@@ -178,12 +185,21 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
     inputs = [*input_files(loaded, options), *config_files]
     snapshot.take(inputs)  # sources before the checks read them
     _note_logo(snapshot, options, config_files)  # the logo was read by apply_config already
+    if options.target_overrides:
+        import dataclasses
+
+        from .targets import load_targets
+
+        has_readability = bool(config_files) and _has_readability(config_files[0])
+        options = dataclasses.replace(options, targets=load_targets(
+            config_files[0] if has_readability else None, options.target_overrides))
     problems = preflight(loaded, options.sources_dir)
     if errors(problems):
         raise InputError(errors(problems))
     doc = loaded.doc
     topic_dir = options.out_dir / doc.topic
-    result = TopicResult(findings=path, topic=doc.topic, problems=problems, inputs=inputs)
+    result = TopicResult(findings=path, topic=doc.topic, problems=problems, inputs=inputs,
+                         document=doc)
     pending: dict[Path, bytes | str] = {}
     for audience in options.audiences:
         html_path = topic_dir / f"{audience}.html"
@@ -192,11 +208,14 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
         out = check_output(loaded, audience, html, html_path)
         if "html" in options.formats:  # a page that fetches nothing (the PDF's fetcher is locked)
             out.problems += reference_problems(html, output=str(html_path))
+        out.problems += public_leaks(loaded, html, html_path)
         out.score = score_output(html, audience, loaded, options)
         out.misses = list(getattr(out.score, "misses", []))
+        out.main_words = main_words(out.score)
         if options.strict and out.misses:
             out.problems += [Problem(str(html_path), None, "readability", f"over target: {m}")
                              for m in out.misses]
+        page_texts: tuple[str, ...] = ()
         files: dict[Path, bytes | str] = {}
         if "html" in options.formats:
             files[html_path] = html
@@ -214,9 +233,20 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
             else:
                 out.problems += seen_problems
                 if data is not None:
-                    text = pdf_text(data, furniture=False)
+                    text = pdf_text(data, furniture=False)  # a caveat reads across page breaks
                     out.problems += prove_present(doc, audience, text, output=str(pdf_path))
+                    out.problems += public_leaks(loaded, pdf_text(data), pdf_path,
+                                                 html_input=False)
+                    from .pages import count_pages
+
+                    count = count_pages(data)
+                    out.pages, out.main_pages, page_texts = (count.total, count.main,
+                                                             count.page_texts)
                     files[pdf_path] = data
+        budget_check(out, options, pdf_path)
+        from .commcheck import evaluate
+
+        out.communication = evaluate(doc, audience, html, page_texts)
         out.paths = list(files)
         if out.ok:  # the HTML and the PDF of an audience go together or not at all
             pending.update(files)
@@ -226,6 +256,9 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
         report = render_topic_report(result, options)
         if report is not None:
             pending[topic_dir / "report.html"] = report
+        sheet = render_topic_editor_sheet(result)
+        if sheet is not None:  # editor-only material sits beside the report, never in public
+            pending[topic_dir / "editor.html"] = sheet
     from .output import commit
 
     written = commit(topic_dir, {p.name: data for p, data in pending.items()})
@@ -285,13 +318,72 @@ def _render_pdf(html: str, pdf_path: Path, options: BuildOptions,
                          ) from None
 
 
+def _has_readability(config: Path) -> bool:
+    from .load import read_yaml
+
+    data, _ = read_yaml(config, "config file")
+    return isinstance(data, dict) and "readability" in data
+
+
+def main_words(score: Any) -> int | None:
+    """Body words of the main part: every scored section except the appendix ones."""
+    sections = getattr(score, "sections", None)
+    if sections is None:
+        return None
+    return sum(s.scores.words for s in sections if not str(s.id).startswith("appendix"))
+
+
+def budget_check(out: OutputResult, options: BuildOptions, pdf_path: Path) -> None:
+    """Main-part pages and words against the audience's budget; errors with --strict."""
+    from .render import PAPER_SIZES
+    from .targets import load_targets
+
+    target = (options.targets or load_targets()).get(out.audience)
+    if target is None:
+        return
+    paper = PAPER_SIZES[options.render.paper]
+    out.budget = target.describe_budget(paper)
+    out.budget_misses = target.check_budget(out.main_pages, out.main_words, paper)
+    if options.strict:
+        out.problems += [Problem(str(pdf_path), None, "budget", f"over budget: {m}")
+                         for m in out.budget_misses]
+
+
+def public_leaks(loaded: LoadedDocument, text: str, path: Path,
+                 html_input: bool = True) -> list[Problem]:
+    """Editor-only material (source ids, raw file names, source notes) in a public output."""
+    from .editor import doubled_full_stop, find_leaks
+
+    if html_input:
+        from .html_text import visible_text
+
+        text = visible_text(text)
+    problems = [Problem(str(path), None, "editor-material", leak) for leak in
+                find_leaks(loaded.doc, text)]
+    if doubled_full_stop(text):
+        problems.append(Problem(str(path), None, "typography", "a doubled full stop ('..')",
+                                "warning"))
+    return problems
+
+
 def render_topic_report(result: TopicResult, options: BuildOptions) -> str | None:
     from .report import ReportEntry, render_report
+    from .selfcontained import with_csp
     from .targets import load_targets
 
     targets = options.targets or load_targets()
-    entries = [ReportEntry(topic=result.topic, audience=o.audience, score=o.score, targets=targets)
+    entries = [ReportEntry(topic=result.topic, audience=o.audience, score=o.score, targets=targets,
+                           pages=o.main_pages, total_pages=o.pages, words=o.main_words,
+                           budget=o.budget, budget_misses=o.budget_misses,
+                           communication=o.communication)
                for o in result.outputs if o.score is not None]
+    return with_csp(render_report(entries)) if entries else None
+
+
+def render_topic_editor_sheet(result: TopicResult) -> str | None:
+    if result.document is None:
+        return None
+    from .editor import render_editor_sheet
     from .selfcontained import with_csp
 
-    return with_csp(render_report(entries)) if entries else None
+    return with_csp(render_editor_sheet(result))

@@ -65,11 +65,28 @@ def number_check(
     return number_problems(loaded)
 
 
+def key_message_check(
+    loaded: LoadedDocument, sources_dir: Path | None, require: bool
+) -> list[Problem]:
+    from .keymessages import key_message_problems
+
+    return key_message_problems(loaded)
+
+
+def timeliness_check(
+    loaded: LoadedDocument, sources_dir: Path | None, require: bool
+) -> list[Problem]:
+    from .timeliness import timeliness_problems
+
+    return timeliness_problems(loaded)
+
+
 Check = Callable[[LoadedDocument, "Path | None", bool], "list[Problem]"]
 
 # In order; add a new data check here and both `check` and `build` run it.
 DATA_CHECKS: list[Check] = [quote_check, screening_check, caveat_rule_check, claim_check,
-                             todo_check, number_check]
+                             todo_check, number_check, key_message_check,
+                             timeliness_check]
 
 
 def data_checks(loaded: LoadedDocument, sources_dir: Path | None = None,

@@ -69,6 +69,10 @@ class Brand(_Strict):
     colours: Colours = Field(default_factory=Colours)
     contact: list[str] = Field(default_factory=list, max_length=6)
     footer: str | None = Field(None, max_length=120, description="Start of the running footer.")
+    feedback: str | None = Field(None, max_length=300,
+                                 description="How readers send feedback on the explainer.")
+    review_years: int = Field(3, ge=1, le=10,
+                              description="Years from publication to the next review (PIF TICK).")
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ class Config:
         colours = {k.replace("_", "-"): v
                    for k, v in b.colours.model_dump(exclude_none=True).items()}
         return {"organisation": b.organisation, "logo": self.logo_uri, "logo_alt": b.logo_alt or "",
-                "contact": list(b.contact), "footer": b.footer, "colours": colours}
+                "contact": list(b.contact), "footer": b.footer, "colours": colours,
+                "feedback": b.feedback, "review_years": b.review_years}
 
 
 def find_config(findings: Path, explicit: Path | None = None) -> Path | None:
@@ -167,7 +172,8 @@ def load_config(path: Path | None, template_dirs: list[Path] | None = None,
 
 def _message(err: dict) -> str:
     if err["type"] == "extra_forbidden":
-        return "unknown key (brand takes organisation, logo, logo_alt, colours, contact, footer)"
+        return ("unknown key (brand takes organisation, logo, logo_alt, colours, contact, footer, "
+                "feedback, review_years)")
     if err["type"] == "value_error":
         return str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
     return err["msg"]

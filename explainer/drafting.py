@@ -20,9 +20,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from .screening import CountRole
 
 _NUM = r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?![\w])"
 _WORD_NUMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -258,7 +261,7 @@ class _Reader:
                          m.start(), m.end())
 
     def _study_facts(self, t: str) -> None:
-        from .screening import _clean_journal, extract_facts
+        from .screening import _clean_journal, extract_facts, people_counts
 
         journals: list[str] = []
         for f in extract_facts(t):
@@ -270,8 +273,11 @@ class _Reader:
                 m = re.compile(re.escape(f.value)).search(t, f.offset)
                 if m and self.free(m.start(), m.end()):
                     self.add("date", f.value, m.start(), m.end())
-            elif f.field == "n":
-                self._sample(t, f.offset, f.value)
+        # Every count of people, not only the sample sizes screening compares across sources:
+        # a draft also wants each arm's size (n = 39,996) and a rounded total (more than
+        # 80,000 women), and reads an outcome per arm (244 women ... 203 women) as a result.
+        for c in people_counts(t):
+            self._sample(t, c.start, str(c.value), c.role)
         named = "|".join(rules()["journal_words"])
         for pattern, need_word in [*((p, False) for p in rules()["journal_patterns"]),
                                    *((p, True) for p in rules()["journal_by_patterns"])]:
@@ -286,9 +292,11 @@ class _Reader:
         for m in re.finditer(rf"({_NUM})\s+(?:{people})\b", t):
             self._sample(t, m.start(), _number(m.group(1)))
 
-    def _sample(self, t: str, offset: int, value: str) -> None:
-        """A count of people: the sample size when the sentence says they took part, else
-        (two digits or more) a result such as "244 women were found to have cancer"."""
+    def _sample(self, t: str, offset: int, value: str, role: CountRole | None = None) -> None:
+        """A count of people: a sample size when screening takes it as the study's (``role``
+        sample) or the sentence says they took part, else (two digits or more) a result such
+        as "244 women were found to have cancer". A count in a sentence about a population
+        or a rate ("die each year") is never a sample size."""
         m = re.compile(rf"(?:[nN]\s*=\s*[\d,]*\d|{_NUMW}|[A-Za-z]+(?:-[a-z]+)?)").match(t, offset)
         end = m.end() if m else offset + len(value)
         if not self.free(offset, end):
@@ -298,7 +306,8 @@ class _Reader:
             self.claim(offset, end)
             return
         equals = t[offset] in "nN" and "=" in t[offset:end]
-        if equals or _any("n_cues", sentence):
+        taken = role in ("sample", "repeat") or equals or _any("n_cues", sentence)
+        if taken and role != "population":
             self.add("n", value, offset, end)
         elif value.isdigit() and int(value) >= 10:
             self.add("result", value, offset, end, number=t[offset:end].split()[0])

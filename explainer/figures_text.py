@@ -6,7 +6,8 @@ Gigerenzer & Hoffrage 1995 (natural frequencies are understood where percentages
 conditional probabilities are not) and Moynihan et al. 2000, NEJM 342:1645-1650 (relative
 changes alone overstate benefit, so the press gets absolute figures beside them):
 
-* patient:   natural frequencies ("about 6 in 1,000"), relative changes in words
+* patient:   natural frequencies ("7 out of 12" for a small group, "about 6 in 1,000",
+             "about 80 in 100" for a percentage), relative changes in words
 * clinician: the measure with its confidence interval and p value
 * press:     the absolute figure beside the relative one
 """
@@ -59,6 +60,16 @@ def natural_frequency(share: float, base: int | None = None) -> str:
             base *= 10
     k = round(share * base)
     return f"about {number(int(k))} in {number(int(base))}"
+
+
+SMALL_GROUP = 100  # up to this many people, "7 out of 12" is a group a reader can picture
+
+
+def count_in_group(count: int | float, of: int) -> str:
+    """``7, 12`` -> "7 out of 12"; a count that is not whole is rounded and said "about"."""
+    whole = round(count)
+    about = "" if float(count) == whole else "about "
+    return f"{about}{number(int(whole))} out of {number(of)}"
 
 
 def _count(value: object) -> str:
@@ -123,6 +134,9 @@ def _patient(fig: Figure) -> str:
     relative = _relative(fig)
     if relative:
         return relative
+    value = _float(fig.value)
+    if fig.of is not None and fig.of <= SMALL_GROUP and value is not None:
+        return count_in_group(value, fig.of)
     share = _share(fig)
     if share is not None:
         base = fig.per if fig.per and fig.of is None else None
@@ -152,10 +166,15 @@ def structured(fig: Figure) -> bool:
     return any(x is not None for x in (fig.of, fig.measure, fig.ci, fig.p, fig.per, fig.versus))
 
 
+def _percent(fig: Figure) -> bool:
+    return (fig.unit or "").strip() == "%" and _float(fig.value) is not None
+
+
 def figure_text(fig: Figure, audience: Audience | None,
                 siblings: dict[str, Figure] | None = None) -> str:
     """The figure as this audience reads it; a plain figure the same for all."""
-    if audience is None or not structured(fig):
+    # A bare percentage is a proportion to a patient too: "about 80 in 100", not "80.3%".
+    if audience is None or not (structured(fig) or (audience == "patient" and _percent(fig))):
         return with_unit(fig.value, fig.unit)
     if audience == "patient":
         return _patient(fig)

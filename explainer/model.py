@@ -215,7 +215,7 @@ class Figure(Strict):
     value: int | float | str
     unit: str | None = None
     label: str | None = None
-    of: int | None = Field(None, ge=1)
+    of: int | None = Field(None, ge=1, description="Denominator: value is a 'k of n' count.")
     measure: EffectMeasure | None = None
     ci: Interval | None = None
     p: float | str | None = Field(None, description="p value, e.g. 0.052 or '<0.001'.")
@@ -351,6 +351,80 @@ class AcceptedWarning(Strict):
     reason: str = Field(min_length=10)
 
 
+class KeyMessage(Strict):
+    """One key message in the reader's words; ``{name}`` placeholders take the figures of the
+    findings it rests on, so a key message never types a number of its own."""
+
+    text: str = Field(min_length=3, max_length=400)
+    rests_on: list[str] = Field(min_length=1, description="Finding and caveat ids it rests on.")
+    action: bool = Field(False, description="A call to action: what the reader can do.")
+    visual: bool = Field(False, description="The message the patient leaflet's picture shows.")
+
+
+class PatientMessages(Strict):
+    purpose: str | None = Field(None, max_length=200,
+                                description="What the leaflet is for, in one sentence (PEMAT-P 1).")
+    messages: list[KeyMessage] = Field(min_length=3, max_length=5,
+                                       description="The first is the main message (CDC CCI 1).")
+    questions: list[str] = Field(default_factory=list, max_length=6,
+                                 description="Questions to ask your care team.")
+
+
+class ClinicianMessages(Strict):
+    question: str = Field(description="The clinical question.")
+    answer: list[KeyMessage] = Field(min_length=1, max_length=3)
+    implications: list[KeyMessage] = Field(min_length=1, max_length=5)
+
+
+class PressMessages(Strict):
+    story: KeyMessage
+    numbers: list[KeyMessage] = Field(default_factory=list, max_length=5)
+
+
+class KeyMessages(Strict):
+    patient: PatientMessages | None = None
+    clinician: ClinicianMessages | None = None
+    press: PressMessages | None = None
+
+
+class EditorNotes(Strict):
+    """Notes to editors as fields; an empty field prints "not stated in the sources"."""
+
+    press_contact: str | None = None
+    funding: str | None = None
+    conflicts: str | None = None
+    embargo: str | None = None
+    publication_dates: list[str] = Field(default_factory=list)
+    independent_comment: str | None = Field(None, description="Who outside the study commented.")
+    costs: str | None = None
+
+
+class Producer(Strict):
+    """Who made the explainer and when (PIF TICK: dates and a review date in words)."""
+
+    name: str | None = None
+    published: dt.date | None = None
+    next_review: dt.date | None = None
+
+
+class PublishedReference(Strict):
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    url: str | None = None
+
+
+class RecordCheck(Strict):
+    """A weak source's claim checked against the published record (editor sheet only)."""
+
+    about: str = Field(description="Study, finding or caveat id.")
+    claim: list[Evidence] = Field(min_length=1)
+    published: PublishedReference
+    finding: str = Field(description="What the published record says (our words).")
+    handling: str
+
+
 class Document(Strict):
     topic: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Slug used for out/<topic>/.")
     title: str
@@ -384,6 +458,10 @@ class Document(Strict):
         default_factory=dict,
         description="Figures for prose outside findings (background, caveats, notes...), "
                     "written there as {name}; each needs evidence: or derived:.")
+    key_messages: KeyMessages = Field(default_factory=KeyMessages)
+    editors: EditorNotes = Field(default_factory=EditorNotes)
+    producer: Producer = Field(default_factory=Producer)
+    record_checks: list[RecordCheck] = Field(default_factory=list)
 
     # Prose as written, before document figures were filled in: the number lock reads it.
     _raw_prose: dict[tuple, str] = PrivateAttr(default_factory=dict)
@@ -440,6 +518,7 @@ class Document(Strict):
             ("findings", self.findings, "evidence"),
             ("caveats", self.caveats, "evidence"),
             ("disagreements", self.disagreements, "claims"),
+            ("record_checks", self.record_checks, "claim"),
         )
         for name, items, attr in groups:
             for i, item in enumerate(items):

@@ -19,7 +19,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .load import LoadedDocument
-from .model import Document, Figure, NumberExceptions
+from .model import Document, Figure, KeyMessage, NumberExceptions
 from .problems import Problem
 from .prose import prose
 
@@ -94,6 +94,22 @@ def typed_numbers(text: str, rules: NumberExceptions) -> list[str]:
     return found
 
 
+def _key_message_figures(doc: Document, loc: tuple) -> set[str]:
+    """A key message's placeholders take the figures of the findings it rests on."""
+    if not loc or loc[0] != "key_messages":
+        return set()
+    node: object = doc
+    for part in loc[:-1]:
+        node = node[part] if isinstance(part, int) else getattr(node, part, None)
+        if node is None:
+            return set()
+    if not isinstance(node, KeyMessage):
+        return set()
+    from .keymessages import message_figures
+
+    return set(message_figures(doc, node))
+
+
 def typed_number_problems(loaded: LoadedDocument) -> list[Problem]:
     doc = loaded.doc
     problems = []
@@ -102,7 +118,8 @@ def typed_number_problems(loaded: LoadedDocument) -> list[Problem]:
             continue
         text = field.text if field.finding is not None else doc.raw_text(field.loc, field.text)
         if field.finding is None:
-            for name in sorted(set(re.findall(r"\{([A-Za-z_]\w*)\}", text)) - set(doc.figures)):
+            known = set(doc.figures) | _key_message_figures(doc, field.loc)
+            for name in sorted(set(re.findall(r"\{([A-Za-z_]\w*)\}", text)) - known):
                 problems.append(loaded.problem(field.loc, (
                     f"numbers: {{{name}}} is no document figure; define it under figures: at "
                     "the top level, with its evidence")))

@@ -33,6 +33,10 @@ NUMBERS_FREE = frozenset({
     "timing", "amount", "route", "frequency", "duration", "delivery", "timepoints",
     "abbreviation", "handling", "follow_up", "conditions", "region", "title",
 })
+# Editor-sheet material (source notes, status notes, checks against the published record):
+# the leak check proves it never reaches a public output, and its digits are the record's
+# (a DOI's year, a time stamp, a published count), so the number lock leaves it alone.
+EDITOR_ONLY = frozenset({"notes", "status_note", "record_checks"})
 # Titles are in: a source's title is printed in every source list, so a hyped headline
 # would fail the build's guard on the rendered text; `check` must say so first. Their
 # digits are a citation's, so the number lock leaves titles alone (the document's too).
@@ -50,7 +54,8 @@ class ProseField:
 
     @property
     def numbers_locked(self) -> bool:
-        return not any(isinstance(p, str) and p in NUMBERS_FREE for p in self.loc)
+        return not any(isinstance(p, str) and (p in NUMBERS_FREE or p in EDITOR_ONLY)
+                       for p in self.loc)
 
 
 def _walk(value: object, loc: Loc, audience: Audience | None) -> Iterator[ProseField]:

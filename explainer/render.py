@@ -134,8 +134,11 @@ def template_problem(exc: BaseException, default: str, folders: list[Path]) -> P
 
 def context(doc: Document, view, audience: Audience, options: RenderOptions, css: str) -> dict:
     brand = {"organisation": None, "logo": None, "logo_alt": "", "contact": [], "footer": None,
-             "colours": {}}
+             "colours": {}, "feedback": None, "review_years": 3}
     brand.update(options.brand)
+    from .view import produced_line
+
+    producer = doc.producer.name or brand["organisation"]
     # Date and version always reach the footer; a brand's footer text only replaces the title.
     footer = f"{brand['footer'] or doc.title}\nVersion {doc.version} | {view.date}"
     title = doc.press.headline if audience == "press" else doc.title
@@ -156,6 +159,8 @@ def context(doc: Document, view, audience: Audience, options: RenderOptions, css
                      else _first_sentence(view.text(doc.background))),
         kind_name=KIND_NAMES[audience],
         version=__version__,
+        producer=producer,
+        produced=produced_line(doc, brand["review_years"]),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +78,12 @@ class ReportEntry:
     audience: str
     score: DocumentScore
     targets: Mapping[str, Target] | Target | None = None
+    pages: int | None = None  # main-part pages (WeasyPrint's layout); None without a PDF
+    total_pages: int | None = None
+    words: int | None = None  # main-part body words
+    budget: str = ""
+    budget_misses: list[Any] = field(default_factory=list)
+    communication: list[Any] = field(default_factory=list)  # commcheck.ItemResult
 
     @property
     def target(self) -> Target:
@@ -199,7 +205,27 @@ def _view(index: int, entry: ReportEntry) -> dict[str, Any]:
         "apart": score.apart,
         "diagnosis": score.diagnosis,
         "rule": target.sentences,
+        "pages": entry.pages,
+        "total_pages": entry.total_pages,
+        "words": entry.words,
+        "budget": entry.budget,
+        "budget_misses": [str(m) for m in entry.budget_misses],
+        "communication": _communication(entry.communication),
     }
+
+
+def _communication(results: list[Any]) -> dict[str, Any]:
+    """Items grouped by instrument, with the automatable ones counted."""
+    groups: dict[str, list[Any]] = {}
+    for r in results:
+        groups.setdefault(r.instrument, []).append(r)
+    out = []
+    for name, items in groups.items():
+        auto = [r for r in items if r.status in ("met", "not met")]
+        out.append({"name": name, "results": [r for r in items if r.status != "human"],
+                    "human": [r for r in items if r.status == "human"],
+                    "met": sum(r.status == "met" for r in auto), "decided": len(auto)})
+    return {"instruments": out}
 
 
 def _template_text() -> str:

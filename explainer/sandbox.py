@@ -57,13 +57,15 @@ class TemplateLimit(SecurityError):
 
 
 class _Budget:
+    # CPU time of the rendering thread, not wall time: a busy machine must not fail a render
+    # that does little work, and a template cannot wait without spending CPU.
     def __init__(self) -> None:
-        self.deadline = time.monotonic() + MAX_SECONDS
+        self.deadline = time.thread_time() + MAX_SECONDS
         self.steps = 0
         self.chars = 0
 
     def tick(self) -> None:
-        if time.monotonic() > self.deadline:
+        if time.thread_time() > self.deadline:
             raise TemplateLimit(f"rendering took over {MAX_SECONDS:g} s (the limit)")
 
     def step(self) -> None:
@@ -85,10 +87,9 @@ _budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("budget
 
 def _current() -> _Budget:
     budget = _budget.get()
-    if budget is None:  # rendered outside render(): still limited
-        budget = _Budget()
-        _budget.set(budget)
-    return budget
+    # Every render of a sandboxed template starts a budget (_BudgetedTemplate, render()); a
+    # lone generate() call gets one of its own rather than one left over for the process.
+    return budget if budget is not None else _Budget()
 
 
 MAX_INT_BITS = 4096
@@ -302,7 +303,19 @@ def make_environment(folders: list[Path], filters: dict[str, Callable[..., Any]]
     kept = {name: env.globals[name] for name in GLOBALS if name in env.globals}
     env.globals.clear()
     env.globals.update(kept, namespace=_namespace)
+    env.template_class = _BudgetedTemplate
     return env
+
+
+class _BudgetedTemplate(jinja2.Template):
+    """``template.render()`` gets a fresh budget too, so each render is limited on its own."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        token = _budget.set(_Budget())
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            _budget.reset(token)
 
 
 def render(template: jinja2.Template, context: dict[str, Any]) -> str:

@@ -375,11 +375,33 @@ def _sentence_at(text: str, start: int, end: int) -> str:
     return text[before[-1] if before else 0: after.start() if after else len(text)]
 
 
-def _sample_sizes(text: str) -> list[tuple[int, int, int]]:
-    """(value, start, end) of the counts a source ties to its study as the number studied.
+CountRole = Literal["sample", "repeat", "group", "bound", "population", "untied"]
 
-    A sentence with several counts is a breakdown by group (n = 39,996 and n = 40,024), not
-    the study's size, so none of its counts is taken."""
+
+@dataclass(frozen=True)
+class PeopleCount:
+    """A count of people a text states, and what screening makes of it.
+
+    role: "sample" (the study's size: the one count a sentence ties to the study; "repeat" if
+    the sentence says it again), "group" (one of several counts in a sentence: a breakdown by
+    arm, or an outcome per arm), "bound" ("more than 171,000"), "population" (a rate or a
+    population: "die each year") or "untied" (nothing in the sentence ties it to a study)."""
+
+    value: int
+    start: int
+    end: int
+    role: CountRole
+    explicit: bool  # written as "n = 1,204"
+    study_cue: bool  # its sentence says enrolled, took part, a cohort of ...
+
+
+def people_counts(text: str) -> list[PeopleCount]:
+    """Every count of people (n = 26, 26 adults) in text order, each with its role.
+
+    Only "sample" counts are sample sizes to compare across sources: a sentence with several
+    counts is a breakdown by group (n = 39,996 and n = 40,024), not the study's size; a bound
+    cannot disagree with the exact figure (171,000 and 171,616). `explainer draft` reads the
+    others too, as group sizes, totals or results."""
     found = []
     for m in _N_EQUALS.finditer(text):
         found.append((m, True))
@@ -391,19 +413,35 @@ def _sample_sizes(text: str) -> list[tuple[int, int, int]]:
         by_sentence.setdefault(_sentence_at(text, m.start(), m.end()), []).append((m, explicit))
     out = []
     for sentence, hits in by_sentence.items():
-        # "more than 171,000" is a bound, not a count: it cannot disagree with 171,616.
-        hits = [(m, e) for m, e in hits
-                if not _APPROX.search(text[max(0, m.start() - 14):m.start()])]
-        if not hits:
-            continue
-        values = {words_to_int(m.group("num")) for m, _ in hits} - {None, 0}
-        if len(values) != 1 or _N_NOT_SAMPLE.search(sentence):
-            continue
-        if not (all(explicit for _, explicit in hits) or _N_STUDY.search(sentence)):
-            continue
-        m = hits[0][0]
-        out.append((words_to_int(m.group("num")), m.start(), m.end()))
+        cue = _N_STUDY.search(sentence) is not None
+        population = _N_NOT_SAMPLE.search(sentence) is not None
+        exact = [(m, e) for m, e in hits
+                 if not _APPROX.search(text[max(0, m.start() - 14):m.start()])]
+        values = {words_to_int(m.group("num")) for m, _ in exact} - {None, 0}
+        tied = bool(exact) and (cue or all(e for _, e in exact))
+        for m, explicit in hits:
+            value = words_to_int(m.group("num"))
+            if not value:
+                continue
+            role: CountRole
+            if population:
+                role = "population"
+            elif not any(m is x for x, _ in exact):
+                role = "bound"
+            elif len(values) != 1:
+                role = "group"
+            elif not tied:
+                role = "untied"
+            else:
+                role = "sample" if m is exact[0][0] else "repeat"
+            out.append(PeopleCount(value, m.start(), m.end(), role, explicit, cue))
+    out.sort(key=lambda c: c.start)
     return out
+
+
+def _sample_sizes(text: str) -> list[tuple[int, int, int]]:
+    """(value, start, end) of the counts a source ties to its study as the number studied."""
+    return [(c.value, c.start, c.end) for c in people_counts(text) if c.role == "sample"]
 
 
 # Words that may stand between a number and "adults" without changing what is counted.

@@ -12,6 +12,10 @@ from .problems import InputError, Problem
 from .readability import METRICS, Scores, SentenceRule
 
 _SENTENCE_KEYS = {"hard": float, "very_hard": float, "min_words": int, "long_words": int}
+# Length budgets, beside the readability limits: main-part pages (A4 or letter sides; an A5
+# page holds about half as much, so A5 budgets are doubled) and main-part body words.
+BUDGET_KEYS = {"pages": "main-part pages", "words": "main-part body words"}
+PAPER_FACTOR = {"A4": 1, "letter": 1, "A5": 2}
 _OFF = ("off", "none", "null", "")
 
 
@@ -37,12 +41,58 @@ class Miss:
                 "limit": self.limit, "message": str(self)}
 
 
+@dataclass(frozen=True)
+class BudgetMiss:
+    """A main part longer than its budget."""
+
+    audience: str
+    metric: str  # "pages" or "words"
+    value: float
+    limit: float
+
+    @property
+    def label(self) -> str:
+        return BUDGET_KEYS[self.metric]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.value:g} > {self.limit:g}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "label": self.label, "value": self.value,
+                "limit": self.limit, "message": str(self)}
+
+
 @dataclass
 class Target:
     audience: str
     limits: dict[str, float] = field(default_factory=dict)
     sentences: SentenceRule = field(default_factory=SentenceRule)
     sources: list[str] = field(default_factory=list)
+    budget: dict[str, float] = field(default_factory=dict)  # "pages", "words"
+
+    def page_budget(self, paper: str = "A4") -> float | None:
+        pages = self.budget.get("pages")
+        return None if pages is None else pages * PAPER_FACTOR.get(paper, 1)
+
+    def check_budget(self, pages: int | None, words: int | None,
+                     paper: str = "A4") -> list[BudgetMiss]:
+        """Budget misses of a main part of ``pages`` pages and ``words`` body words."""
+        misses = []
+        page_limit = self.page_budget(paper)
+        if pages is not None and page_limit is not None and pages > page_limit:
+            misses.append(BudgetMiss(self.audience, "pages", pages, page_limit))
+        word_limit = self.budget.get("words")
+        if words is not None and word_limit is not None and words > word_limit:
+            misses.append(BudgetMiss(self.audience, "words", words, word_limit))
+        return misses
+
+    def describe_budget(self, paper: str = "A4") -> str:
+        parts = []
+        if (pages := self.page_budget(paper)) is not None:
+            parts.append(f"≤ {pages:g} {paper} pages")
+        if (words := self.budget.get("words")) is not None:
+            parts.append(f"≤ {words:g} words")
+        return ", ".join(parts) or "no length budget"
 
     def check(self, scores: Scores) -> list[Miss]:
         """Limits that ``scores`` misses; none for text without words (nothing to read)."""
@@ -67,7 +117,8 @@ class Target:
 
     def to_dict(self) -> dict[str, Any]:
         return {"audience": self.audience, "limits": dict(self.limits),
-                "sentences": vars(self.sentences).copy(), "sources": list(self.sources)}
+                "sentences": vars(self.sentences).copy(), "sources": list(self.sources),
+                "budget": dict(self.budget)}
 
 
 def parse_target_option(value: str) -> dict[str, float | None]:
@@ -78,9 +129,10 @@ def parse_target_option(value: str) -> dict[str, float | None]:
             continue
         key, sep, number = item.partition("=")
         key = key.strip().lower()
-        if not sep or key not in METRICS:
+        if not sep or (key not in METRICS and key not in BUDGET_KEYS):
             raise ValueError(
-                f"'{item.strip()}' is not METRIC=NUMBER with METRIC one of: {', '.join(METRICS)}"
+                f"'{item.strip()}' is not METRIC=NUMBER with METRIC one of: "
+                f"{', '.join([*METRICS, *BUDGET_KEYS])}"
             )
         if number.strip().lower() in _OFF:
             limits[key] = None
@@ -117,6 +169,15 @@ def load_targets(
 
 
 def _set_limits(spec: dict[str, Any], limits: dict[str, Any], where: str, key: str) -> None:
+    budget = {k: limits.pop(k) for k in list(limits) if k in BUDGET_KEYS}
+    if budget:
+        current_budget = dict(spec.get("budget") or {})
+        for name, value in budget.items():
+            if value is None:
+                current_budget.pop(name, None)
+            else:
+                current_budget[name] = float(value)
+        spec["budget"] = current_budget
     bad = [k for k in limits if k not in METRICS]
     if bad:
         raise InputError([Problem(where, None, key, f"unknown metric {', '.join(bad)} "
@@ -134,7 +195,8 @@ def _target(name: str, spec: dict[str, Any]) -> Target:
     sentences = SentenceRule(**{k: _SENTENCE_KEYS[k](v) for k, v in
                                 (spec.get("sentences") or {}).items()})
     limits = {k: float(v) for k, v in (spec.get("limits") or {}).items() if v is not None}
-    return Target(name, limits, sentences, list(spec.get("sources") or []))
+    budget = {k: float(v) for k, v in (spec.get("budget") or {}).items() if v is not None}
+    return Target(name, limits, sentences, list(spec.get("sources") or []), budget)
 
 
 def _merge_config(audiences: dict[str, Any], path: Path) -> None:
@@ -195,8 +257,24 @@ def _merge_config(audiences: dict[str, Any], path: Path) -> None:
                 merged["sentences"] = rule
             elif key == "sources":
                 merged["sources"] = list(value or [])
+            elif key == "budget":
+                if not isinstance(value, dict):
+                    problem((*loc, "budget"), "expected a mapping of pages/words: number")
+                    continue
+                good = {}
+                for name_, number in value.items():
+                    if name_ not in BUDGET_KEYS:
+                        problem((*loc, "budget", str(name_)),
+                                f"unknown budget (use {', '.join(BUDGET_KEYS)})")
+                    elif number is not None and (not isinstance(number, int | float)
+                                                 or number <= 0):
+                        problem((*loc, "budget", str(name_)), "expected a positive number or null")
+                    else:
+                        good[name_] = number
+                _set_limits(merged, good, where, str(name))
             else:
-                problem((*loc, str(key)), "unknown key (expected 'limits', 'sentences', 'sources')")
+                problem((*loc, str(key)),
+                        "unknown key (expected 'limits', 'sentences', 'sources', 'budget')")
     if problems:
         raise InputError(problems)
 

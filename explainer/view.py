@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .caveats import mandatory_caveats
 from .help_lines import HelpSection, help_section
+from .keymessages import Message, render_message
 from .labels import evidence_labels
 from .model import (
     Audience,
@@ -36,6 +37,8 @@ class StudyView:
     labels: list = field(default_factory=list)
     reference: str = ""
     regimens: list[str] = field(default_factory=list)  # what each arm had, any kind
+    doi: str | None = None  # the study's DOI, or the published record's from a record check
+    doi_from_record: bool = False
 
 
 @dataclass
@@ -53,6 +56,20 @@ class View:
     date: str
     help: HelpSection | None = None  # heading and lines chosen by rules/help_lines.yaml
     titles: dict[str, str] = field(default_factory=dict)  # section titles for 1 or many studies
+    key_messages: list[Message] = field(default_factory=list)
+    key_numbers: list[Message] = field(default_factory=list)  # press
+    question: str = ""  # clinician: the clinical question
+    purpose: str = ""  # patient: what the leaflet is for
+    implications: list[Message] = field(default_factory=list)  # clinician
+    questions: list[str] = field(default_factory=list)  # patient: to ask the care team
+    findings_table: list[dict] = field(default_factory=list)  # clinician summary of findings
+    press_facts: list[dict] = field(default_factory=list)  # press: fact + attribution
+    references: list[dict] = field(default_factory=list)  # source documents, as readers see them
+    visual: object = None  # visual.Visual for the patient leaflet
+    produced: str = ""  # "Published November 2026. Next review November 2029."
+    editors: dict = field(default_factory=dict)  # press notes to editors, filled in
+    help_first: bool = False  # help lines mandatory: the help box goes on page 1
+    record: list[dict] = field(default_factory=list)  # what the published record says
 
     def text(self, item: PerAudience | None) -> str:
         return (item.for_(self.audience) or "") if item else ""
@@ -63,6 +80,69 @@ def finding_text(finding: Finding, study: Study, audience: Audience) -> str:
     template = {"clinician": finding.clinician, "patient": finding.plain,
                 "press": finding.press or finding.plain}[audience]
     return finding.fill(template, study.participants.n, audience)
+
+
+NOT_STATED = "not stated in the sources"
+_KIND_WORDS = {"press_release": "press release", "news": "news report",
+               "news_summary": "news summary", "ai_explainer": "AI-generated explainer",
+               "paper": "journal article", "preprint": "preprint",
+               "copy": "reworded copy of another source", "other": "document"}
+
+
+def month_year(day: dt.date) -> str:
+    return day.strftime("%B %Y")
+
+
+def produced_line(doc: Document, review_years: int = 3) -> str:
+    """Producer dates in words (PIF TICK): "Published November 2026. Next review ...". The
+    next review defaults to ``review_years`` after publication."""
+    published = doc.producer.published or doc.date
+    if published is None:
+        return ""
+    review = doc.producer.next_review or published.replace(year=published.year + review_years)
+    return f"Published {month_year(published)}. Next review {month_year(review)}."
+
+
+def source_references(doc: Document) -> list[dict]:
+    """Source documents named the way a reader would: title, publisher, date, kind."""
+    refs = []
+    for s in doc.sources:
+        kind = _KIND_WORDS.get(s.kind, "document")
+        refs.append({"title": s.title or f"Untitled {kind}",
+                     "publisher": s.publisher or "", "url": s.url or "",
+                     "date": month_year(s.date) if s.date else "date not given",
+                     "kind": kind})
+    return refs
+
+
+def attribution(study: Study) -> str:
+    """"Nature Medicine, 2025, 26 people": where a key fact comes from."""
+    parts = [study.journal or "journal not named"]
+    parts.append(str(study.year) if study.year else "year not given")
+    parts.append(f"{study.participants.n} people")
+    return ", ".join(parts)
+
+
+def outcome_of(study: Study, text: str) -> str:
+    """The outcome a finding reports: the first measure the clinician text names."""
+    for m in study.measures:
+        if (m.abbreviation and m.abbreviation in text) or m.name.lower() in text.lower():
+            return m.abbreviation or m.name
+    return study.measures[0].name if study.measures else "not stated"
+
+
+def _first_sentence(text: str) -> str:
+    from .sentences import split_sentences
+
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else text
+
+
+def record_doi(doc: Document, study_id: str) -> str | None:
+    """The DOI of the published record checked for this study (or one of its findings)."""
+    about = {study_id} | {f.id for f in doc.findings if f.study == study_id}
+    return next((r.published.doi for r in doc.record_checks
+                 if r.about in about and r.published.doi), None)
 
 
 def reference(study: Study) -> str:
@@ -102,6 +182,8 @@ def build_view(doc: Document, audience: Audience) -> View:
             labels=evidence_labels(study),
             reference=reference(study),
             regimens=regimen_lines(study, audience),
+            doi=study.doi or record_doi(doc, study.id),
+            doi_from_record=not study.doi and bool(record_doi(doc, study.id)),
         ))
     key = [finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key]
     mandatory = mandatory_caveats(doc, audience)
@@ -115,17 +197,26 @@ def build_view(doc: Document, audience: Audience) -> View:
                       *doc.means, *doc.does_not_mean, *doc.unknowns], audience)]
     if audience == "press":
         texts += [doc.press.headline, doc.press.lede]
-    return View(
+    extra = _key_parts(doc, audience)
+    texts += [m.text for m in extra.get("key_messages", [])]
+    glossary = extra.pop("glossary", None)
+    caveat_texts = [(c.id, c.text.for_(audience) or "") for c in shown]
+    # A caveat a key message already says word for word is not repeated below it: the key
+    # messages are in the main part, where the caveat proof looks.
+    said = " ".join(" ".join(m.text.split()) for m in
+                    (*extra.get("key_messages", []), *extra.get("implications", [])))
+    caveat_texts = [(cid, t) for cid, t in caveat_texts if " ".join(t.split()) not in said]
+    return View(**extra,
         audience=audience,
         doc=doc,
         studies=studies,
         key_findings=key,
-        caveat_texts=[(c.id, c.text.for_(audience) or "") for c in shown],
+        caveat_texts=caveat_texts,
         means=_texts(doc.means, audience),
         does_not_mean=_texts(doc.does_not_mean, audience),
         unknowns=_texts(doc.unknowns, audience),
         quotes=[q for q in doc.quotes if audience in q.audiences],
-        glossary=used_terms(doc.glossary, texts),
+        glossary=glossary if glossary is not None else used_terms(doc.glossary, texts),
         date=(doc.date or dt.date.today()).isoformat(),
         help=help_section(doc, audience),
         titles={key: section_title(key, audience, len(doc.studies))
@@ -133,3 +224,73 @@ def build_view(doc: Document, audience: Audience) -> View:
         | {"regimen": load_rules("phrasebook")["regimen"]["heading"][
             "one" if len(doc.studies) == 1 else "many"]},
     )
+
+
+def _key_parts(doc: Document, audience: Audience) -> dict:
+    """The reader-first parts of a view: key messages, tables, boxes and dates."""
+    from .certainty import certainty
+    from .visual import patient_visual
+
+    km = doc.key_messages
+    parts: dict = {"references": source_references(doc), "produced": produced_line(doc),
+                   "record": [{"finding": r.finding, "title": r.published.title,
+                               "journal": r.published.journal, "year": r.published.year,
+                               "doi": r.published.doi, "url": r.published.url}
+                              for r in doc.record_checks],
+                   "help_first": any(c.kind == "help-line" and audience in c.mandatory_for
+                                     for c in doc.caveats) and bool(doc.help)}
+    if audience == "patient":
+        if km.patient:
+            parts["key_messages"] = [render_message(doc, m, audience) for m in km.patient.messages]
+            parts["questions"] = list(km.patient.questions)
+            parts["purpose"] = km.patient.purpose or ""
+        parts["visual"] = patient_visual(doc)
+        # The leaflet shows key findings only: explain the words of what it shows.
+        shown = [*(m.text for m in parts.get("key_messages", [])), *parts.get("questions", []),
+                 *(finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key),
+                 *(c.text.patient or "" for c in doc.caveats),
+                 *_texts([doc.background, *doc.means, *doc.unknowns], audience)]
+        parts["glossary"] = used_terms(doc.glossary, shown)
+    elif audience == "clinician":
+        if km.clinician:
+            parts["question"] = km.clinician.question
+            parts["key_messages"] = [render_message(doc, m, audience) for m in km.clinician.answer]
+            parts["implications"] = [render_message(doc, m, audience)
+                                     for m in km.clinician.implications]
+        rows = []
+        for f in doc.findings:
+            if not f.key:
+                continue
+            study = doc.study(f.study)
+            text = finding_text(f, study, audience)
+            grade = certainty(doc, study)
+            rows.append({"outcome": outcome_of(study, text), "study": study.short_name,
+                         "n": study.participants.n, "result": _first_sentence(text),
+                         "certainty": grade.level, "reason": grade.brief,
+                         "reason_full": grade.text})
+        parts["findings_table"] = rows
+    else:
+        if km.press:
+            parts["key_messages"] = [render_message(doc, km.press.story, audience)]
+            parts["key_numbers"] = [render_message(doc, m, audience) for m in km.press.numbers]
+        # Every fact with its study (journal, year, n) and the study's SMC labels.
+        parts["press_facts"] = [{"text": finding_text(f, doc.study(f.study), audience),
+                                 "source": attribution(doc.study(f.study)),
+                                 "labels": [label.text for label in
+                                            evidence_labels(doc.study(f.study))]}
+                                for f in doc.findings if f.key]
+        e = doc.editors
+        dates = list(e.publication_dates) or [
+            f"{s.short_name}: {s.journal or 'journal not named'}, {s.year}"
+            for s in doc.studies if s.year]
+        parts["editors"] = {
+            "press_contact": e.press_contact or NOT_STATED,
+            "funding": e.funding or NOT_STATED,
+            "conflicts": e.conflicts or NOT_STATED,
+            "embargo": e.embargo or NOT_STATED,
+            "independent_comment": e.independent_comment or NOT_STATED,
+            "costs": e.costs or NOT_STATED,
+            "publication_dates": dates or [NOT_STATED],
+            "dois": [{"study": s.short_name, "doi": s.doi} for s in doc.studies],
+        }
+    return parts

@@ -125,7 +125,9 @@ def check_browser_print(report: dict, paper_pt: tuple[float, float]) -> None:
         footer = [y for t, y in pieces if "Page 1 of" in t or t.startswith("Version ")]
         assert footer and max(footer) < 0.08 * height, (r["pdf"], footer)
         first = r["print"]["firstText"]
-        top = [y for t, y in pieces if first.startswith(t) or t.startswith(first)]
+        # The title may repeat in the running footer: look for it above the footer only.
+        top = [y for t, y in pieces if (first.startswith(t) or t.startswith(first))
+               and y > 0.08 * height]
         assert top and min(top) > 0.75 * height, (r["pdf"], first, top)
         assert max(y for _, y in pieces) == max(top), f"{r['pdf']}: text drawn above {first!r}"
 

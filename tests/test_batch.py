@@ -83,7 +83,7 @@ def test_batch_with_a_bad_file_builds_the_others_and_exits_2(tmp_path):
     for path in good:
         topic = path.stem
         assert sorted(p.name for p in (out / topic).iterdir()) == [
-            "clinician.html", "patient.html", "press.html", "report.html"]
+            "clinician.html", "editor.html", "patient.html", "press.html", "report.html"]
         assert f"{topic}  ({path})" in run.stdout  # its summary table
     assert not (out / "topic-bad").exists()
     assert "4 topics" in run.stdout and "3 built" in run.stdout and "1 bad input" in run.stdout
@@ -114,7 +114,7 @@ def test_parallel_and_serial_builds_write_the_same_files(tmp_path):
     assert build(*paths, "--out", parallel, "--format", "html", "--jobs", "2").exit_code == 0
 
     files = sorted(p.relative_to(serial) for p in serial.rglob("*.html"))
-    assert len(files) == 3 * 4
+    assert len(files) == 3 * 5  # three explainers, the report and the editor sheet
     assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*.html"))
     for rel in files:
         assert (serial / rel).read_bytes() == (parallel / rel).read_bytes(), rel

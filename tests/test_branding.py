@@ -86,7 +86,7 @@ def test_config_beside_the_findings_brands_every_output(tmp_path):
         assert re.search(r'<img class="logo" src="data:image/png;base64,[A-Za-z0-9+/=]+" '
                          r'alt="Example Health Trust">', html)
         assert "--accent: #6a1b9a;" in html and "--ink: #111111;" in html
-        assert "Example Health Trust. Version 1" in html
+        assert "Produced by Example Health Trust." in html
         assert "Patient advice line: 0300 000 0000" in html
         data = (out / TOPIC / f"{audience}.pdf").read_bytes()
         tagged = read(data)
@@ -217,4 +217,4 @@ def test_templates_folder_overrides_by_name_and_falls_back(tmp_path):
         assert "/* house style */" in html  # the user's CSS, for every audience
         assert 'background-image: url("data:image/png;base64,' in html  # asset inlined
         assert ("Newsroom note" in html) == (audience == "press")
-    assert "What the researchers did" in (out / TOPIC / "patient.html").read_text()  # built-in
+    assert "What the researchers found" in (out / TOPIC / "patient.html").read_text()  # built-in

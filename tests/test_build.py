@@ -46,7 +46,7 @@ def facts(doc, audience):
             if study.journal:
                 wanted.append(study.journal)
     for finding in doc.findings:
-        if audience != "press" or finding.key:
+        if audience == "clinician" or finding.key:  # patient and press: key findings
             wanted.append(finding_text(finding, doc.study(finding.study), audience))
     return wanted
 
@@ -79,7 +79,7 @@ def test_bundled_build_writes_six_files_and_a_report(built_example):
     topic = out / result.topic
     names = sorted(p.name for p in topic.iterdir() if not p.name.startswith("."))
     assert names == sorted(
-        [f"{a}.{x}" for a in AUDIENCES for x in ("html", "pdf")] + ["report.html"]
+        [f"{a}.{x}" for a in AUDIENCES for x in ("html", "pdf")] + ["editor.html", "report.html"]
     )
     for audience in AUDIENCES:
         assert (topic / f"{audience}.pdf").read_bytes().startswith(b"%PDF-")
@@ -110,7 +110,8 @@ def test_cli_build_with_no_arguments_builds_the_bundled_example(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     built = sorted(p.name for p in (tmp_path / "out").glob("*/*.html"))
-    assert built == ["clinician.html", "patient.html", "press.html", "report.html"]
+    assert built == ["clinician.html", "editor.html", "patient.html", "press.html",
+                     "report.html"]
     assert "patient" in run.stdout and "FK grade" in run.stdout
 
 

@@ -109,3 +109,23 @@ def test_cli_stdout_and_bad_input(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2 and "missing.txt: not found" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_arm_sizes_and_rounded_totals_are_sample_sizes_not_results(tmp_path):
+    # Screening compares only a study's single size across sources, so it leaves out a count
+    # per arm and a rounded total; the draft still reads them as sample sizes, and a count of
+    # outcomes per arm as results.
+    from explainer.screening import extract_facts
+
+    text = ("The trial enrolled more than 12,000 adults. They were randomly assigned to the "
+            "new test (n = 6,010) or to usual care (n = 6,020).\n"
+            "The first group of 6,010 people had the new test, while the second group of "
+            "6,020 people had usual care.\n"
+            "In all, 91 people given the new test had a stroke compared with 78 people "
+            "given usual care.\n")
+    path = tmp_path / "trial.txt"
+    path.write_text(text, encoding="utf-8")
+    assert not [f for f in extract_facts(text) if f.field == "n"]
+    facts = draft([path], "t", tmp_path / "t.yaml").sources[0].facts
+    assert {f.value for f in facts if f.kind == "n"} == {"12000", "6010", "6020"}
+    assert {"91", "78"} <= {f.value for f in facts if f.kind == "result"}

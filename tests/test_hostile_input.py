@@ -127,7 +127,7 @@ class Tags(HTMLParser):
 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "article", "div", "p",
                 "h1", "h2", "h3", "h4", "section", "ul", "ol", "li", "dl", "dt", "dd", "table",
-                "tbody", "tr", "th", "td", "span", "a", "strong", "blockquote"}
+                "thead", "tbody", "tr", "th", "td", "span", "a", "strong", "blockquote"}
 
 
 def css_tokens(css: str):

@@ -18,6 +18,7 @@ from explainer.screening import (
     FLAG_AT,
     extract_facts,
     function_word_deficit,
+    people_counts,
     prose_words,
     rules,
     same_journal,
@@ -201,6 +202,18 @@ def test_extract_facts_from_own_texts():
     assert {(f.field, f.value) for f in other} >= {("journal", "Lancet"), ("n", "1204"),
                                                    ("year", "2019")}
     assert ("n", "1") not in {(f.field, f.value) for f in other}
+
+
+def test_people_counts_say_why_a_count_is_not_the_sample_size():
+    # Only the one count a sentence ties to the study is compared across sources; the others
+    # keep their role, so the draft can read arm sizes and rounded totals without a false alarm.
+    text = ("The trial enrolled 900 adults. It enrolled more than 900 adults. "
+            "They were assigned to tea (n = 450) or water (n = 450 ) and 30 patients left. "
+            "About 5,000 people die of it each year. We met 12 nurses.")
+    roles = [(c.value, c.role) for c in people_counts(text)]
+    assert roles == [(900, "sample"), (900, "bound"), (450, "group"), (450, "group"),
+                     (30, "group"), (5000, "population"), (12, "untied")]
+    assert [f.value for f in extract_facts(text) if f.field == "n"] == ["900"]
 
 
 # --- a findings file -------------------------------------------------------------------------

@@ -43,7 +43,12 @@ def build(
         help="Config file with brand: (organisation, logo, logo_alt, colours, contact, footer) "
         "and readability: targets. Default: explainer.yaml beside each findings file."),
     strict: bool = typer.Option(
-        False, "--strict", help="Exit 1 when any output misses its readability target."),
+        False, "--strict",
+        help="Exit 1 when any output misses its readability target or its length budget."),
+    target: str = typer.Option(
+        None, "--target", metavar="SPEC",
+        help="Override targets for every audience, e.g. 'pages=3,words=900,fk=7' "
+        "(pages: main-part A4 sides; words: main-part body words; 'off' removes one)."),
     pdf_variant: str = typer.Option(
         "pdf/ua-1", "--pdf-variant",
         help="PDF variant: pdf/ua-1 (tagged, accessible; default), pdf/ua-2, pdf/a-3u and the "
@@ -96,6 +101,7 @@ def build(
         pdf_variant=variant,
         strict=strict,
         config=config,
+        target_overrides=_target_overrides(target),
     )
     paths, not_found = discover(files or [bundled_example()])
     for problem in not_found:
@@ -118,6 +124,20 @@ def build(
         raise typer.Exit(EXIT_BAD_INPUT)
     if env_errors or any(o.failed for o in outcomes):
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _target_overrides(spec: str | None) -> dict[str, Any] | None:
+    if spec is None:
+        return None
+    from ..targets import parse_target_option
+
+    try:
+        return dict(parse_target_option(spec))
+    except ValueError as exc:
+        from ..problems import Problem
+
+        fail_input([Problem("--target", None, "", str(exc))])
+    return None
 
 
 class _Progress:
@@ -165,14 +185,15 @@ def _summary(outcome) -> None:
     width = max([22, *(len(row["target"]) for row in rows)])
     typer.echo(f"\n{outcome.topic}  ({outcome.path}){note}")
     typer.echo(f"  {'audience':<10} {'FK grade':>8} {'SMOG':>6} {'target':<{width}} "
-               f"{'status':<10} files")
+               f"{'pages':>5} {'words':>5} {'budget':<24} {'status':<10} files")
     for row in rows:
         status = row["status"]
         if outcome.skipped and status == "written":
             status = "unchanged"
         names = ", ".join(row["files"]) if row["files"] else "kept last good"
         typer.echo(f"  {row['audience']:<10} {_num(row['fk']):>8} {_num(row['smog']):>6} "
-                   f"{row['target']:<{width}} {status:<10} {names}")
+                   f"{row['target']:<{width}} {_int(row.get('pages')):>5} "
+                   f"{_int(row.get('words')):>5} {row.get('budget', ''):<24} {status:<10} {names}")
 
 
 def _tally(outcomes, seconds: float) -> None:
@@ -182,6 +203,10 @@ def _tally(outcomes, seconds: float) -> None:
     bad = sum(1 for o in outcomes if o.bad_input)
     typer.echo(f"\n{len(outcomes)} topics in {seconds:.1f} s: {built} built, {skipped} unchanged, "
                f"{failed} failed a check, {bad} bad input")
+
+
+def _int(value) -> str:
+    return str(value) if isinstance(value, int) else "-"
 
 
 def _num(value) -> str:

@@ -1,0 +1,139 @@
+"""One visual for the patient leaflet, drawn from the data as SVG.
+
+CDC Clear Communication Index item 4 and PEMAT-P items 15-17 ask for a visual that supports
+the main message, with a caption. We draw it from structured data so it can never disagree
+with the text: an icon array for a "k out of n" count a key message rests on (the format
+risk-communication research favours for small counts), else the two visits of a crossover
+trial. The SVG goes into the page as an ``<img>`` with alt text, which WeasyPrint tags as a
+Figure with /Alt in the PDF structure tree and browsers expose as an image with a name.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from .figures_text import count_in_group
+from .model import Document, Figure
+
+FILL = "#0b5394"   # 7.9:1 on white: the people the count is about
+EMPTY = "#4a4a4a"  # outline of the others, 8.9:1 on white
+_COLS = 6
+
+
+@dataclass(frozen=True)
+class Visual:
+    src: str  # data: URI of the SVG
+    alt: str
+    caption: str
+    svg: str
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def icon_array(count: int, of: int, title: str) -> str:
+    """``of`` person icons in rows of six, the first ``count`` filled."""
+    size, gap = 34, 10
+    rows = -(-of // _COLS)
+    width = _COLS * (size + gap) + gap
+    height = rows * (size + 20 + gap) + gap
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img"><title>{escape(title)}</title>']
+    for i in range(of):
+        x = gap + (i % _COLS) * (size + gap) + size / 2
+        y = gap + (i // _COLS) * (size + 20 + gap)
+        filled = i < count
+        fill = FILL if filled else "#ffffff"
+        parts.append(f'<circle cx="{x:g}" cy="{y + 8:g}" r="8" fill="{fill}" stroke="'
+                     f'{FILL if filled else EMPTY}" stroke-width="2"/>')
+        parts.append(f'<path d="M{x - 14:g} {y + 44:g} q0 -26 14 -26 q14 0 14 26 z" '
+                     f'fill="{fill}" stroke="{FILL if filled else EMPTY}" stroke-width="2"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def two_visits(title: str, differs: bool) -> str:
+    """Two panels side by side, the two visits of a crossover trial, drawn without text (the
+    words are in the caption, so they print at body size): a pill (filled: the active
+    blocker; outlined: the dummy), an arrow, a drip, an arrow and a face."""
+    width, height = 460, 150
+
+    def visit(x: int, active: bool, smile: bool) -> str:
+        pill = FILL if active else "#ffffff"
+        mouth = "q18 16 36 0" if smile else "h36"
+        return (f'<rect x="{x}" y="6" width="210" height="138" rx="10" fill="#ffffff" '
+                f'stroke="{FILL}" stroke-width="3"/>'
+                f'<rect x="{x + 14}" y="60" width="40" height="22" rx="11" fill="{pill}" '
+                f'stroke="{FILL}" stroke-width="3"/>'
+                f'<path d="M{x + 60} 71 h16 m-6 -6 l6 6 l-6 6" fill="none" stroke="{EMPTY}" '
+                f'stroke-width="3"/>'
+                f'<rect x="{x + 86}" y="44" width="28" height="40" rx="6" fill="#ffffff" '
+                f'stroke="{EMPTY}" stroke-width="3"/>'
+                f'<path d="M{x + 100} 84 v22" stroke="{EMPTY}" stroke-width="3"/>'
+                f'<path d="M{x + 122} 71 h16 m-6 -6 l6 6 l-6 6" fill="none" stroke="{EMPTY}" '
+                f'stroke-width="3"/>'
+                f'<circle cx="{x + 172}" cy="71" r="26" fill="#ffffff" stroke="{FILL}" '
+                f'stroke-width="3"/><circle cx="{x + 163}" cy="64" r="3" fill="{FILL}"/>'
+                f'<circle cx="{x + 181}" cy="64" r="3" fill="{FILL}"/>'
+                f'<path d="M{x + 154} 80 {mouth}" fill="none" stroke="{FILL}" '
+                f'stroke-width="3"/>')
+
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img"><title>{escape(title)}</title>'
+            + visit(8, True, False) + visit(242, False, differs) + "</svg>")
+
+
+def _count_figure(doc: Document) -> tuple[Figure, str] | None:
+    """The first "k out of n" figure among the findings the patient key messages rest on."""
+    km = doc.key_messages.patient
+    ids = [r for m in km.messages for r in m.rests_on] if km else []
+    ids += [f.id for f in doc.findings if f.key]
+    findings = {f.id: f for f in doc.findings}
+    for fid in ids:
+        f = findings.get(fid)
+        if f is None:
+            continue
+        for fig in f.figures.values():
+            if fig.of is not None and isinstance(fig.value, int) and fig.of <= 60:
+                return fig, fid
+    return None
+
+
+def _message_about(doc: Document, study_id: str) -> str:
+    km = doc.key_messages.patient
+    findings = {f.id: f.study for f in doc.findings}
+    messages = sorted(km.messages, key=lambda m: not m.visual) if km else []
+    for m in messages:
+        about = any(findings.get(r) == study_id for r in m.rests_on)
+        if about and not m.action and "{" not in m.text:
+            return m.text
+    return ""
+
+
+def patient_visual(doc: Document) -> Visual | None:
+    found = _count_figure(doc)
+    if found is not None:
+        fig, _ = found
+        assert fig.of is not None and isinstance(fig.value, int)
+        words = count_in_group(fig.value, fig.of)
+        what = fig.label or "people"
+        alt = (f"A picture of {fig.of} people. {fig.value} are coloured in: {words} {what}.")
+        svg = icon_array(fig.value, fig.of, alt)
+        return Visual(_data_uri(svg), alt, f"{words.capitalize()} {what}.", svg)
+    for study in doc.studies:
+        if study.design in ("crossover", "randomized_crossover") and study.comparator:
+            first = study.intervention.plain or study.intervention.name
+            second = study.comparator.plain or study.comparator.name
+            # The outcome comes from a patient key message resting on this study, if any:
+            # the picture never says more than the text does.
+            outcome = _message_about(doc, study.id)
+            alt = (f"Each person came twice. Left, one visit: {first}. "
+                   f"Right, the other visit: {second}." + (f" {outcome}" if outcome else ""))
+            caption = (f"Each person came twice. Left: {first.split(',')[0]} first. "
+                       f"Right: {second.split(',')[0]} first.")
+            svg = two_visits(alt, differs=bool(outcome))
+            return Visual(_data_uri(svg), alt, caption, svg)
+    return None
