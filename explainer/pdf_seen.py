@@ -209,8 +209,8 @@ def seen_text(document: Any) -> Seen:
     for page in document.pages:
         page_box = page._page_box
         page_rect = (0.0, 0.0, page.width, page.height)
-        # box, rect, why hidden, line box, pre-order index, inside a moved box
-        texts: list[tuple[Any, Rect, str | None, Any, int, bool]] = []
+        # box, rect, why hidden, line box, pre-order index, inside a moved box, a first letter
+        texts: list[tuple[Any, Rect, str | None, Any, int, bool, bool]] = []
         painting = _Buckets()  # every box that paints, by height on the page
         overlays: list[tuple[Rect, int]] = []  # rect, pre-order index (-1: furniture)
         start = _State(None, None, 1.0, (), False)
@@ -218,14 +218,16 @@ def seen_text(document: Any) -> Seen:
         order = 0
         # (box, state of its parent, line box it is in), or (None, index) to close a
         # subtree; explicit, because box trees can be deeper than Python's recursion limit.
-        stack: list[tuple[Any, ...]] = [(child, start, None)
+        stack: list[tuple[Any, ...]] = [(child, start, None, False)
                                         for child in reversed(page_box.children)]
         while stack:
             item = stack.pop()
             if item[0] is None:
                 ends[item[1]] = order
                 continue
-            box, parent, line = item
+            box, parent, line, initial = item
+            # A ::first-letter (a drop cap, often floated) is the start of the word after it.
+            initial = initial or str(getattr(box, "element_tag", "")).endswith("::first-letter")
             index = order
             order += 1
             if isinstance(box, boxes.MarginBox):
@@ -245,7 +247,7 @@ def seen_text(document: Any) -> Seen:
                 rect = _aabb(state.matrix, box.position_x, box.position_y, box.width,
                              box.height)
                 texts.append((box, rect, _text_problem(box, state, page_rect), line, index,
-                              state.overlay_root))
+                              state.overlay_root, initial))
             width = box.style["outline_width"]
             if width > 4 and box.style["outline_style"] != "none" \
                     and not isinstance(box, boxes.TextBox):  # drawn last, over its neighbours
@@ -265,9 +267,10 @@ def seen_text(document: Any) -> Seen:
                     overlays.append((rect, index))
             children = getattr(box, "children", ())
             stack.append((None, index))
-            stack.extend((child, state, line) for child in reversed(children))
+            stack.extend((child, state, line, initial) for child in reversed(children))
         last_line = None
-        for box, rect, why, line, index, moved in texts:
+        after_initial = False
+        for box, rect, why, line, index, moved, initial in texts:
             if why is None:
                 for o_rect, o_start in overlays:
                     ancestor = 0 <= o_start <= index < ends[o_start]
@@ -287,10 +290,11 @@ def seen_text(document: Any) -> Seen:
                 if box.text.strip():
                     hidden.append((box.text, why))
                 continue
-            if line is not last_line and lines:
+            if line is not last_line and lines and not after_initial:
                 lines.append("\n")
             last_line = line
             lines.append(box.text)
+            after_initial = initial
         lines.append("\n")
     return Seen("".join(lines), tuple(hidden))
 

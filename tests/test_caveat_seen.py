@@ -58,3 +58,17 @@ def test_a_zero_width_space_inside_a_word_does_not_cut_the_printed_word(tmp_path
     assert result.ok, [str(p) for o in result.outputs for p in o.problems]
     words = " ".join(pdf_text((topic / "patient.pdf").read_bytes(), furniture=False).split())
     assert "Osteoarthritis of the knee differs from person to person" in words
+
+
+def test_a_drop_cap_is_the_start_of_its_word_on_the_laid_out_page():
+    """A ::first-letter box (a floated drop cap) sits on a line of its own in the box tree;
+    a reader still sees one word."""
+    from explainer.pdf import render_pdf_seen
+    from explainer.templates_dir import builtin_templates
+
+    html = ('<html lang="en"><head><title>t</title><style>li::first-letter { float: left; '
+            'font-size: 3em }</style></head><body><ul><li>This was a small study of 40 people.'
+            "</li></ul></body></html>")
+    seen = []
+    render_pdf_seen(html, [builtin_templates()], None, check=lambda s: seen.append(s) or [])
+    assert "This was a small study of 40 people." in " ".join(seen[0].text.split())
