@@ -175,7 +175,7 @@ def test_manifest_records_content_hashes_of_inputs_and_outputs(tmp_path):
     assert str((tmp_path / "sources" / "walking_release.txt").resolve()) in inputs
     assert sorted(entry["outputs"]) == sorted(
         f"topic-a/{name}" for name in ("patient.html", "clinician.html", "press.html",
-                                       "report.html"))
+                                       "report.html", "editor.html"))
     # Content, not time: touching a file without changing it rebuilds nothing.
     os.utime(path, ns=(1, 1))
     before = snapshot(out)

@@ -13,7 +13,7 @@ from conftest import MIN_TOPIC
 from explainer.load import load_document
 from explainer.problems import InputError
 
-QUOTE_LINE = '      - {source: release, quote: "fell by 18% in the walking group"}'
+QUOTE_LINE = '      - {source: release, quote: "fell by 18% in the walking group and by 4% in the"}'
 
 
 def _broken(tmp_path, replacement: str):
