@@ -172,6 +172,7 @@ def reference_problems(html: str, output: str) -> list[Problem]:
 
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _HTML = re.compile(r"<html\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[a-zA-Z!]")
 
 
 def with_csp(html: str) -> str:
@@ -184,4 +185,5 @@ def with_csp(html: str) -> str:
         m = pattern.search(html)
         if m:
             return f"{html[:m.end()]}\n{_META}{html[m.end():]}"
-    return _META + html
+    # A fragment with elements still opens as a page; plain text has nothing to fetch.
+    return _META + html if _ANY_TAG.search(html) else html
