@@ -135,14 +135,14 @@ def asset_dirs(options: BuildOptions) -> list[Path]:
 
 def check_output(loaded: LoadedDocument, audience: Audience, html: str,
                  html_path: Path) -> OutputResult:
-    from .caveats import prove_present
+    from .caveats import prove_visible_html
     from .claims import output_problems
     from .html_text import visible_text
 
     doc = loaded.doc
     result = OutputResult(audience=audience, paths=[])
     text = visible_text(html)
-    result.problems += prove_present(doc, audience, text, output=str(html_path))
+    result.problems += prove_visible_html(doc, audience, html, output=str(html_path))
     from .todos import publish_problems
 
     result.problems += publish_problems(loaded, text, str(html_path))
@@ -178,6 +178,7 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
 def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResult:
     from .config import apply_config
     from .load import load_document
+    from .selfcontained import reference_problems
 
     loaded = load_document(path)
     options, config_files = apply_config(path, options)
@@ -203,8 +204,10 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
     for audience in options.audiences:
         html_path = topic_dir / f"{audience}.html"
         pdf_path = topic_dir / f"{audience}.pdf"
-        html = render_html(doc, audience, options.render)
+        html = render_html(doc, audience, options.render)  # with the no-fetch policy
         out = check_output(loaded, audience, html, html_path)
+        if "html" in options.formats:  # a page that fetches nothing (the PDF's fetcher is locked)
+            out.problems += reference_problems(html, output=str(html_path))
         out.problems += public_leaks(loaded, html, html_path)
         out.score = score_output(html, audience, loaded, options)
         out.misses = list(getattr(out.score, "misses", []))
@@ -217,22 +220,29 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
         if "html" in options.formats:
             files[html_path] = html
         if "pdf" in options.formats and out.ok:
-            from .caveats import prove_present
+            from .caveats import prove_present, prove_seen
             from .pdf import PdfRenderError, pdf_text
 
-            try:
-                data = _render_pdf(html, pdf_path, options)
+            def seen_check(seen, audience=audience, where=str(pdf_path)):
+                return prove_seen(doc, audience, seen, output=where)
+
+            try:  # caveats proven on the laid-out pages, then in the text layer read back
+                data, seen_problems = _render_pdf(html, pdf_path, options, seen_check)
             except PdfRenderError as exc:  # e.g. no lang, an image without alt, a refused URL
                 out.problems += [Problem(str(pdf_path), None, "pdf", m) for m in exc.messages]
             else:
-                text = pdf_text(data)
-                out.problems += prove_present(doc, audience, text, output=str(pdf_path))
-                out.problems += public_leaks(loaded, text, pdf_path, html_input=False)
-                from .pages import count_pages
+                out.problems += seen_problems
+                if data is not None:
+                    text = pdf_text(data, furniture=False)  # a caveat reads across page breaks
+                    out.problems += prove_present(doc, audience, text, output=str(pdf_path))
+                    out.problems += public_leaks(loaded, pdf_text(data), pdf_path,
+                                                 html_input=False)
+                    from .pages import count_pages
 
-                count = count_pages(data)
-                out.pages, out.main_pages, page_texts = count.total, count.main, count.page_texts
-                files[pdf_path] = data
+                    count = count_pages(data)
+                    out.pages, out.main_pages, page_texts = (count.total, count.main,
+                                                             count.page_texts)
+                    files[pdf_path] = data
         budget_check(out, options, pdf_path)
         from .commcheck import evaluate
 
@@ -278,17 +288,18 @@ def _note_logo(snapshot: Any, options: BuildOptions, config_files: list[Path]) -
     snapshot.read(config_files[1], data_hash(data))
 
 
-def _render_pdf(html: str, pdf_path: Path, options: BuildOptions) -> bytes:
+def _render_pdf(html: str, pdf_path: Path, options: BuildOptions,
+                check: Any = None) -> tuple[bytes | None, list[Problem]]:
     """WeasyPrint's PDF; its own crashes on a template's CSS are bad input, not a tool crash.
 
     WeasyPrint raises plain KeyError, AssertionError... on some CSS it cannot lay out
     (``transform: scale(0)`` in its tagger, a floated ``::first-letter`` of a list item): the
     template is at fault, so it is one line naming it, exit 2. An OSError is the environment's.
     """
-    from .pdf import PdfRenderError, render_pdf
+    from .pdf import PdfRenderError, render_pdf_seen
 
-    try:
-        return render_pdf(html, asset_dirs(options), options.pdf_variant)
+    try:  # ``check`` sees the laid-out pages before the PDF is written (pdf.render_pdf_seen)
+        return render_pdf_seen(html, asset_dirs(options), options.pdf_variant, check=check)
     except (PdfRenderError, OSError, MemoryError):
         raise
     except Exception as exc:
@@ -357,6 +368,7 @@ def public_leaks(loaded: LoadedDocument, text: str, path: Path,
 
 def render_topic_report(result: TopicResult, options: BuildOptions) -> str | None:
     from .report import ReportEntry, render_report
+    from .selfcontained import with_csp
     from .targets import load_targets
 
     targets = options.targets or load_targets()
@@ -365,12 +377,13 @@ def render_topic_report(result: TopicResult, options: BuildOptions) -> str | Non
                            budget=o.budget, budget_misses=o.budget_misses,
                            communication=o.communication)
                for o in result.outputs if o.score is not None]
-    return render_report(entries) if entries else None
+    return with_csp(render_report(entries)) if entries else None
 
 
 def render_topic_editor_sheet(result: TopicResult) -> str | None:
     if result.document is None:
         return None
     from .editor import render_editor_sheet
+    from .selfcontained import with_csp
 
-    return render_editor_sheet(result)
+    return with_csp(render_editor_sheet(result))

@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -31,6 +32,9 @@ from .model import (
 )
 from .problems import Problem
 from .textnorm import fold
+
+if TYPE_CHECKING:
+    from .pdf_seen import Seen
 
 RULES_FILE = "caveat_rules"
 
@@ -349,3 +353,60 @@ def prove_present(doc: Document, audience: Audience, visible_text: str,
                 f"rule {req.rule} requires a {req.kind} caveat for {audience}, "
                 f"but the findings file has none"))
     return problems
+
+
+def _with_reasons(problems: list[Problem], doc: Document, audience: Audience,
+                  hidden: Iterable[tuple[str, str]], medium: str) -> list[Problem]:
+    """Caveat problems reworded for ``medium``, with why the text that carries the caveat
+    cannot be seen (``hidden``: text left out, and why)."""
+    unseen = [(f" {' '.join(w)} ", why) for text, why in hidden if (w := words_of(text))]
+    by_id = {c.id: c for c in doc.caveats}
+    out = []
+    for problem in problems:
+        caveat = by_id.get(problem.key.removeprefix("caveat:"))
+        wording = caveat.text.for_(audience) if caveat is not None else None
+        if wording and problem.key.startswith("caveat:"):
+            needle = f" {' '.join(words_of(wording))} "
+            whys = list(dict.fromkeys(why for words, why in unseen if words in needle))
+            because = f"; it is there but cannot be seen: {'; '.join(whys[:3])}" if whys else ""
+            problem = Problem(problem.file, problem.line, problem.key,
+                              problem.message.replace("is not in the visible text",
+                                                      f"is not visible {medium}") + because,
+                              problem.level)
+        out.append(problem)
+    return out
+
+
+def prove_seen(doc: Document, audience: Audience, seen: Seen, output: str) -> list[Problem]:
+    """Each mandatory caveat must be in the text a person can see on the laid-out pages
+    (:mod:`explainer.pdf_seen`); a failure says why the boxes that carry it cannot be seen."""
+    problems = prove_present(doc, audience, seen.text, output)
+    if seen.font_faces:
+        problems.append(_font_face_problem(output))
+    return _with_reasons(problems, doc, audience, seen.hidden, "on the printed page")
+
+
+def _font_face_problem(output: str) -> Problem:
+    return Problem(output, None, "caveat-proof:font-face",
+                   "the template brings its own font (@font-face); a font can draw blank or "
+                   "other glyphs for a caveat's words, so the caveat proof refuses it: use the "
+                   "built-in fonts")
+
+
+def prove_visible_html(doc: Document, audience: Audience, html: str,
+                       output: str) -> list[Problem]:
+    """Each mandatory caveat must be in the text a browser shows legibly (on a screen of any
+    size and in print; :mod:`explainer.css_seen` judges the page's own CSS), and nothing on
+    the page may be drawn over it."""
+    from .html_text import extract
+
+    extracted = extract(html)
+    problems = prove_present(doc, audience, extracted.legible_text(), output)
+    if mandatory_caveats(doc, audience):
+        if extracted.font_faces:
+            problems.append(_font_face_problem(output))
+        problems += [Problem(output, None, "caveat-proof:overlay",
+                             f"{line}: it can be drawn over a caveat on screen, which the "
+                             "caveat proof cannot rule out without a layout; keep boxes with a "
+                             "fill in the normal flow") for line in extracted.overlays[:5]]
+    return _with_reasons(problems, doc, audience, extracted.unseen, "on screen")

@@ -3,11 +3,10 @@
 Scores must be computed on what a reader sees, and a mandatory caveat only counts if a reader can
 see it. So invisible content is left out: ``<script>``, ``<style>``, ``<template>``, ``<head>``,
 ``<noscript>``, a closed ``<details>`` (all but its summary), a ``<dialog>`` that is not open,
-the ``hidden`` attribute, ``aria-hidden="true"``, and elements that the inline ``style`` or the
-document's own ``<style>`` blocks hide with ``display:none``, ``visibility:hidden``,
-``opacity:0``, ``font-size:0`` or the clip pattern of screen-reader-only text. External
-stylesheets are not fetched. Rules inside ``@media`` count when the media query names screen,
-print or all without features: text must be visible both on screen and in the PDF.
+``popover``, the ``hidden`` attribute, ``aria-hidden="true"``, fallback content of video,
+canvas, object and the like, and text that the page's own CSS hides or makes illegible on a
+screen of any size or in print (:mod:`explainer.css_seen` says which rules, and why). External
+stylesheets are not fetched (the page's Content-Security-Policy forbids them anyway).
 
 Text is cut into blocks (paragraphs, list items, headings, table cells) so that the sentence
 splitter can treat a heading or a list item as a unit. Headings, navigation and anything marked
@@ -18,7 +17,7 @@ body, per section: ``<section data-section="ID">``; text outside any section is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any, Literal
@@ -42,6 +41,7 @@ _BLOCKS = _words(
     main nav ol option p pre section summary table tbody td tfoot th thead tr ul br"""
 )
 _HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_UA_SIZED = ("small", "sub", "sup", "h1", "h2", "h3", "h5", "h6")  # smaller by default
 # An open element of the key is closed by the start of any element in the value (HTML's
 # implied end tags), so that "<li>a<li>b" is two items.
 _CLOSED_BY: dict[str, frozenset[str]] = {
@@ -58,9 +58,6 @@ _CLOSED_BY: dict[str, frozenset[str]] = {
     "option": frozenset({"option"}),
 }
 _SCOPES = _words("ul ol dl table tbody thead tfoot select")
-_HIDING_PROPERTIES = ("display", "visibility", "opacity", "font-size", "clip", "clip-path",
-                      "content-visibility")
-_MAYBE_HIDING = re.compile(r"display|visibility|opacity|font-size|clip|content-visibility", re.I)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,142 +162,30 @@ def _parse(html: str) -> tuple[Element, list[tuple[str, str | None]]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Which elements CSS hides.
+# Which elements CSS hides: explainer.css_seen judges the page's own cascade in three media.
 
-_Decl = tuple[str, bool]  # (value, important)
-
-
-def _inline_style(style: str) -> dict[str, _Decl]:
-    found: dict[str, _Decl] = {}
-    for part in style.split(";"):
-        name, sep, value = part.partition(":")
-        name = name.strip().lower()
-        if not sep or name not in _HIDING_PROPERTIES:
-            continue
-        value = value.strip().lower()
-        important = value.endswith("!important")
-        if important:
-            value = value[: -len("!important")].strip()
-        found[name] = (" ".join(value.split()), important)
-    return found
+# Fallback content: shown only by a browser that cannot play or draw the element itself; and
+# text a browser shows in part, moving, or in a form control's box.
+_FALLBACK = _words("""video audio canvas object iframe meter progress applet noembed noframes
+    datalist select textarea marquee""")
+# SVG text is painted by fill and stroke, under SVG transforms, none of which is judged here.
+_NOT_JUDGED = _words("svg math")
+# Presentational attributes a browser (but not WeasyPrint) still applies.
+_HINTS = {("font", "color"): "color", ("body", "text"): "color",
+          ("body", "bgcolor"): "background-color", ("table", "bgcolor"): "background-color",
+          ("tr", "bgcolor"): "background-color", ("td", "bgcolor"): "background-color",
+          ("th", "bgcolor"): "background-color"}
+_REPLACED = _words("img picture video canvas object embed iframe input svg")
+# Bidi override characters draw the letters after them in reverse order.
+_OVERRIDES = re.compile("[\u202d\u202e]")
 
 
-def _media_applies(query: str | None) -> bool:
-    if not query or not query.strip():
-        return True
-    for medium in query.lower().split(","):
-        words = medium.split()
-        if "(" in medium or not words:
-            continue  # feature queries (width, orientation...) depend on the device
-        if words[0] == "only":
-            words = words[1:]
-        if words and words[0] in ("all", "screen", "print"):
-            return True
-    return False
+def _cascade(root: Element, styles: list[tuple[str, str | None]]) -> tuple[dict[int, Any], Any]:
+    """Element id -> its winning declarations per medium, and the compiled rules."""
+    from .css_seen import cascade, compile_rules
 
-
-def _stylesheet_rules(css: str) -> list[tuple[Any, dict[str, _Decl]]]:
-    """(compiled selectors, hiding declarations) for each style rule that can hide something."""
-    import cssselect2
-    import tinycss2
-
-    rules: list[tuple[Any, dict[str, _Decl]]] = []
-
-    def walk(nodes: list[Any]) -> None:
-        for node in nodes:
-            if node.type == "qualified-rule":
-                decls = {}
-                for d in tinycss2.parse_declaration_list(
-                    node.content, skip_whitespace=True, skip_comments=True
-                ):
-                    if d.type == "declaration" and d.lower_name in _HIDING_PROPERTIES:
-                        value = " ".join(tinycss2.serialize(d.value).lower().split())
-                        decls[d.lower_name] = (value, d.important)
-                if not decls:
-                    continue
-                try:
-                    selectors = cssselect2.compile_selector_list(node.prelude)
-                except cssselect2.SelectorError:
-                    continue  # a selector we cannot match: browsers drop the whole rule too
-                rules.append((selectors, decls))
-            elif node.type == "at-rule" and node.content is not None:
-                keyword = node.lower_at_keyword
-                if keyword == "media" and not _media_applies(tinycss2.serialize(node.prelude)):
-                    continue
-                if keyword in ("media", "supports", "layer", "scope", "container"):
-                    walk(tinycss2.parse_rule_list(node.content, skip_whitespace=True,
-                                                  skip_comments=True))
-
-    walk(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True))
-    return rules
-
-
-@lru_cache(maxsize=16)  # every document of a build carries the same <style>: parse it once
-def _matcher(css: str) -> Any:
-    """A cssselect2 Matcher of the hiding rules in ``css`` (read-only once built), or None."""
-    import cssselect2
-
-    rules = _stylesheet_rules(css)
-    if not rules:
-        return None
-    matcher = cssselect2.Matcher()
-    for selectors, decls in rules:
-        for selector in selectors:
-            matcher.add_selector(selector, decls)
-    return matcher
-
-
-def _cascade(root: Element, styles: list[tuple[str, str | None]]) -> dict[int, dict[str, _Decl]]:
-    """Element id -> winning hiding declarations from the document's <style> blocks."""
-    css = "\n".join(text for text, media in styles if _media_applies(media))
-    if not _MAYBE_HIDING.search(css):
-        return {}
-    import cssselect2
-
-    matcher = _matcher(css)
-    if matcher is None:
-        return {}
-    computed: dict[int, dict[str, _Decl]] = {}
-    for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
-        matches = matcher.match(wrapper)
-        if not matches:
-            continue
-        winning: dict[str, tuple[tuple[bool, Any, int], _Decl]] = {}
-        for specificity, order, pseudo, decls in matches:
-            if pseudo:
-                continue  # ::before and friends style generated content, not the element
-            for name, (value, important) in decls.items():
-                rank = (important, specificity, order)
-                if name not in winning or rank >= winning[name][0]:
-                    winning[name] = (rank, (value, important))
-        if winning:
-            computed[id(wrapper.etree_element)] = {k: v for k, (_, v) in winning.items()}
-    return computed
-
-
-_ZERO = re.compile(r"^[+-]?0*(\.0*)?(px|em|rem|%|pt)?$")
-
-
-def _is_zero(value: str) -> bool:
-    return bool(_ZERO.match(value.strip()))
-
-
-def _hides(decls: dict[str, _Decl]) -> bool:
-    """True if these declarations hide the element and everything inside it."""
-    value = lambda name: decls.get(name, ("", False))[0]  # noqa: E731
-    if value("display") == "none" or value("content-visibility") == "hidden":
-        return True
-    if "opacity" in decls and _is_zero(value("opacity")):
-        return True
-    if "font-size" in decls and _is_zero(value("font-size")):
-        return True
-    clip = value("clip")
-    if clip.startswith("rect("):
-        sizes = re.findall(r"[\d.]+", clip)
-        if sizes and all(float(s) <= 1 for s in sizes):
-            return True  # screen-reader-only text: not on screen, not in print
-    clip_path = value("clip-path")
-    return bool(re.match(r"inset\(\s*(50|100)%", clip_path))
+    rules = compile_rules(tuple(styles))
+    return cascade(root, rules), rules
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,6 +198,7 @@ class Block:
     section: str
     kind: Kind
     category: str = ""  # for kind "apart": the data-apart value ("other" when missing)
+    legible: str | None = None  # the text without parts not proven legible; None: all of it
 
 
 @dataclass
@@ -328,6 +214,11 @@ class Section:
 class Extracted:
     blocks: list[Block]
     sections: dict[str, Section]
+    # Page-level: boxes that can be drawn over others with a fill (overlays), one line each,
+    # and the number of @font-face rules (a template's own font may draw blank glyphs).
+    overlays: list[str] = field(default_factory=list)
+    font_faces: int = 0
+    unseen: list[tuple[str, str]] = field(default_factory=list)  # (text, why) left out
 
     def body(self) -> list[str]:
         return [b.text for b in self.blocks if b.kind == "body"]
@@ -348,44 +239,74 @@ class Extracted:
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks)
 
+    def legible_text(self) -> str:
+        """The text without what is there but not proven legible (low contrast, too small,
+        moved, clipped, filtered...): what a mandatory caveat may count on."""
+        return "\n".join(b.text if b.legible is None else b.legible for b in self.blocks)
+
 
 @dataclass(frozen=True)
 class _Context:
     section: str
     kind: Kind
     category: str
-    visibility: str  # "visible" or "hidden"; inherited, and a child may override it
+    looks: tuple[Any, ...]  # css_seen.Look per medium: inherited, and a child may change it
+    unseen: str | None = None  # why text here cannot be read (css_seen.unseen), or None
+    gone: bool = False  # not drawn at all (not only illegible): left out of every text
+    moved: str | None = None  # how this element or an ancestor is moved (css_seen.movement)
 
 
 class _Walker:
-    def __init__(self, computed: dict[int, dict[str, _Decl]]):
+    def __init__(self, computed: dict[int, Any]):
         self.computed = computed
         self.blocks: list[Block] = []
         self.pieces: list[str] = []
+        self.legible: list[str] = []  # the pieces a caveat may count on (illegible ones out)
         self.context: _Context | None = None
+        self.scrambled = False  # the block has a bidi override character
+        self.overlays: list[str] = []
+        self.unseen: list[tuple[str, str]] = []
 
     def flush(self) -> None:
-        if self.pieces and self.context is not None:
+        if self.pieces and self.context is not None and not self.scrambled:
             text = " ".join("".join(self.pieces).split())
             if text:
                 c = self.context
-                self.blocks.append(Block(text, c.section, c.kind, c.category))
+                legible = " ".join("".join(self.legible).split())
+                self.blocks.append(Block(text, c.section, c.kind, c.category,
+                                         None if legible == text else legible))
         self.pieces = []
+        self.legible = []
+        self.scrambled = False
 
     def add(self, text: str | None, context: _Context) -> None:
-        if not text or context.visibility != "visible":
+        if not text:
             return
-        if context != self.context:
+        if context.unseen is not None:
+            if text.strip() and len(self.unseen) < 10_000:
+                self.unseen.append((text, context.unseen))
+            if context.gone:
+                return
+        if _OVERRIDES.search(text):
+            self.scrambled = True
+        current = self.context
+        if current is None or (context.section, context.kind, context.category) != (
+                current.section, current.kind, current.category):
             if text.strip():
                 self.flush()
                 self.context = context
             else:
                 self.pieces.append(" ")  # whitespace between differently kept parts
+                self.legible.append(" ")
                 return
         self.pieces.append(text)
+        # Text that is there but not proven legible reads as a gap to the caveat proof.
+        self.legible.append(text if context.unseen is None else " \u2063 ")
 
     def walk(self, root: Element) -> None:
-        start = _Context(OUTSIDE, "body", "", "visible")
+        from .css_seen import START
+
+        start = _Context(OUTSIDE, "body", "", START)
         # (element, parent's context, own context, leaving?, tail shown?)
         stack: list[tuple[Element, _Context, _Context, bool, bool]] = [
             (root, start, start, False, True)
@@ -422,28 +343,52 @@ class _Walker:
 
     def enter(self, element: Element, tag: str, parent: _Context) -> _Context | None:
         """The context inside ``element``, or None when nothing inside it can be seen."""
+        from .css_seen import MEDIA, enter, inline_decls, merge, movement, unseen
+
         attrs = element.attrib
-        if tag in _INVISIBLE:
+        if tag in _INVISIBLE or tag in _FALLBACK:
             return None
         if tag == "dialog" and "open" not in attrs:
             return None
-        if attrs.get("aria-hidden", "").strip().lower() == "true":
+        if attrs.get("aria-hidden", "").strip().lower() == "true" or "popover" in attrs:
             return None
-        decls = dict(self.computed.get(id(element), {}))
-        inline = _inline_style(attrs.get("style", "")) if "style" in attrs else {}
-        for name, (value, important) in inline.items():
-            if name not in decls or important or not decls[name][1]:
-                decls[name] = (value, important)
-        if "hidden" in attrs and decls.get("display", ("none", False))[0] == "none":
-            return None  # the hidden attribute is display:none unless CSS says otherwise
-        if _hides(decls):
-            return None
-        visibility = parent.visibility
-        own = decls.get("visibility", ("", False))[0]
-        if own in ("hidden", "collapse"):
-            visibility = "hidden"
-        elif own == "visible":
-            visibility = "visible"
+        matched = self.computed.get(id(element))
+        inline = inline_decls(attrs["style"]) if "style" in attrs else {}
+        hints = {prop: (attrs[name].strip().lower(), False) for (t, name), prop in _HINTS.items()
+                 if t == tag and name in attrs}
+        looks = parent.looks
+        moved = parent.moved
+        if matched is not None or inline or hints or tag in ("a", "bdo", "html", *_UA_SIZED) \
+                or "hidden" in attrs or tag in _NOT_JUDGED or tag in _REPLACED:
+            new_looks: list[Any] = []
+            last: tuple[Any, ...] | None = None  # (decls, parent look, pseudo) of the last medium
+            for i in range(len(MEDIA)):
+                decls = merge(matched.own[i] if matched is not None else {}, inline)
+                if hints:
+                    decls = {**hints, **decls}  # below every author rule
+                pseudo_decls = matched.pseudo[i] if matched is not None else None
+                if last is not None and last == (decls, parent.looks[i], pseudo_decls):
+                    new_looks.append(new_looks[-1])  # the same rules as the medium before
+                    continue
+                last = (decls, parent.looks[i], pseudo_decls)
+                if "hidden" in attrs and decls.get("display", ("none", False))[0] == "none":
+                    return None  # the hidden attribute is display:none unless CSS says otherwise
+                look = enter(parent.looks[i], decls, tag)
+                if look.hidden is not None and look.hidden.startswith("display"):
+                    return None
+                moved = moved or movement(decls, parent.looks[i].variables)
+                self._note_overlay(element, tag, decls, parent, moved)
+                if pseudo_decls:
+                    self._note_overlay(element, f"{tag}::before/after", pseudo_decls, parent,
+                                       moved or movement(pseudo_decls, parent.looks[i].variables),
+                                       pseudo=True)
+                if tag in _NOT_JUDGED and look.hidden is None:
+                    look = replace(look, hidden=f"text inside <{tag}> (its painting is not judged)")
+                new_looks.append(look)
+            looks = tuple(new_looks)
+        why, gone = (None, False) if looks is parent.looks and parent.unseen is None else next(
+            ((w, g) for w, g in map(unseen, dict.fromkeys(looks)) if w is not None),
+            (None, False))
         section, kind, category = parent.section, parent.kind, parent.category
         if tag == "section" and attrs.get("data-section"):
             section = attrs["data-section"].strip() or section
@@ -457,7 +402,26 @@ class _Walker:
                 kind = "nav"
             elif kind != "nav" and (tag in _HEADINGS or attrs.get("role", "").lower() == "heading"):
                 kind = "heading"
-        return _Context(section, kind, category, visibility)
+        return _Context(section, kind, category, looks, why, gone, moved)
+
+    def _note_overlay(self, element: Element, what: str, decls: dict, parent: _Context,
+                      moved: str | None, pseudo: bool = False) -> None:
+        """An element, or its ::before/::after, that is moved (or inside a moved box) and
+        paints a fill: it can be drawn over a caveat."""
+        from .css_seen import fill, thick_outline
+
+        how = thick_outline(decls, parent.looks[0].variables)
+        if how is None and moved:
+            paints = fill(decls, parent.looks[0].variables, pseudo)
+            if paints is None and not pseudo and element.tag in _REPLACED:
+                paints = f"<{element.tag}> content"
+            how = f"{moved} with {paints}" if paints else None
+        if how:
+            classes = ".".join(element.get("class", "").split())
+            name = what.replace(element.tag, element.tag + ("." + classes if classes else ""), 1)
+            line = f"<{name}>: {how}"
+            if line not in self.overlays:
+                self.overlays.append(line)
 
 
 @lru_cache(maxsize=8)  # a build extracts the same page for the caveat proof and for scoring
@@ -465,7 +429,8 @@ def extract(html: str) -> Extracted:
     """Visible text of an HTML document as blocks, with headings, navigation and parts marked
     ``data-score="apart"`` kept apart from the body, per ``<section data-section>``."""
     root, styles = _parse(html)
-    walker = _Walker(_cascade(root, styles) if styles else {})
+    computed, rules = _cascade(root, styles) if styles else ({}, None)
+    walker = _Walker(computed)
     walker.walk(root)
     walker.flush()
     sections: dict[str, Section] = {}
@@ -479,7 +444,8 @@ def extract(html: str) -> Extracted:
             s.nav.append(b.text)
         else:
             s.apart.setdefault(b.category, []).append(b.text)
-    return Extracted(walker.blocks, sections)
+    return Extracted(walker.blocks, sections, walker.overlays,
+                     rules.font_faces if rules is not None else 0, walker.unseen)
 
 
 def visible_text(html: str) -> str:

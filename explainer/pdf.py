@@ -13,12 +13,15 @@ import io
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .pdf_seen import Seen
 
 from .weasyprint_import import load_weasyprint
 
@@ -86,6 +89,50 @@ class _Collect(logging.Handler):
 
 def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_VARIANT) -> bytes:
     """Render ``html`` to PDF bytes. Raises PdfRenderError when WeasyPrint reported an error."""
+    data, _ = render_pdf_seen(html, asset_dirs, variant)
+    assert data is not None
+    return data
+
+
+# WeasyPrint draws a hyphen where a line breaks at the space after a soft hyphen (browsers do
+# not), and breaks lines at a zero-width space inside a word, so the printed word is cut in
+# two. Neither character does anything a reader wants there; both go before layout.
+_SOFT_HYPHEN_BEFORE_SPACE = re.compile(r"(?:\u00ad|&shy;|&#173;|&#x0*ad;)+(?=\s|&nbsp;|&#160;)",
+                                       re.I)
+_ZWSP_IN_WORD = re.compile(r"(?<=\w)(?:\u200b|&#8203;|&#x0*200b;|&ZeroWidthSpace;)+(?=\w)",
+                           re.I)
+
+
+_FONT_FACE = re.compile(r"@font-face\b", re.I)
+
+
+class _CountingFonts:
+    """The process's FontConfiguration, counting the @font-face rules one render adds (from
+    linked style sheets too, which the page's text does not show)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.faces = 0
+
+    def add_font_face(self, *args: Any, **kwargs: Any) -> Any:
+        self.faces += 1
+        return self._inner.add_font_face(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def _print_ready(html: str) -> str:
+    return _ZWSP_IN_WORD.sub("", _SOFT_HYPHEN_BEFORE_SPACE.sub("", html))
+
+
+def render_pdf_seen(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_VARIANT,
+                    check: Callable[[Seen], list[Any]] | None = None,
+                    ) -> tuple[bytes | None, list[Any]]:
+    """Render ``html`` once; ``check`` gets what a person sees on the laid-out pages
+    (:func:`explainer.pdf_seen.seen_text`) before the PDF is written. Returns the PDF bytes
+    and the problems ``check`` found; with problems, no PDF is written (None).
+    Raises PdfRenderError when WeasyPrint reported an error."""
     load_weasyprint()
     from weasyprint import HTML
 
@@ -93,6 +140,9 @@ def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_
     from .pdf_structure import install_apart_titles
 
     variant = check_variant(variant)
+    html = _print_ready(html)
+    font_faces = len(_FONT_FACE.findall(html))
+    problems: list[Any] = []
     fetcher = LockedFetcher(asset_dirs)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -101,8 +151,10 @@ def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_
         base_url = str(asset_dirs[0]) + "/"
         styles = _split_styles(html)
         if styles is None:
+            fonts = _CountingFonts(font_config())  # linked style sheets may bring @font-face
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                font_config=font_config())
+                font_config=fonts)
+            font_faces += fonts.faces
         else:
             html, texts = styles
             sheets = [_parsed_style(text, base_url, tuple(asset_dirs)) for text in texts]
@@ -114,17 +166,24 @@ def render_pdf(html: str, asset_dirs: list[Path], variant: str | None = DEFAULT_
         document.metadata.attachments = []
         for page in document.pages:
             page.links[:] = [link for link in page.links if link[0] != "attachment"]
-        options = {"pdf_variant": variant} if variant else {}
-        install_apart_titles()  # apart parts are titled in the PDF's tags, for `score`
-        data = document.write_pdf(pdf_tags=True, attachments=None,
-                                  finisher=furniture_as_artifacts, **options)
+        if check is not None:
+            from .pdf_seen import seen_text
+
+            seen = seen_text(document)
+            problems = check(replace(seen, font_faces=font_faces) if font_faces else seen)
+        data = None
+        if not problems:
+            options = {"pdf_variant": variant} if variant else {}
+            install_apart_titles()  # apart parts are titled in the PDF's tags, for `score`
+            data = document.write_pdf(pdf_tags=True, attachments=None,
+                                      finisher=furniture_as_artifacts, **options)
     finally:
         logger.removeHandler(collect)
     messages = [f"refused to fetch {url}" for url in dict.fromkeys(fetcher.refused)]
     messages += [m for m in dict.fromkeys(collect.messages) if "refuses to fetch" not in m]
     if messages:
         raise PdfRenderError(messages)
-    return data
+    return data, problems
 
 
 # Parsing the stylesheet is a tenth of a render, and most of it is the same every time.
@@ -249,18 +308,21 @@ def quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(data: bytes, furniture: bool = True) -> str:
     """The text a reader sees in a PDF, page by page: each glyph mapped to characters
-    through the font's ToUnicode map, as copy-and-paste and screen readers do."""
+    through the font's ToUnicode map, as copy-and-paste and screen readers do.
+    ``furniture=False`` leaves out content marked as an artifact (running footer, page
+    numbers) in the PDFs WeasyPrint writes, as screen readers do: a caveat that crosses a
+    page break then reads on without the footer in the middle of it."""
     from .pdf_reader import simple_text
 
-    text = simple_text(data)  # qpdf reads only the objects needed: a third of pypdf's time
+    text = simple_text(data, furniture)  # qpdf reads only the objects it needs: fast
     if text is not None:
         return text
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    text = _text_of_simple_pdf(reader)
+    text = _text_of_simple_pdf(reader, furniture)
     if text is None:  # something our reader does not handle: pypdf's general extractor
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
     return text
@@ -357,9 +419,21 @@ def _text_ops(block: bytes) -> Iterator[dict[str, bytes | None]]:
         yield m.groupdict()
 
 
-def _page_text(content: bytes, fonts: dict[str, _Font]) -> str:
+# Marked content that is an artifact; WeasyPrint's never nests other marked content (a span
+# that seems to is kept, so no text is lost).
+_ARTIFACT = re.compile(rb"/Artifact\s*(?:<<[^<>]*>>\s*BDC|BMC)(?=\s)(.*?)(?<=\s)EMC(?!\w)", re.S)
+
+
+def _drop_artifact(m: re.Match[bytes]) -> bytes:
+    inner = m[1]
+    return m[0] if b"BDC" in inner or b"BMC" in inner else b" "
+
+
+def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:
     if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
         raise _Unsupported
+    if not furniture:
+        content = _ARTIFACT.sub(_drop_artifact, content)
     out: list[str] = []
     last_x = last_y = None
     for block in _TEXT_OBJECT.findall(content):
@@ -396,20 +470,49 @@ def _page_text(content: bytes, fonts: dict[str, _Font]) -> str:
     return "".join(out)
 
 
-def _text_of_simple_pdf(reader: Any) -> str | None:
+_DO = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do(?!\w)")
+
+
+def _text_of_simple_pdf(reader: Any, furniture: bool = True) -> str | None:
     fonts: dict[Any, _Font] = {}
     pages = []
+
+    def add_fonts(resources: Any, used: dict[str, _Font]) -> None:
+        for name, ref in resources.get("/Font", {}).items():
+            key = getattr(ref, "idnum", id(ref))
+            if key not in fonts:
+                fonts[key] = _read_font(ref.get_object())
+            if used.get(name[1:], fonts[key]) is not fonts[key]:
+                raise _Unsupported  # one name, two fonts: would need a scope per form
+            used[name[1:]] = fonts[key]
+
+    def inline_forms(content: bytes, resources: Any, used: dict[str, _Font], depth: int) -> bytes:
+        # WeasyPrint draws a translucent box (opacity < 1) as a form XObject: its content
+        # goes in where it is drawn, so the text inside it is read in order.
+        if b" Do" not in content and b"\nDo" not in content:
+            return content
+        xobjects = resources.get("/XObject", {})
+
+        def one(m: re.Match[bytes]) -> bytes:
+            form = xobjects[f"/{m[1].decode()}"].get_object()
+            if form.get("/Subtype") != "/Form" or depth > 8:
+                return b" "
+            inner = form.get("/Resources")
+            inner = inner.get_object() if inner is not None else resources
+            add_fonts(inner, used)
+            return b"\n" + inline_forms(form.get_data(), inner, used, depth + 1) + b"\n"
+
+        return _DO.sub(one, content)
+
     try:
         for page in reader.pages:
-            used = {}
-            for name, ref in page["/Resources"].get_object().get("/Font", {}).items():
-                key = getattr(ref, "idnum", id(ref))
-                if key not in fonts:
-                    fonts[key] = _read_font(ref.get_object())
-                used[name[1:]] = fonts[key]
+            used: dict[str, _Font] = {}
+            resources = page["/Resources"].get_object()
+            add_fonts(resources, used)
             contents = page["/Contents"].get_object()
             parts = contents if isinstance(contents, list) else [contents]
-            pages.append(_page_text(b"\n".join(c.get_object().get_data() for c in parts), used))
+            content = b"\n".join(c.get_object().get_data() for c in parts)
+            pages.append(_page_text(inline_forms(content, resources, used, 0), used, furniture))
     except (_Unsupported, KeyError, IndexError, TypeError, ValueError):
         return None
     return "\n".join(pages)

@@ -43,6 +43,9 @@ def simple_pages(data: bytes) -> Iterator[tuple[bytes, dict[str, _Font]]]:
         for page in pdf.pages:
             used: dict[str, _Font] = {}
             resources = page.resources  # inherited from the page tree if need be
+            for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
+                if xobject.get("/Subtype") == pikepdf.Name.Form:
+                    raise _Unsupported  # text drawn inside a form (a translucent box): pypdf
             for name, font in resources.get("/Font", pikepdf.Dictionary()).items():
                 key = font.objgen if font.is_indirect else (id(font), 0)
                 if key not in fonts:
@@ -53,7 +56,7 @@ def simple_pages(data: bytes) -> Iterator[tuple[bytes, dict[str, _Font]]]:
             yield b"\n".join(part.read_bytes() for part in parts), used
 
 
-def simple_text(data: bytes) -> str | None:
+def simple_text(data: bytes, furniture: bool = True) -> str | None:
     """The text of a PDF WeasyPrint wrote, page by page, as explainer.pdf.pdf_text reads it;
     None when the file holds something the simple reader does not handle."""
     import pikepdf
@@ -61,7 +64,8 @@ def simple_text(data: bytes) -> str | None:
     from .pdf import _page_text
 
     try:
-        return "\n".join(_page_text(content, fonts) for content, fonts in simple_pages(data))
+        return "\n".join(_page_text(content, fonts, furniture)
+                         for content, fonts in simple_pages(data))
     except (_Unsupported, pikepdf.PdfError, KeyError, IndexError, TypeError, ValueError,
             AttributeError):
         return None

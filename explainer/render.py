@@ -93,7 +93,9 @@ def render_html(doc: Document, audience: Audience, options: RenderOptions = Rend
         raise InputError([template_problem(exc, f"{audience}.html", folders)]) from None
     data = context(doc, view, audience, options, css)  # ours: a failure here is a bug
     try:
-        return render(template, data)
+        from .selfcontained import with_csp  # every page forbids any fetch, whoever renders it
+
+        return with_csp(render(template, data))
     except InputError:
         raise
     except Exception as exc:

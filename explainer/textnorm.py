@@ -30,8 +30,9 @@ _INVISIBLE = dict.fromkeys(map(ord, DROP - {SOFT_HYPHEN}))  # the soft hyphen: _
 _TABLE = {**FOLD, **_INVISIBLE}
 _TABLE_NO_DASHES = {k: v for k, v in _TABLE.items() if chr(k) not in DASHES}
 # A soft hyphen marks where a word may break; at a line end (text read back from a PDF) the
-# word goes on after the line break, so the break goes too.
-_SOFT_BREAK = re.compile(rf"{SOFT_HYPHEN}[ \t]*(?:\r?\n[ \t]*)?")
+# word goes on after the line break, so the break goes too. Before a space it breaks nothing,
+# and the space stays ("not\u00ad an" is "not an").
+_SOFT_BREAK = re.compile(rf"{SOFT_HYPHEN}(?:[ \t]*\r?\n[ \t]*)?")
 
 
 def fold(text: str, *, dashes: bool = True) -> str:

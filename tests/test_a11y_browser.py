@@ -72,6 +72,10 @@ def check_results(report: dict) -> None:
             failures.append(describe(r))
         if r["blocked"]:
             failures.append(f"{name}: tried to load {r['blocked']}")
+        if r["csp"]:
+            failures.append(f"{name}: breaks its Content-Security-Policy: {r['csp']}")
+        if "Content-Security-Policy" not in Path(r["file"]).read_text():
+            failures.append(f"{name}: has no Content-Security-Policy")
         if name == "report.html":
             continue  # a wide data table: WCAG 1.4.10 exempts two-dimensional layouts
         if r["scrollWidth"] > NARROW:
@@ -169,3 +173,21 @@ def test_branded_large_print_a5_outputs_pass_axe(browser_ready, tmp_path):
     report = run_harness(files, tmp_path)
     check_results(report)
     check_browser_print(report, (420, 595))
+
+
+def test_the_policy_stops_a_fetch_before_it_is_made(browser_ready, tmp_path):
+    """Had a reference slipped past the build's check, the page's own policy stops it in the
+    browser: no request leaves, and the breach is reported (so check_results can fail)."""
+    from explainer.selfcontained import with_csp
+
+    page = tmp_path / "slipped.html"
+    page.write_text(with_csp(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+        '<img src="http://127.0.0.1:1/pixel.png" alt="x"><p style="background: '
+        'url(http://127.0.0.1:1/bg.png)">text</p><script>document.title = "ran"</script>'
+        "</main></body></html>"))
+    [result] = run_harness([page], tmp_path)["results"]
+    assert result["blocked"] == []  # the browser never asked for them
+    breaches = " ".join(result["csp"])
+    assert "http://127.0.0.1:1/pixel.png" in breaches and "http://127.0.0.1:1/bg.png" in breaches
+    assert "script-src" in breaches

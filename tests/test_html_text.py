@@ -31,6 +31,8 @@ def page(body: str, css: str = "") -> str:
         ('<ul class="a"><li>SECRET</li></ul>', "ul.a > li { display: none }"),
         ('<p class="sr">SECRET</p>', ".sr { position: absolute; clip: rect(0 0 0 0); }"),
         ('<p class="p">SECRET</p>', "@media print { .p { display: none } }"),
+        # A reader on a small screen cannot see it either.
+        ('<p class="p">SECRET</p>', "@media (max-width: 30em) { .p { display: none } }"),
         ("<script>var s = 'SECRET';</script>", ""),
         ("<style>.x::after { content: 'SECRET' }</style>", ""),
         ("<template><p>SECRET</p></template>", ""),
@@ -54,7 +56,7 @@ def test_hidden_content_is_not_visible(body: str, css: str) -> None:
         ('<p class="x show">SHOWN</p>', ".x { display: none } .x.show { display: block }"),
         ('<p class="x" style="display: block">SHOWN</p>', ".x { display: none }"),
         ('<div style="visibility:hidden"><p style="visibility:visible">SHOWN</p></div>', ""),
-        ('<p class="p">SHOWN</p>', "@media (max-width: 30em) { .p { display: none } }"),
+        ('<p class="p">SHOWN</p>', "@media speech { .p { display: none } }"),
         ('<p aria-hidden="false">SHOWN</p>', ""),
         ("<details open><summary>More</summary><p>SHOWN</p></details>", ""),
         ('<p hidden class="h">SHOWN</p>', "[hidden].h { display: block }"),
@@ -103,3 +105,17 @@ def test_visible_text_keeps_apart_parts_and_decodes_entities() -> None:
                 'Not <em>yet</em> approved&nbsp;for depression.</aside><p>a<br>b</p>')
     # runs of white space, no-break spaces included, become one space
     assert visible_text(html) == "Side effects & risks\nNot yet approved for depression.\na\nb"
+
+
+@pytest.mark.parametrize("body", [
+    '<p style="color: #cccccc">FAINT words</p>',  # 1.6:1 on white
+    '<p style="font-size: 5px">FAINT words</p>',
+    '<p style="position: absolute; top: 0">FAINT words</p>',
+    '<p><span style="filter: blur(3px)">FAINT</span> words</p>',
+])
+def test_text_not_proven_legible_is_scored_but_not_counted_for_a_caveat(body: str) -> None:
+    """A reader may still make it out, so scores keep it; a mandatory caveat may not rest on
+    it, so the caveat proof's text leaves it out."""
+    extracted = extract(page(f"<p>Shown.</p>{body}"))
+    assert "FAINT words" in extracted.text()
+    assert "FAINT" not in extracted.legible_text() and "Shown." in extracted.legible_text()

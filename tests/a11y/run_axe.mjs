@@ -1,7 +1,8 @@
 // Accessibility harness: open each HTML file in headless Debian Chromium and report, as JSON
 // on stdout, what axe-core finds (WCAG 2.0/2.1/2.2 A and AA), whether a 360 px wide screen
 // scrolls sideways, what the browser's own print of the page looks like, and any request
-// that tried to leave file:/data: (all such requests are blocked).
+// that tried to leave file:/data: (all such requests are blocked), and any breach of the
+// page's Content-Security-Policy.
 //
 // Usage: node tests/a11y/run_axe.mjs OUT_DIR FILE.html [FILE.html ...]
 // Chromium is driven by playwright-core over --remote-debugging-pipe: no TCP port is opened.
@@ -25,7 +26,6 @@ const FLAGS = [
 ];
 
 async function axe(page) {
-  await page.addScriptTag({ path: AXE });
   return page.evaluate(async (tags) => {
     const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
     return result.violations.map((v) => ({
@@ -44,9 +44,20 @@ async function check(context, file, outDir) {
     blocked.push(url);
     return route.abort();
   });
+  // The pages carry a Content-Security-Policy that forbids every script: axe-core comes in
+  // as an init script (the browser's own, which the page's policy does not govern), and any
+  // violation the page's own content causes is recorded.
+  await page.addInitScript({ path: AXE });
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(pathToFileURL(resolve(file)).href, { waitUntil: "load" });
   const wide = await axe(page);
+  const csp = await page.evaluate(() => window.__cspViolations);
 
   // Reflow (WCAG 1.4.10): 320 CSS px is the criterion; 360 px is a common phone.
   await page.setViewportSize({ width: 360, height: 740 });
@@ -76,7 +87,7 @@ async function check(context, file, outDir) {
     const key = v.id + v.nodes.map((n) => n.target).join("|");
     return seen.has(key) ? false : (seen.add(key), true);
   });
-  return { file, violations, scrollWidth, print, pdf: pdfPath, blocked };
+  return { file, violations, scrollWidth, print, pdf: pdfPath, blocked, csp };
 }
 
 const [outDir, ...files] = process.argv.slice(2);

@@ -1,0 +1,758 @@
+"""Whether a browser shows an element's text so that a person can read it: the page's own CSS
+cascade (tinycss2 + cssselect2), judged without a layout engine.
+
+Three media at once, because a reader may meet the page in any of them: a screen of the
+default size (``screen`` and ``all`` rules), any screen (every screen rule, feature queries
+such as ``(min-width: 1px)`` taken as true), and print. Text counts as visible only when it
+is visible in all three, so a media query cannot hide it from some readers.
+
+Each rule below is either judged (colour contrast, size, visibility) or, where the outcome
+needs a layout a browser alone computes, refused: the text inside does not count as seen.
+
+judged (inherited through ancestors, as CSS computes them):
+  - ``display: none``, ``content-visibility: hidden``, ``visibility: hidden|collapse``;
+  - colour (``color``, or ``-webkit-text-fill-color`` which paints over it), faded by its
+    alpha and every ancestor's ``opacity``, against the nearest ancestor's background (and
+    what is below it too, when that box has a fixed height the text can run out of; a
+    white canvas below all): at least 4.5:1 (WCAG AA);
+  - font size (units, keywords, ``em``/``%``/``rem``; ``min()/max()/clamp()`` by their
+    smallest value, viewport units as 0): at least 6 pt (8 px);
+  - ``letter-spacing`` below -0.1 em (glyphs piled up); the clip of screen-reader text.
+refused (the text inside is not counted):
+  - a background image or gradient behind it (contrast unknowable);
+  - ``position: absolute|fixed|sticky``, ``position: relative`` with an offset, a negative
+    margin, ``text-indent`` below 0 or over 3 em, any ``transform``/``translate``/
+    ``scale``/``rotate`` or ``zoom`` (each can move it off screen or shrink it to nothing);
+  - ``clip-path``, ``mask``, ``filter``, ``mix-blend-mode``, line clamping;
+  - ``overflow`` other than visible (or ``contain: paint``) together with a size limit
+    (``height: 0; overflow: hidden``...);
+  - ``unicode-bidi: bidi-override|isolate-override|plaintext``, ``<bdo>`` and the bidi
+    override characters U+202D/U+202E (letters drawn in another order);
+  - calc() and other sizes it cannot bound.
+page-level, reported by :func:`page_refusals`:
+  - an element or ``::before``/``::after`` box that is positioned or moved and paints a
+    fill, outline or shadow (it can be drawn over a caveat: an overlay);
+  - ``@font-face``: a template's own font may draw blank or other glyphs for the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+SCREEN, ANY_SCREEN, PRINT = 1, 2, 4
+ALL_MEDIA = SCREEN | ANY_SCREEN | PRINT
+MEDIA = (SCREEN, ANY_SCREEN, PRINT)
+MIN_CONTRAST = 4.5
+MIN_FONT_PX = 8.0  # 6 pt
+
+_PROP_NAMES = """
+display visibility opacity font-size clip clip-path content-visibility color background
+background-color background-image -webkit-text-fill-color filter transform translate scale
+rotate zoom position top left right bottom inset inset-block inset-inline text-indent overflow
+overflow-x overflow-y height max-height width max-width block-size max-block-size inline-size
+max-inline-size margin margin-top margin-right margin-bottom margin-left margin-block
+margin-inline margin-block-start margin-block-end margin-inline-start margin-inline-end
+unicode-bidi mask mask-image -webkit-mask -webkit-mask-image mix-blend-mode letter-spacing
+contain -webkit-line-clamp line-clamp box-shadow outline outline-style outline-width content
+-webkit-box-reflect z-index line-height white-space border border-top border-right
+border-bottom border-left border-style border-image border-block border-inline
+"""
+_PROPS = frozenset(_PROP_NAMES.split())
+_INHERITED_KEYWORDS = ("inherit", "unset")
+_RESET_KEYWORDS = ("initial", "revert", "revert-layer")
+
+Decls = dict[str, tuple[str, bool]]  # name -> (value, important)
+
+
+# --- style sheets -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Rule:
+    selectors: Any
+    decls: tuple[tuple[str, str, bool], ...]
+    media: int
+    layered: bool
+
+
+@dataclass(frozen=True)
+class Rules:
+    matcher: Any  # cssselect2.Matcher, or None when no rule matters
+    font_faces: int
+
+
+def _media_mask(query: str) -> int:
+    """Which of the three media a media query can match (feature queries taken as true)."""
+    query = query.strip().lower()
+    if not query:
+        return ALL_MEDIA
+    mask = 0
+    for medium in query.split(","):
+        words = medium.replace("(", " ( ").split()
+        if not words:
+            continue
+        negated = words[0] == "not"
+        if words[0] in ("not", "only"):
+            words = words[1:]
+        kind = words[0] if words and words[0] != "(" else "all"
+        features = "(" in medium
+        if kind == "all":
+            hit = ALL_MEDIA if not features else ANY_SCREEN | PRINT
+        elif kind == "screen":
+            hit = (SCREEN | ANY_SCREEN) if not features else ANY_SCREEN
+        elif kind == "print":
+            hit = PRINT
+        else:
+            hit = 0
+        if negated:
+            hit = ALL_MEDIA if features else ALL_MEDIA & ~hit
+        mask |= hit
+    return mask
+
+
+def _serialize(nodes: Any) -> str:
+    import tinycss2
+
+    return " ".join(tinycss2.serialize(nodes).split())
+
+
+@lru_cache(maxsize=32)
+def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:
+    """The rules of the page's <style> blocks that bear on visibility, compiled once per
+    distinct set of style sheets (the built-in one is the same on every page)."""
+    import cssselect2
+    import tinycss2
+
+    rules: list[_Rule] = []
+    font_faces = 0
+
+    def walk(nodes: list[Any], media: int, layered: bool) -> None:
+        nonlocal font_faces
+        for node in nodes:
+            if node.type == "qualified-rule":
+                decls = []
+                for d in tinycss2.parse_declaration_list(node.content, skip_whitespace=True,
+                                                         skip_comments=True):
+                    if d.type == "declaration" and (d.lower_name in _PROPS
+                                                    or d.name.startswith("--")):
+                        value = _serialize(d.value)
+                        name = d.name if d.name.startswith("--") else d.lower_name
+                        decls.append((name, value if name.startswith("--") else value.lower(),
+                                      d.important))
+                if not decls:
+                    continue
+                try:
+                    selectors = cssselect2.compile_selector_list(node.prelude)
+                except cssselect2.SelectorError:
+                    continue  # a selector we cannot match: browsers drop the whole rule too
+                rules.append(_Rule(selectors, tuple(decls), media, layered))
+            elif node.type == "at-rule":
+                keyword = node.lower_at_keyword
+                if keyword == "font-face" and node.content is not None:
+                    # The page's policy lets a browser load fonts from data: URLs only (and
+                    # local() needs no fetch); a font from anywhere else never arrives.
+                    src = _serialize(node.content).lower()
+                    font_faces += "data:" in src or "local(" in src
+                if node.content is None:
+                    continue
+                inner = media
+                if keyword == "media":
+                    inner = media & _media_mask(_serialize(node.prelude))
+                if inner and keyword in ("media", "supports", "layer", "scope", "container",
+                                         "document", "starting-style"):
+                    walk(tinycss2.parse_rule_list(node.content, skip_whitespace=True,
+                                                  skip_comments=True),
+                         inner, layered or keyword == "layer")
+
+    for css, media in styles:
+        mask = _media_mask(media or "")
+        if mask:
+            walk(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
+                 mask, False)
+    if not rules:
+        return Rules(None, font_faces)
+    matcher = cssselect2.Matcher()
+    for rule in rules:
+        for selector in rule.selectors:
+            matcher.add_selector(selector, rule)
+    return Rules(matcher, font_faces)
+
+
+@dataclass(frozen=True)
+class Matched:
+    """The winning declarations of one element, per medium; and of its ::before/::after."""
+
+    own: tuple[Decls, Decls, Decls]
+    pseudo: tuple[Decls, Decls, Decls]
+
+
+_NOTHING: Decls = {}
+_NONE = Matched((_NOTHING, _NOTHING, _NOTHING), (_NOTHING, _NOTHING, _NOTHING))
+
+
+def cascade(root: Any, rules: Rules) -> dict[int, Matched]:
+    """id(element) -> its winning declarations, for elements any rule matches."""
+    import cssselect2
+
+    if rules.matcher is None:
+        return {}
+    computed: dict[int, Matched] = {}
+    for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
+        matches = rules.matcher.match(wrapper)
+        if not matches:
+            continue
+        own: list[Decls] = [{}, {}, {}]
+        pseudo: list[Decls] = [{}, {}, {}]
+
+        def rank(m: Any, important: bool) -> tuple:
+            specificity, order, _, rule = m
+            layer = (0 if rule.layered else 1) if not important else (1 if rule.layered else 0)
+            return (layer, specificity, order)
+
+        for important in (False, True):
+            for m in sorted(matches, key=lambda m, i=important: rank(m, i)):
+                _, _, pseudo_type, rule = m
+                # ::first-line and ::first-letter style part of the element's own text; a
+                # caveat may be one line, so they count as styling all of it.
+                target = pseudo if pseudo_type in ("before", "after") else own
+                if pseudo_type and pseudo_type not in ("before", "after", "first-line",
+                                                       "first-letter"):
+                    continue
+                for name, value, imp in rule.decls:
+                    if imp != important:
+                        continue
+                    for i, medium in enumerate(MEDIA):
+                        if rule.media & medium:
+                            target[i][name] = (value, imp)
+        computed[id(wrapper.etree_element)] = Matched(
+            (own[0], own[1], own[2]), (pseudo[0], pseudo[1], pseudo[2]))
+    return computed
+
+
+def inline_decls(style: str) -> Decls:
+    found: Decls = {}
+    for part in style.split(";"):
+        name, sep, value = part.partition(":")
+        name = name.strip()
+        if not name.startswith("--"):
+            name = name.lower()
+        if not sep or not (name in _PROPS or name.startswith("--")):
+            continue
+        value = " ".join(value.split())
+        important = value.lower().endswith("!important")
+        if important:
+            value = value[: -len("!important")].strip()
+        found[name] = (value if name.startswith("--") else value.lower(), important)
+    return found
+
+
+def merge(sheet: Decls, inline: Decls) -> Decls:
+    """Inline declarations over the sheet's, except a sheet !important over a plain one."""
+    if not inline:
+        return sheet
+    out = dict(sheet)
+    for name, (value, important) in inline.items():
+        if name not in out or important or not out[name][1]:
+            out[name] = (value, important)
+    return out
+
+
+# --- computed values ----------------------------------------------------------------------
+
+RGB = tuple[float, float, float]
+RGBA = tuple[float, float, float, float]
+_WHITE: RGB = (1.0, 1.0, 1.0)
+_BLACK: RGBA = (0.0, 0.0, 0.0, 1.0)
+_LINK: RGBA = (0.0, 0.0, 0.933, 1.0)
+
+
+@dataclass(frozen=True)
+class Look:
+    """What is inherited and accumulated down the tree, in one medium."""
+
+    variables: tuple[tuple[str, str], ...] = ()
+    color: RGBA = _BLACK
+    fill: RGBA | None = None  # -webkit-text-fill-color; None: the colour
+    font_px: float = 16.0
+    root_px: float = 16.0
+    visibility: str = "visible"
+    opacity: float = 1.0
+    # Colours the text may sit on (all must contrast); None: an image, cannot be judged.
+    backgrounds: tuple[RGB, ...] | None = (_WHITE,)
+    hidden: str | None = None  # why nothing inside can be seen (not undone by a child)
+    gone: bool = False  # hidden is "not drawn at all", not only "not proven legible"
+    letter_spacing_em: float = 0.0
+
+
+START = (Look(), Look(), Look())
+
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
+_LENGTH = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([a-z%]*)$")
+_ABSOLUTE = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54,
+             "mm": 96 / 25.4, "q": 96 / 101.6}
+_KEYWORD_SIZES = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0,
+                  "large": 18.0, "x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0}
+_UA_FONT = {"small": 0.833, "sub": 0.833, "sup": 0.833, "h1": 2.0, "h2": 1.5, "h3": 1.17,
+            "h5": 0.83, "h6": 0.67}
+_ZERO_VALUES = frozenset({"0", "auto", "none", "normal", "initial", "unset", "revert"})
+
+
+def _substitute(value: str, variables: dict[str, str], depth: int = 0) -> str | None:
+    """``value`` with var() references replaced; None when one cannot be resolved."""
+    if "var(" not in value:
+        return value
+    if depth > 8:
+        return None
+    missing = False
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal missing
+        found = variables.get(m[1], m[2])
+        if found is None:
+            missing = True
+            return ""
+        return found
+
+    out = _VAR.sub(one, value)
+    return None if missing else _substitute(out, variables, depth + 1)
+
+
+def _colour(value: str, current: RGBA) -> RGBA | None:
+    from tinycss2.color4 import parse_color
+
+    if value in ("currentcolor", "inherit"):
+        return current
+    parsed = parse_color(value)
+    if parsed is None or isinstance(parsed, str):
+        return current if parsed == "currentcolor" else None
+    r, g, b = parsed.to("srgb").coordinates
+    return (r or 0.0), (g or 0.0), (b or 0.0), parsed.alpha
+
+
+def _length_px(value: str, font_px: float, root_px: float, percent_of: float) -> float | None:
+    """The smallest pixel length ``value`` can be; None when it cannot be bounded."""
+    value = value.strip()
+    m = _LENGTH.match(value)
+    if m:
+        number, unit = float(m[1]), m[2]
+        if unit in _ABSOLUTE:
+            return number * _ABSOLUTE[unit]
+        if unit == "" and number == 0:
+            return 0.0
+        if unit == "em":
+            return number * font_px
+        if unit == "rem":
+            return number * root_px
+        if unit in ("ex", "ch", "cap", "ic"):
+            return number * font_px * 0.5
+        if unit == "lh":
+            return number * font_px * 1.2
+        if unit == "%":
+            return number * percent_of / 100
+        if unit in ("vw", "vh", "vmin", "vmax", "svw", "svh", "lvw", "lvh", "dvw", "dvh",
+                    "vi", "vb", "cqw", "cqh", "cqi", "cqb", "cqmin", "cqmax"):
+            return 0.0 if number >= 0 else None  # a viewport may be tiny
+        return None
+    fn = re.match(r"^(min|max|clamp)\((.*)\)$", value)
+    if fn:
+        args = _split_args(fn[2])
+        bounds = [_length_px(a, font_px, root_px, percent_of) for a in args]
+        if any(b is None for b in bounds):
+            return None
+        if fn[1] == "min":
+            return min(bounds)  # type: ignore[type-var]
+        if fn[1] == "max":
+            return max(bounds)  # type: ignore[type-var]
+        if len(bounds) == 3:
+            return max(bounds[0], min(bounds[1], bounds[2]))  # type: ignore[type-var]
+    return None
+
+
+def _split_args(text: str) -> list[str]:
+    args, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            args.append(text[start:i])
+            start = i + 1
+    args.append(text[start:])
+    return args
+
+
+def _font_px(value: str, parent: Look) -> float | None:
+    if value in _KEYWORD_SIZES:
+        return _KEYWORD_SIZES[value]
+    if value == "smaller":
+        return parent.font_px * 0.833
+    if value == "larger":
+        return parent.font_px * 1.2
+    return _length_px(value, parent.font_px, parent.root_px, parent.font_px)
+
+
+def _is_negative(value: str) -> bool:
+    return any(v.startswith("-") and re.search(r"[1-9]", v) for v in value.split())
+
+
+def _is_offset(value: str) -> bool:
+    return any(v not in _ZERO_VALUES and not re.fullmatch(r"[+-]?0*\.?0*[a-z%]*", v)
+               for v in value.split())
+
+
+def _over(top: RGBA, below: RGB, alpha: float) -> RGB:
+    return tuple(t * alpha + b * (1 - alpha) for t, b in zip(top[:3], below, strict=True))  # type: ignore[return-value]
+
+
+def _luminance(rgb: RGB) -> float:
+    def channel(s: float) -> float:
+        s = min(max(s, 0.0), 1.0)
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: RGB, b: RGB) -> float:
+    la, lb = _luminance(a), _luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+_IMAGE = re.compile(r"gradient\(|element\(|cross-fade\(|paint\(|data:")
+
+
+def _is_image(value: str) -> bool:
+    """Whether a background value paints an image a browser can show: a generated one, or
+    a data: URL. The page's policy blocks every other URL, so only its colour shows."""
+    return bool(_IMAGE.search(value))
+
+
+def _background(value: str, current: RGBA) -> RGBA | str | None:
+    """The colour a ``background`` value paints, ``"image"``, or None (transparent)."""
+    import tinycss2
+
+    if _is_image(value):
+        return "image"
+    if value in ("none", "transparent", "initial", "unset", "revert"):
+        return None
+    for token in tinycss2.parse_component_value_list(value):
+        if token.type in ("ident", "hash", "function"):
+            colour = _colour(tinycss2.serialize([token]).lower(), current)
+            if colour is not None:
+                return colour
+    return None
+
+
+def _get(decls: Decls, name: str, variables: dict[str, str]) -> str | None:
+    found = decls.get(name)
+    if found is None:
+        return None
+    return _substitute(found[0], variables)
+
+
+def enter(parent: Look, decls: Decls, tag: str) -> Look:
+    """The look inside an element with these winning declarations (one medium)."""
+    if parent.hidden is not None:
+        return parent
+    ua_scale = _UA_FONT.get(tag)
+    if not decls and ua_scale is None and tag not in ("a", "bdo", "html"):
+        return parent  # nothing declared: non-inherited values are initial, the rest inherit
+    variables = dict(parent.variables)
+    for name, (value, _) in decls.items():
+        if name.startswith("--"):
+            variables[name] = value
+    if any("var(" in v for v in variables.values()):
+        variables = {k: (_substitute(v, variables) or "") for k, v in variables.items()}
+
+    def value(name: str) -> str | None:
+        return _get(decls, name, variables)
+
+    def hide(why: str, gone: bool = False) -> Look:
+        # Not drawn at all if it is also invisible by itself (for scoring, as before).
+        gone = gone or value("visibility") in ("hidden", "collapse")
+        return replace(parent, hidden=why, gone=gone)
+
+    def unresolved(name: str) -> bool:
+        return name in decls and value(name) is None
+
+    for name in ("display", "font-size", "color", "opacity", "visibility"):
+        if unresolved(name):
+            return hide(f"{name} uses an undefined var()")
+    display = value("display")
+    if display == "none":
+        return hide("display: none", gone=True)
+    if value("content-visibility") == "hidden":
+        return hide("content-visibility: hidden", gone=True)
+    # What draws nothing at all comes first: it is left out of every text, scores included.
+    clip = value("clip") or ""
+    if clip.startswith("rect("):
+        sizes = re.findall(r"[\d.]+", clip)
+        if sizes and all(float(s) <= 1 for s in sizes):
+            return hide("clip: rect(0 0 0 0)", gone=True)  # screen-reader-only text
+    if re.match(r"inset\(\s*(50|100)%", value("clip-path") or ""):
+        return hide("clip-path: inset(50%)", gone=True)  # screen-reader-only text
+    if value("opacity") in ("0", "0%", "0.0", "-0"):
+        return hide("opacity: 0", gone=True)
+    if (value("font-size") or "x") in ("0", "0px", "0em", "0rem", "0%", "0pt"):
+        return hide("font-size: 0", gone=True)
+    if tag == "bdo":
+        return hide("<bdo> draws the letters in another order")
+    for name, why in (("clip-path", "clip-path"), ("mask", "a mask"), ("mask-image", "a mask"),
+                      ("-webkit-mask", "a mask"), ("-webkit-mask-image", "a mask"),
+                      ("filter", "a filter"), ("-webkit-box-reflect", "a reflection")):
+        v = value(name)
+        if v is not None and v not in ("none", "initial", "unset", "revert"):
+            return hide(f"{why} ({name}: {v})")
+    v = value("mix-blend-mode")
+    if v is not None and v not in ("normal", "initial", "unset", "revert"):
+        return hide(f"mix-blend-mode: {v}")
+    for name in ("transform", "translate", "scale", "rotate"):
+        v = value(name)
+        if v is not None and v not in ("none", "initial", "unset", "revert"):
+            return hide(f"{name}: {v} (may move it off screen or shrink it)")
+    v = value("zoom")
+    if v is not None and v not in ("normal", "1", "100%", "reset", "initial", "unset"):
+        return hide(f"zoom: {v}")
+    position = value("position")
+    if position in ("absolute", "fixed", "sticky"):
+        return hide(f"position: {position} (out of the flow: anywhere, or off screen)")
+    if position == "relative":
+        for name in ("top", "left", "right", "bottom", "inset", "inset-block", "inset-inline"):
+            v = value(name)
+            if v is not None and _is_offset(v):
+                return hide(f"position: relative with {name}: {v}")
+    for name in ("margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
+                 "margin-block", "margin-inline", "margin-block-start", "margin-block-end",
+                 "margin-inline-start", "margin-inline-end"):
+        v = value(name)
+        if v is not None and _is_negative(v):
+            return hide(f"a negative margin ({name}: {v})")
+    v = value("unicode-bidi")
+    if v in ("bidi-override", "isolate-override", "plaintext"):
+        return hide(f"unicode-bidi: {v} (letters drawn in another order)")
+    for name in ("-webkit-line-clamp", "line-clamp"):
+        v = value(name)
+        if v is not None and v not in ("none", "initial", "unset"):
+            return hide(f"{name}: {v}")
+    clipping = any((value(n) or "visible") not in ("visible", "initial", "unset", "revert")
+                   for n in ("overflow", "overflow-x", "overflow-y"))
+    contain = value("contain") or ""
+    clipping = clipping or any(w in contain.split() for w in ("paint", "strict", "content"))
+    z_index = value("z-index")
+    if z_index is not None and z_index.startswith("-") and position in (
+            "relative", "absolute", "fixed", "sticky"):
+        return hide(f"z-index: {z_index} (drawn under the backgrounds around it)")
+    if clipping:
+        if (value("white-space") or "") in ("nowrap", "pre"):
+            return hide(f"overflow clipped on one line (white-space: {value('white-space')})")
+        line_height = value("line-height")
+        if line_height is not None and line_height not in ("normal", "initial", "unset"):
+            factor = re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", line_height)
+            px = (float(line_height) * parent.font_px if factor else
+                  _length_px(line_height, parent.font_px, parent.root_px, parent.font_px))
+            if px is None or px < 0.8 * parent.font_px:
+                return hide(f"overflow clipped to line-height: {line_height}")
+        for name in ("height", "max-height", "width", "max-width", "block-size",
+                     "max-block-size", "inline-size", "max-inline-size"):
+            v = value(name)
+            if v is not None and v not in ("auto", "none", "initial", "unset", "revert",
+                                           "fit-content", "max-content", "min-content"):
+                return hide(f"overflow clipped to {name}: {v}")
+    indent = value("text-indent")
+    if indent is not None and indent not in ("initial", "unset", "revert", "inherit"):
+        px = _length_px(indent.split()[0], parent.font_px, parent.root_px, 0.0) \
+            if indent.split() else 0.0
+        if px is None or px < 0 or px > 3 * parent.font_px:
+            return hide(f"text-indent: {indent} (may push the first line off screen)")
+
+    # Inherited and accumulated values.
+    look = parent
+    font = value("font-size")
+    font_px: float | None = parent.font_px * (ua_scale or 1.0)
+    if font is not None and font not in _INHERITED_KEYWORDS:
+        font_px = 16.0 if font in _RESET_KEYWORDS else _font_px(font, parent)
+        if font_px is None:
+            return hide(f"font-size: {font} cannot be bounded")
+    elif font in _INHERITED_KEYWORDS:
+        font_px = parent.font_px
+    root_px = font_px if tag == "html" else parent.root_px
+    colour = parent.color if tag != "a" else _LINK
+    c = value("color")
+    if c is not None and c not in _INHERITED_KEYWORDS:
+        colour = _BLACK if c in _RESET_KEYWORDS else _colour(c, parent.color)  # type: ignore[assignment]
+        if colour is None:
+            return hide(f"color: {c} cannot be judged")
+    elif c in _INHERITED_KEYWORDS:
+        colour = parent.color
+    fill = parent.fill
+    f = value("-webkit-text-fill-color")
+    if f is not None and f not in _INHERITED_KEYWORDS:
+        fill = None if f in _RESET_KEYWORDS or f == "currentcolor" else _colour(f, colour)
+        if fill is None and f not in _RESET_KEYWORDS and f != "currentcolor":
+            return hide(f"-webkit-text-fill-color: {f} cannot be judged")
+    opacity = parent.opacity
+    o = value("opacity")
+    if o is not None and o not in _INHERITED_KEYWORDS + _RESET_KEYWORDS:
+        try:
+            number = float(o[:-1]) / 100 if o.endswith("%") else float(o)
+        except ValueError:
+            return hide(f"opacity: {o} cannot be judged")
+        opacity *= min(max(number, 0.0), 1.0)
+    # Every colour the text may sit on: a box with a fixed height lets text run out of it
+    # onto what is below, so both then count.
+    backgrounds = parent.backgrounds
+    for name in ("background", "background-color", "background-image"):
+        v = value(name)
+        if v is None or backgrounds is None:
+            continue
+        if name == "background-image":
+            painted = "image" if _is_image(v) else None
+        else:
+            painted = _background(v, colour)
+        if painted == "image":
+            backgrounds = None
+        elif painted is not None:
+            covered = tuple(_over(painted, b, painted[3]) for b in backgrounds)  # type: ignore[index, arg-type]
+            limited = any((value(n) or "auto") not in ("auto", "none", "initial", "unset")
+                          for n in ("height", "max-height", "block-size", "max-block-size"))
+            backgrounds = tuple(dict.fromkeys(covered + backgrounds)) if limited else covered
+    visibility = parent.visibility
+    vis = value("visibility")
+    if vis in ("hidden", "collapse", "visible"):
+        visibility = vis
+    spacing = parent.letter_spacing_em
+    ls = value("letter-spacing")
+    if ls is not None and ls not in _INHERITED_KEYWORDS:
+        if ls in ("normal", *_RESET_KEYWORDS):
+            spacing = 0.0
+        else:
+            px = _length_px(ls, font_px, root_px, font_px)
+            if px is None:
+                return hide(f"letter-spacing: {ls} cannot be judged")
+            spacing = px / font_px if font_px else 0.0
+    variables_t = tuple(sorted(variables.items())) if variables != dict(parent.variables) \
+        else parent.variables
+    look = Look(variables_t, colour, fill, font_px, root_px, visibility, opacity, backgrounds,
+                letter_spacing_em=spacing)
+    return look
+
+
+@lru_cache(maxsize=4096)  # looks repeat: most elements inherit their parent's
+def unseen(look: Look) -> tuple[str | None, bool]:
+    """Why text drawn with this look cannot be read (None: it can), and whether it is not
+    drawn at all (display, visibility, opacity 0, zero size: left out of every text) rather
+    than only not proven legible (kept for scoring, not counted for a caveat)."""
+    if look.hidden is not None:
+        return look.hidden, look.gone
+    if look.visibility != "visible":
+        return f"visibility: {look.visibility}", True
+    if look.opacity <= 0:
+        return "opacity: 0", True
+    if look.font_px < MIN_FONT_PX:
+        return (f"font {look.font_px * 0.75:.1f} pt (at least {MIN_FONT_PX * 0.75:g} pt)",
+                look.font_px <= 0)
+    if look.letter_spacing_em < -0.1:
+        return "letter-spacing piles the letters up", False
+    if look.backgrounds is None:
+        return "on a background image or gradient, whose contrast cannot be judged", False
+    ink = look.fill or look.color
+    for under in look.backgrounds:
+        ratio = contrast(_over(ink, under, ink[3] * look.opacity), under)
+        if ratio < MIN_CONTRAST:
+            return (f"contrast {ratio:.2f}:1 against its background "
+                    f"(at least {MIN_CONTRAST:g}:1)"), False
+    return None, False
+
+
+_MOVING_NAMES = """position transform translate scale rotate margin margin-top margin-left
+    margin-right margin-bottom margin-block margin-inline margin-block-start margin-block-end
+    margin-inline-start margin-inline-end"""
+_MOVING = frozenset(_MOVING_NAMES.split())
+_FILLING_NAMES = """background background-color background-image box-shadow border
+    border-top border-right border-bottom border-left border-style border-block border-inline
+    border-image outline outline-width outline-style"""
+_FILLING = frozenset(_FILLING_NAMES.split())
+
+
+def movement(decls: Decls, variables: tuple[tuple[str, str], ...]) -> str | None:
+    """How this box is taken out of the flow or shifted, so that it can land on others."""
+    if not decls or decls.keys().isdisjoint(_MOVING):
+        return None
+    env = dict(variables)
+
+    def value(name: str) -> str:
+        return _get(decls, name, env) or ""
+
+    position = value("position")
+    if position in ("absolute", "fixed", "sticky"):
+        return f"position: {position}"
+    if position == "relative" and any(_is_offset(value(n)) for n in (
+            "top", "left", "right", "bottom", "inset", "inset-block", "inset-inline")):
+        return "position: relative with an offset"
+    if any(value(n) not in ("", "none", "initial", "unset") for n in (
+            "transform", "translate", "scale", "rotate")):
+        return "a transform"
+    if any(_is_negative(value(n)) for n in (
+            "margin", "margin-top", "margin-left", "margin-right", "margin-bottom",
+            "margin-block", "margin-inline", "margin-block-start", "margin-block-end",
+            "margin-inline-start", "margin-inline-end")):
+        return "a negative margin"
+    return None
+
+
+def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> str | None:
+    """What this box paints that could cover text (a background, shadow, outline), or None
+    when it paints nothing (hidden, clipped away, or a pseudo-element without content)."""
+    if not decls or decls.keys().isdisjoint(_FILLING):
+        return None
+    env = dict(variables)
+
+    def value(name: str) -> str:
+        return _get(decls, name, env) or ""
+
+    if value("display") == "none" or value("visibility") in ("hidden", "collapse"):
+        return None
+    if value("opacity") in ("0", "0%", "0.0"):
+        return None
+    if pseudo and value("content") in ("", "none", "normal"):
+        return None
+    clip = value("clip")
+    if clip.startswith("rect(") and all(float(s) <= 1 for s in re.findall(r"[\d.]+", clip)):
+        return None
+    for name in ("background", "background-color", "background-image"):
+        v = value(name)
+        if v and v not in ("none", "transparent", "initial", "unset"):
+            painted = _background(v, _BLACK)
+            if painted == "image" or (painted is not None and painted[3] > 0):  # type: ignore[index]
+                return "a background"
+    if value("box-shadow") not in ("", "none"):
+        return "a shadow"
+    for name in ("border", "border-top", "border-right", "border-bottom", "border-left",
+                 "border-style", "border-block", "border-inline"):
+        if set(value(name).split()) & _BORDER_STYLES:
+            return "a border"
+    if value("border-image") not in ("", "none", "initial", "unset"):
+        return "a border image"
+    return None
+
+
+_BORDER_STYLES = frozenset(["solid", "dashed", "dotted", "double", "groove", "ridge", "inset",
+                            "outset"])
+
+
+def thick_outline(decls: Decls, variables: tuple[tuple[str, str], ...]) -> str | None:
+    """An outline wider than a focus ring: it is drawn over everything around the box."""
+    if not decls or decls.keys().isdisjoint(("outline", "outline-width")):
+        return None
+    env = dict(variables)
+    outline = " ".join(_get(decls, n, env) or "" for n in ("outline", "outline-width"))
+    if "none" in outline.split() and not _get(decls, "outline-style", env):
+        return None
+    widths = [_length_px(w, 16.0, 16.0, 0.0) for w in outline.split()
+              if re.match(r"^[\d.]", w)]
+    widths += [{"thin": 1.0, "medium": 3.0, "thick": 5.0}[w] for w in outline.split()
+               if w in ("thin", "medium", "thick")]
+    if any(w is None or w > 4 for w in widths):
+        return f"an outline {outline.strip()} (drawn over its neighbours)"
+    return None
