@@ -67,6 +67,11 @@ def _structure(reader: Any) -> tuple[list[_Block], dict[tuple[int, int], _Block]
         title = str(element.get("/T", ""))
         if title.startswith(APART_TITLE):
             apart = title[len(APART_TITLE):] or "other"
+            if block is not None and block.kind != "apart":
+                # An inline part scored apart (a press fact's attribution) inside a body
+                # paragraph: its text goes to a block of its own, the rest stays put.
+                block = _Block("apart", apart)
+                blocks.append(block)
         if block is None and kind in _BLOCKS and kind != "/Lbl":
             block = _Block("apart", apart) if apart else _Block(
                 "heading" if kind in _HEADINGS else "caption" if kind == "/Caption" else "body")
