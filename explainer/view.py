@@ -70,6 +70,7 @@ class View:
     editors: dict = field(default_factory=dict)  # press notes to editors, filled in
     help_first: bool = False  # help lines mandatory: the help box goes on page 1
     record: list[dict] = field(default_factory=list)  # what the published record says
+    caveat_groups: list[dict] = field(default_factory=list)  # patient: one topic per section
 
     def text(self, item: PerAudience | None) -> str:
         return (item.for_(self.audience) or "") if item else ""
@@ -206,6 +207,8 @@ def build_view(doc: Document, audience: Audience) -> View:
     said = " ".join(" ".join(m.text.split()) for m in
                     (*extra.get("key_messages", []), *extra.get("implications", [])))
     caveat_texts = [(cid, t) for cid, t in caveat_texts if " ".join(t.split()) not in said]
+    if audience == "patient":
+        extra["caveat_groups"] = caveat_groups(doc, caveat_texts)
     return View(**extra,
         audience=audience,
         doc=doc,
@@ -224,6 +227,21 @@ def build_view(doc: Document, audience: Audience) -> View:
         | {"regimen": load_rules("phrasebook")["regimen"]["heading"][
             "one" if len(doc.studies) == 1 else "many"]},
     )
+
+
+def caveat_groups(doc: Document, caveat_texts: list[tuple[str, str]]) -> list[dict]:
+    """The leaflet's caveats in single-topic sections (rules/communication.yaml): each caveat
+    under the section of its kind, empty sections left out, unmatched kinds in the last."""
+    rules = load_rules("communication")["patient_caveat_sections"]
+    kind = {c.id: c.kind for c in doc.caveats}
+    rest = next((r for r in rules if r.get("rest")), rules[-1])
+    groups = {r["section"]: [] for r in rules}
+    for cid, text in caveat_texts:
+        home = next((r for r in rules if kind.get(cid) in r["kinds"]), rest)
+        groups[home["section"]].append((cid, text))
+    return [{"section": r["section"], "heading": r["heading"], "items": groups[r["section"]],
+             "unknowns": bool(r.get("unknowns"))}
+            for r in rules if groups[r["section"]] or r.get("unknowns")]
 
 
 def _key_parts(doc: Document, audience: Audience) -> dict:
