@@ -51,6 +51,7 @@ class _Rules(BaseModel):
     imperatives: list[str]
     items: list[_Item]
     patient_caveat_sections: list[_CaveatSection] = []
+    clinician_caveat_sections: list[_CaveatSection] = []
     vague_headings: list[str] = []
     max_list_items: int = 6
 

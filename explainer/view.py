@@ -66,10 +66,12 @@ class View:
     press_facts: list[dict] = field(default_factory=list)  # press: fact + attribution
     references: list[dict] = field(default_factory=list)  # source documents, as readers see them
     visual: object = None  # visual.Visual for the patient leaflet
+    action_visual: object = None  # visual.Visual: the leaflet's actions as steps, in the help box
     produced: str = ""  # "Published November 2026. Next review November 2029."
     editors: dict = field(default_factory=dict)  # press notes to editors, filled in
     help_first: bool = False  # help lines mandatory: the help box goes on page 1
     record: list[dict] = field(default_factory=list)  # what the published record says
+    source_notes: list[dict] = field(default_factory=list)  # clinician: how results reached us
     caveat_groups: list[dict] = field(default_factory=list)  # patient: one topic per section
 
     def text(self, item: PerAudience | None) -> str:
@@ -207,8 +209,8 @@ def build_view(doc: Document, audience: Audience) -> View:
     said = " ".join(" ".join(m.text.split()) for m in
                     (*extra.get("key_messages", []), *extra.get("implications", [])))
     caveat_texts = [(cid, t) for cid, t in caveat_texts if " ".join(t.split()) not in said]
-    if audience == "patient":
-        extra["caveat_groups"] = caveat_groups(doc, caveat_texts)
+    if audience in ("patient", "clinician"):
+        extra["caveat_groups"] = caveat_groups(doc, caveat_texts, audience)
     return View(**extra,
         audience=audience,
         doc=doc,
@@ -229,10 +231,11 @@ def build_view(doc: Document, audience: Audience) -> View:
     )
 
 
-def caveat_groups(doc: Document, caveat_texts: list[tuple[str, str]]) -> list[dict]:
-    """The leaflet's caveats in single-topic sections (rules/communication.yaml): each caveat
-    under the section of its kind, empty sections left out, unmatched kinds in the last."""
-    rules = load_rules("communication")["patient_caveat_sections"]
+def caveat_groups(doc: Document, caveat_texts: list[tuple[str, str]],
+                  audience: Audience = "patient") -> list[dict]:
+    """Caveats in single-topic sections (rules/communication.yaml): each caveat under the
+    section of its kind, empty sections left out, unmatched kinds in the `rest` section."""
+    rules = load_rules("communication")[f"{audience}_caveat_sections"]
     kind = {c.id: c.kind for c in doc.caveats}
     rest = next((r for r in rules if r.get("rest")), rules[-1])
     groups = {r["section"]: [] for r in rules}
@@ -244,10 +247,26 @@ def caveat_groups(doc: Document, caveat_texts: list[tuple[str, str]]) -> list[di
             for r in rules if groups[r["section"]] or r.get("unknowns")]
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _source_notes(doc: Document) -> list[dict]:
+    """Per study, how its results reached us (not GRADE domains, so apart from the rating)."""
+    from .certainty import certainty
+
+    notes = []
+    for s in doc.studies:
+        grade = certainty(doc, s)
+        notes.append({"study": s.short_name, "certainty": grade.text,
+                      "sources": "; ".join(grade.sources)})
+    return notes
+
+
 def _key_parts(doc: Document, audience: Audience) -> dict:
     """The reader-first parts of a view: key messages, tables, boxes and dates."""
     from .certainty import certainty
-    from .visual import patient_visual
+    from .visual import action_visual, patient_visual
 
     km = doc.key_messages
     parts: dict = {"references": source_references(doc), "produced": produced_line(doc),
@@ -263,6 +282,7 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
             parts["questions"] = list(km.patient.questions)
             parts["purpose"] = km.patient.purpose or ""
         parts["visual"] = patient_visual(doc)
+        parts["action_visual"] = action_visual(doc)
         # The leaflet shows key findings only: explain the words of what it shows.
         shown = [*(m.text for m in parts.get("key_messages", [])), *parts.get("questions", []),
                  *(finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key),
@@ -275,28 +295,41 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
             parts["key_messages"] = [render_message(doc, m, audience) for m in km.clinician.answer]
             parts["implications"] = [render_message(doc, m, audience)
                                      for m in km.clinician.implications]
-        rows = []
+        # Summary of findings: the key findings, then any other finding on a primary or
+        # safety outcome not yet in the table (GRADE SoF tables list the critical outcomes
+        # and harms), each with its certainty in GRADE domains and its source problems apart.
+        rows, seen = [], set()
         for f in doc.findings:
-            if not f.key:
-                continue
             study = doc.study(f.study)
             text = finding_text(f, study, audience)
+            outcome = outcome_of(study, text)
+            roles = {m.abbreviation or m.name: m.role for m in study.measures}
+            if not f.key and (roles.get(outcome) not in ("primary", "safety")
+                              or (study.id, outcome) in seen):
+                continue
+            seen.add((study.id, outcome))
             grade = certainty(doc, study)
-            rows.append({"outcome": outcome_of(study, text), "study": study.short_name,
+            rows.append({"outcome": _capital(outcome), "study": study.short_name,
                          "n": study.participants.n, "result": _first_sentence(text),
                          "certainty": grade.level, "reason": grade.brief,
-                         "reason_full": grade.text})
+                         "reason_full": grade.text, "sources": "; ".join(grade.sources),
+                         "safety": roles.get(outcome) == "safety", "key": f.key})
+        # Benefits first, harms last, as a SoF table reads.
+        rows.sort(key=lambda r: r["safety"])
         parts["findings_table"] = rows
+        parts["source_notes"] = _source_notes(doc)
     else:
         if km.press:
             parts["key_messages"] = [render_message(doc, km.press.story, audience)]
             parts["key_numbers"] = [render_message(doc, m, audience) for m in km.press.numbers]
         # Every fact with its study (journal, year, n) and the study's SMC labels.
+        # Key findings and any other with its own press wording: reporters get every result
+        # the caveats speak of (glutamate, blood flow), each with its study.
         parts["press_facts"] = [{"text": finding_text(f, doc.study(f.study), audience),
                                  "source": attribution(doc.study(f.study)),
                                  "labels": [label.text for label in
                                             evidence_labels(doc.study(f.study))]}
-                                for f in doc.findings if f.key]
+                                for f in doc.findings if f.key or f.press]
         e = doc.editors
         dates = list(e.publication_dates) or [
             f"{s.short_name}: {s.journal or 'journal not named'}, {s.year}"
@@ -309,6 +342,8 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
             "independent_comment": e.independent_comment or NOT_STATED,
             "costs": e.costs or NOT_STATED,
             "publication_dates": dates or [NOT_STATED],
-            "dois": [{"study": s.short_name, "doi": s.doi} for s in doc.studies],
+            "dois": [{"study": s.short_name, "doi": s.doi or record_doi(doc, s.id),
+                      "from_record": not s.doi and bool(record_doi(doc, s.id))}
+                     for s in doc.studies],
         }
     return parts

@@ -55,35 +55,47 @@ def icon_array(count: int, of: int, title: str) -> str:
     return "".join(parts)
 
 
-def two_visits(title: str, differs: bool) -> str:
-    """Two panels side by side, the two visits of a crossover trial, drawn without text (the
-    words are in the caption, so they print at body size): a pill (filled: the active
-    blocker; outlined: the dummy), an arrow, a drip, an arrow and a face."""
-    width, height = 460, 150
+def two_visits(title: str, differs: bool, labels: tuple[tuple[str, str, str], ...] = ()) -> str:
+    """Two panels side by side, the two visits of a crossover trial: a pill (filled: the
+    active blocker; outlined: the dummy), an arrow, a drip, an arrow and a face. ``labels``
+    names each panel's icons (what came first, the treatment, the outcome) at a size that
+    prints near body size; the full sentence is in the caption."""
+    width, height = 460, 176
+
+    def label(x: float, y: int, text: str, anchor: str = "middle") -> str:
+        return (f'<text x="{x:g}" y="{y}" font-size="19" text-anchor="{anchor}" fill="#1a1a1a" '
+                f'font-family="DejaVu Sans, sans-serif">{escape(text)}</text>')
+
+    def named(x: int, words: tuple[str, str, str]) -> str:
+        first, middle, outcome = words
+        return (label(x + 10, 30, first, "start") + label(x + 100, 166, middle)
+                + (label(x + 200, 30, outcome, "end") if outcome else ""))
 
     def visit(x: int, active: bool, smile: bool) -> str:
         pill = FILL if active else "#ffffff"
         mouth = "q18 16 36 0" if smile else "h36"
-        return (f'<rect x="{x}" y="6" width="210" height="138" rx="10" fill="#ffffff" '
+        y = 24
+        return (f'<rect x="{x}" y="6" width="210" height="164" rx="10" fill="#ffffff" '
                 f'stroke="{FILL}" stroke-width="3"/>'
-                f'<rect x="{x + 14}" y="60" width="40" height="22" rx="11" fill="{pill}" '
+                f'<rect x="{x + 14}" y="{y + 60}" width="40" height="22" rx="11" fill="{pill}" '
                 f'stroke="{FILL}" stroke-width="3"/>'
-                f'<path d="M{x + 60} 71 h16 m-6 -6 l6 6 l-6 6" fill="none" stroke="{EMPTY}" '
-                f'stroke-width="3"/>'
-                f'<rect x="{x + 86}" y="44" width="28" height="40" rx="6" fill="#ffffff" '
+                f'<path d="M{x + 60} {y + 71} h16 m-6 -6 l6 6 l-6 6" fill="none" '
                 f'stroke="{EMPTY}" stroke-width="3"/>'
-                f'<path d="M{x + 100} 84 v22" stroke="{EMPTY}" stroke-width="3"/>'
-                f'<path d="M{x + 122} 71 h16 m-6 -6 l6 6 l-6 6" fill="none" stroke="{EMPTY}" '
-                f'stroke-width="3"/>'
-                f'<circle cx="{x + 172}" cy="71" r="26" fill="#ffffff" stroke="{FILL}" '
-                f'stroke-width="3"/><circle cx="{x + 163}" cy="64" r="3" fill="{FILL}"/>'
-                f'<circle cx="{x + 181}" cy="64" r="3" fill="{FILL}"/>'
-                f'<path d="M{x + 154} 80 {mouth}" fill="none" stroke="{FILL}" '
+                f'<rect x="{x + 86}" y="{y + 44}" width="28" height="40" rx="6" fill="#ffffff" '
+                f'stroke="{EMPTY}" stroke-width="3"/>'
+                f'<path d="M{x + 100} {y + 84} v22" stroke="{EMPTY}" stroke-width="3"/>'
+                f'<path d="M{x + 122} {y + 71} h16 m-6 -6 l6 6 l-6 6" fill="none" '
+                f'stroke="{EMPTY}" stroke-width="3"/>'
+                f'<circle cx="{x + 172}" cy="{y + 71}" r="26" fill="#ffffff" stroke="{FILL}" '
+                f'stroke-width="3"/><circle cx="{x + 163}" cy="{y + 64}" r="3" fill="{FILL}"/>'
+                f'<circle cx="{x + 181}" cy="{y + 64}" r="3" fill="{FILL}"/>'
+                f'<path d="M{x + 154} {y + 80} {mouth}" fill="none" stroke="{FILL}" '
                 f'stroke-width="3"/>')
 
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" role="img"><title>{escape(title)}</title>'
-            + visit(8, True, False) + visit(242, False, differs) + "</svg>")
+            + visit(8, True, False) + visit(242, False, differs)
+            + "".join(named(x, w) for x, w in zip((8, 242), labels, strict=False)) + "</svg>")
 
 
 def _count_figure(doc: Document) -> tuple[Figure, str] | None:
@@ -132,8 +144,82 @@ def patient_visual(doc: Document) -> Visual | None:
             outcome = _message_about(doc, study.id)
             alt = (f"Each person came twice. Left, one visit: {first}. "
                    f"Right, the other visit: {second}." + (f" {outcome}" if outcome else ""))
-            caption = (f"Each person came twice. Left: {first.split(',')[0]} first. "
-                       f"Right: {second.split(',')[0]} first.")
-            svg = two_visits(alt, differs=bool(outcome))
+            # The caption names both visits in full and the outcome (PEMAT-P item 17).
+            caption = (f"Each person came twice. Left: {first}. Right: {second}."
+                       + (f" {outcome}" if outcome else ""))
+            labels = (_icon_words(first, study, outcome), _icon_words(second, study, outcome))
+            svg = two_visits(alt, differs=bool(outcome), labels=labels)
             return Visual(_data_uri(svg), alt, caption, svg)
     return None
+
+
+def _icon_words(arm: str, study, message: str) -> tuple[str, str, str]:
+    """Short labels for one visit's icons from its plain wording ("naltrexone first, then a
+    ketamine drip"): what came first, the treatment, and the outcome, which is the first word
+    of a measure's plain name that the key message shown with the picture uses."""
+    head, _, tail = arm.partition(", then ")
+    first = head.removesuffix(" first").removeprefix("a ").removeprefix("an ")
+    middle = tail.removeprefix("a ").removeprefix("an ").removeprefix("the ")
+    said = set(message.lower().replace(".", " ").split())
+    outcome = next((m.plain.split()[0] for m in study.measures
+                    if m.plain and m.plain.split()[0].lower() in said), "")
+    return (first[:16], middle[:18], outcome[:10])
+
+
+@dataclass(frozen=True)
+class ActionStep:
+    kind: str  # "help" (a phone) or "do" (a check mark)
+    text: str
+
+
+def action_visual(doc: Document) -> Visual | None:
+    """The leaflet's actions as a picture of steps (PEMAT-P items 25-26): one row per patient
+    key message marked action, a phone for the one that rests on the help lines, a raised
+    hand for the others. The words are the key messages' own, first sentence only."""
+    from .sentences import split_sentences
+
+    km = doc.key_messages.patient
+    if not km:
+        return None
+    help_ids = {c.id for c in doc.caveats if c.kind == "help-line"}
+    steps = []
+    for m in km.messages:
+        if m.action and "{" not in m.text:
+            first = (split_sentences(" ".join(m.text.split())) or [m.text])[0]
+            steps.append(ActionStep("help" if help_ids & set(m.rests_on) else "do", first))
+    if not steps:
+        return None
+    width = 460
+    rows = [_wrap(s.text, 46)[:2] for s in steps]
+    heights = [20 + 19 * len(lines) for lines in rows]
+    total = sum(heights) + 4 * len(steps)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total}" '
+             f'viewBox="0 0 {width} {total}" role="img">'
+             f'<title>{escape(" ".join(s.text for s in steps))}</title>']
+    y = 2
+    for step, lines, h in zip(steps, rows, heights, strict=True):
+        parts.append(f'<rect x="2" y="{y}" width="{width - 4}" height="{h}" rx="8" '
+                     f'fill="#ffffff" stroke="{FILL}" stroke-width="2"/>')
+        cy = y + h / 2
+        if step.kind == "help":  # a telephone handset
+            parts.append(f'<path d="M14 {cy - 12:g} q-5 14 7 26 q12 12 26 7 l-2 -8 l-8 -2 '
+                         f'l-3 5 q-9 -4 -14 -14 l5 -3 l-2 -8 z" fill="{FILL}"/>')
+        else:  # a circle with a bar: do not
+            parts.append(f'<circle cx="28" cy="{cy:g}" r="14" fill="none" stroke="#a00000" '
+                         f'stroke-width="4"/><path d="M18 {cy + 10:g} l20 -20" '
+                         f'stroke="#a00000" stroke-width="4"/>')
+        for k, line in enumerate(lines):
+            parts.append(f'<text x="54" y="{y + 24 + 19 * k}" font-size="15" font-weight="bold" '
+                         f'fill="#1a1a1a" font-family="DejaVu Sans, sans-serif">'
+                         f'{escape(line)}</text>')
+        y += h + 4
+    parts.append("</svg>")
+    svg = "".join(parts)
+    alt = " ".join(s.text for s in steps)
+    return Visual(_data_uri(svg), alt, "What to do", svg)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width)
