@@ -50,7 +50,7 @@ def certainty(doc: Document, study: Study) -> Certainty:
         for concern in study.grade:
             serious = "very serious " if concern.levels == 2 else ""
             reasons.append(f"{serious}{concern.domain} ({concern.reason})")
-            short.append(f"{serious}{concern.domain}: {concern.reason}")
+            short.append(f"{serious}{concern.domain}")
             level = max(0, level - concern.levels)
     else:
         for rule in rules["downgrades"]:

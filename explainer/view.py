@@ -64,6 +64,7 @@ class View:
     questions: list[str] = field(default_factory=list)  # patient: to ask the care team
     findings_table: list[dict] = field(default_factory=list)  # clinician summary of findings
     press_facts: list[dict] = field(default_factory=list)  # press: fact + attribution
+    press_studies: list[dict] = field(default_factory=list)  # press: facts grouped by study
     references: list[dict] = field(default_factory=list)  # source documents, as readers see them
     visual: object = None  # visual.Visual for the patient leaflet
     action_visual: object = None  # visual.Visual: the leaflet's actions as steps, in the help box
@@ -131,7 +132,9 @@ def outcome_of(study: Study, text: str) -> str:
     for m in study.measures:
         if (m.abbreviation and m.abbreviation in text) or m.name.lower() in text.lower():
             return m.abbreviation or m.name
-    return study.measures[0].name if study.measures else "not stated"
+    if not study.measures:
+        return "not stated"
+    return study.measures[0].abbreviation or study.measures[0].name
 
 
 def _first_sentence(text: str) -> str:
@@ -255,11 +258,14 @@ def _source_notes(doc: Document) -> list[dict]:
     """Per study, how its results reached us (not GRADE domains, so apart from the rating)."""
     from .certainty import certainty
 
-    notes = []
-    for s in doc.studies:
-        grade = certainty(doc, s)
-        notes.append({"study": s.short_name, "certainty": grade.text,
-                      "sources": "; ".join(grade.sources)})
+    grades = [(s, certainty(doc, s)) for s in doc.studies]
+    # A source problem every study shares is said once, after the list ("common").
+    common = set.intersection(*(set(g.sources) for _, g in grades)) if len(grades) > 1 else set()
+    notes = [{"study": s.short_name, "certainty": g.text,
+              "sources": "; ".join(n for n in g.sources if n not in common)} for s, g in grades]
+    if common:
+        notes.append({"study": "All studies", "certainty": "",
+                      "sources": "; ".join(n for n in grades[0][1].sources if n in common)})
     return notes
 
 
@@ -330,6 +336,17 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
                                  "labels": [label.text for label in
                                             evidence_labels(doc.study(f.study))]}
                                 for f in doc.findings if f.key or f.press]
+        # The same facts by study: the attribution once, above its facts (saves a reporter
+        # reading "Nature Medicine, 2025, 26 people" under every line).
+        by_study = []
+        for study in doc.studies:
+            facts = [finding_text(f, study, audience) for f in doc.findings
+                     if f.study == study.id and (f.key or f.press)]
+            if facts:
+                by_study.append({"name": study.short_name, "source": attribution(study),
+                                 "labels": [label.text for label in evidence_labels(study)],
+                                 "facts": facts})
+        parts["press_studies"] = by_study
         e = doc.editors
         dates = list(e.publication_dates) or [
             f"{s.short_name}: {s.journal or 'journal not named'}, {s.year}"
