@@ -280,13 +280,16 @@ def frequencies_explained(o: Output) -> Result:
 
 
 def terms_defined(o: Output) -> Result:
-    from .view import used_terms
+    from .view import defined_inline, used_terms
+
 
     used = used_terms(o.doc.glossary, [o.body])
     if not used:
         return "met", "no glossary terms used"
     listed = {_text(dt).lower() for dt in o.find("dt")}
-    missing = [g.term for g in used if g.term.lower() not in listed]
+    body = " ".join(o.body.split())
+    missing = [g.term for g in used
+               if g.term.lower() not in listed and not defined_inline(g.term, body)]
     return ("met", "") if not missing else ("not met", f"undefined: {', '.join(missing)}")
 
 

@@ -176,6 +176,15 @@ def used_terms(glossary: list[GlossaryEntry], texts: list[str]) -> list[Glossary
     return [g for g in glossary if met(g)]
 
 
+def defined_inline(term: str, text: str) -> bool:
+    """True when ``text`` explains ``term`` where it uses it: "X is a ...", "Xs are ...",
+    "X (..." or "X, a ...". CDC Clear Communication Index item 7 and PEMAT-P item 4 ask for
+    terms explained where the reader meets them, not only in a list at the end."""
+    t = re.escape(term)
+    return re.search(rf"(?<!\w){t}s?\s+(?:is|are)\s+(?:a|an|the|[a-z]+\s+[a-z]+\s+(?:that|for))\b"
+                     rf"|(?<!\w){t}s?\s+\(|(?<!\w){t}s?,\s+(?:a|an)\s", text, re.I) is not None
+
+
 def build_view(doc: Document, audience: Audience) -> View:
     studies = []
     for study in doc.studies:
@@ -294,7 +303,10 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
                  *(finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key),
                  *(c.text.patient or "" for c in doc.caveats),
                  *_texts([doc.background, *doc.means, *doc.unknowns], audience)]
-        parts["glossary"] = used_terms(doc.glossary, shown)
+        # Terms the leaflet explains where it uses them need no second entry at the end.
+        said = " ".join(" ".join(t.split()) for t in shown)
+        parts["glossary"] = [g for g in used_terms(doc.glossary, shown)
+                             if not defined_inline(g.term, said)]
     elif audience == "clinician":
         if km.clinician:
             parts["question"] = km.clinician.question
