@@ -142,6 +142,11 @@ def patient_visual(doc: Document) -> Visual | None:
             # The outcome comes from a patient key message resting on this study, if any:
             # the picture never says more than the text does.
             outcome = _message_about(doc, study.id)
+            # The caption takes the message's last sentence: the outcome, not a definition.
+            from .sentences import split_sentences
+
+            said = split_sentences(" ".join(outcome.split())) if outcome else []
+            outcome = said[-1] if said else outcome
             alt = (f"Each person came twice. Left, one visit: {first}. "
                    f"Right, the other visit: {second}." + (f" {outcome}" if outcome else ""))
             # The caption names both visits in full and the outcome (PEMAT-P item 17).
