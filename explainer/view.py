@@ -93,6 +93,12 @@ _KIND_WORDS = {"press_release": "press release", "news": "news report",
                "copy": "reworded copy of another source", "other": "document"}
 
 
+def date_in_words(iso: str) -> str:
+    """"1 December 2026" from "2026-12-01": how readers write dates (the footer)."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
 def month_year(day: dt.date) -> str:
     return day.strftime("%B %Y")
 
