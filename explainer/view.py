@@ -67,7 +67,7 @@ class View:
     press_studies: list[dict] = field(default_factory=list)  # press: facts grouped by study
     references: list[dict] = field(default_factory=list)  # source documents, as readers see them
     visual: object = None  # visual.Visual for the patient leaflet
-    action_visual: object = None  # visual.Visual: the leaflet's actions as steps, in the help box
+    action_visual: list = field(default_factory=list)  # visual.ActionStep: actions with icons
     produced: str = ""  # "Published November 2026. Next review November 2029."
     editors: dict = field(default_factory=dict)  # press notes to editors, filled in
     help_first: bool = False  # help lines mandatory: the help box goes on page 1

@@ -152,79 +152,45 @@ def patient_visual(doc: Document) -> Visual | None:
             # The caption names both visits in full and the outcome (PEMAT-P item 17).
             caption = (f"Each person came twice. Left: {first}. Right: {second}."
                        + (f" {outcome}" if outcome else ""))
-            labels = (_icon_words(first, study, outcome), _icon_words(second, study, outcome))
-            svg = two_visits(alt, differs=bool(outcome), labels=labels)
+            svg = two_visits(alt, differs=bool(outcome))  # labels would print under 12 pt
             return Visual(_data_uri(svg), alt, caption, svg)
     return None
 
 
-def _icon_words(arm: str, study, message: str) -> tuple[str, str, str]:
-    """Short labels for one visit's icons from its plain wording ("naltrexone first, then a
-    ketamine drip"): what came first, the treatment, and the outcome, which is the first word
-    of a measure's plain name that the key message shown with the picture uses."""
-    head, _, tail = arm.partition(", then ")
-    first = head.removesuffix(" first").removeprefix("a ").removeprefix("an ")
-    middle = tail.removeprefix("a ").removeprefix("an ").removeprefix("the ")
-    said = set(message.lower().replace(".", " ").split())
-    outcome = next((m.plain.split()[0] for m in study.measures
-                    if m.plain and m.plain.split()[0].lower() in said), "")
-    return (first[:16], middle[:18], outcome[:10])
-
-
 @dataclass(frozen=True)
 class ActionStep:
-    kind: str  # "help" (a phone) or "do" (a check mark)
+    """One action as a step: an icon (an image with alt text) beside the action's own words,
+    which stay page text so they print at body size and the proofs can read them."""
+
+    src: str  # data: URI of the icon
+    alt: str
     text: str
 
 
-def action_visual(doc: Document) -> Visual | None:
-    """The leaflet's actions as a picture of steps (PEMAT-P items 25-26): one row per patient
-    key message marked action, a phone for the one that rests on the help lines, a raised
-    hand for the others. The words are the key messages' own, first sentence only."""
+_PHONE = (f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40" '
+          f'role="img"><title>Telephone</title><path d="M9 5 q-7 16 6 29 q13 12 22 4 l-3 -8 '
+          f'l-8 -2 l-3 5 q-9 -4 -13 -13 l5 -3 l-2 -8 z" fill="{FILL}"/></svg>')
+_NO = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40" '
+       'role="img"><title>Do not</title><circle cx="20" cy="20" r="16" fill="none" '
+       'stroke="#a00000" stroke-width="5"/><path d="M9 31 L31 9" stroke="#a00000" '
+       'stroke-width="5"/></svg>')
+
+
+def action_visual(doc: Document) -> list[ActionStep]:
+    """The leaflet's actions as steps with icons (PEMAT-P items 25-26): one per patient key
+    message marked action, a telephone for the one resting on the help lines, a "do not" sign
+    for the others; the words are the message's first sentence."""
     from .sentences import split_sentences
 
     km = doc.key_messages.patient
     if not km:
-        return None
+        return []
     help_ids = {c.id for c in doc.caveats if c.kind == "help-line"}
     steps = []
     for m in km.messages:
         if m.action and "{" not in m.text:
             first = (split_sentences(" ".join(m.text.split())) or [m.text])[0]
-            steps.append(ActionStep("help" if help_ids & set(m.rests_on) else "do", first))
-    if not steps:
-        return None
-    width = 460
-    rows = [_wrap(s.text, 46)[:2] for s in steps]
-    heights = [20 + 19 * len(lines) for lines in rows]
-    total = sum(heights) + 4 * len(steps)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total}" '
-             f'viewBox="0 0 {width} {total}" role="img">'
-             f'<title>{escape(" ".join(s.text for s in steps))}</title>']
-    y = 2
-    for step, lines, h in zip(steps, rows, heights, strict=True):
-        parts.append(f'<rect x="2" y="{y}" width="{width - 4}" height="{h}" rx="8" '
-                     f'fill="#ffffff" stroke="{FILL}" stroke-width="2"/>')
-        cy = y + h / 2
-        if step.kind == "help":  # a telephone handset
-            parts.append(f'<path d="M14 {cy - 12:g} q-5 14 7 26 q12 12 26 7 l-2 -8 l-8 -2 '
-                         f'l-3 5 q-9 -4 -14 -14 l5 -3 l-2 -8 z" fill="{FILL}"/>')
-        else:  # a circle with a bar: do not
-            parts.append(f'<circle cx="28" cy="{cy:g}" r="14" fill="none" stroke="#a00000" '
-                         f'stroke-width="4"/><path d="M18 {cy + 10:g} l20 -20" '
-                         f'stroke="#a00000" stroke-width="4"/>')
-        for k, line in enumerate(lines):
-            parts.append(f'<text x="54" y="{y + 24 + 19 * k}" font-size="15" font-weight="bold" '
-                         f'fill="#1a1a1a" font-family="DejaVu Sans, sans-serif">'
-                         f'{escape(line)}</text>')
-        y += h + 4
-    parts.append("</svg>")
-    svg = "".join(parts)
-    alt = " ".join(s.text for s in steps)
-    return Visual(_data_uri(svg), alt, "What to do", svg)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(text, width)
+            phone = bool(help_ids & set(m.rests_on))
+            steps.append(ActionStep(_data_uri(_PHONE if phone else _NO),
+                                    "Telephone" if phone else "Do not", first))
+    return steps
