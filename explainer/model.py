@@ -169,7 +169,7 @@ class GradeConcern(Strict):
     """A reviewer's reason to rate a study's certainty down, in a GRADE domain."""
 
     domain: Literal["risk of bias", "inconsistency", "indirectness", "imprecision",
-                    "publication bias"]
+                    "publication bias"] = Field(description="The GRADE domain of the concern.")
     reason: str = Field(description="Why, in a few words, e.g. 'one dose, next day only'.")
     levels: int = Field(1, ge=1, le=2, description="1 serious, 2 very serious.")
 
