@@ -36,11 +36,24 @@ class _Instrument(BaseModel):
     audiences: list[str]
 
 
+class _CaveatSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    section: str
+    heading: str
+    kinds: list[str]
+    unknowns: bool = False
+    rest: bool = False
+
+
 class _Rules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     instruments: dict[str, _Instrument]
     imperatives: list[str]
     items: list[_Item]
+    patient_caveat_sections: list[_CaveatSection] = []
+    clinician_caveat_sections: list[_CaveatSection] = []
+    vague_headings: list[str] = []
+    max_list_items: int = 6
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,7 @@ class Output:
     sections: list[tuple[str, str]]  # (data-section, visible body text), in page order
     pages: tuple[str, ...]
     imperatives: frozenset[str]
+    rules: _Rules | None = None
 
     @property
     def body(self) -> str:
@@ -127,9 +141,31 @@ def visual_present(o: Output) -> Result:
 
 
 def visual_captioned(o: Output) -> Result:
+    """A caption that names what the picture shows, inside the section it illustrates.
+
+    Tightened after the independent rating (December 2026) failed PEMAT-P item 17 on a caption
+    that named neither the drug nor the outcome and sat apart from its section: the caption
+    must name a studied drug or intervention, and the visual must be inside a headed section."""
     if visual_present(o)[0] != "met":
         return "not applicable", "no visual"
-    return ("met", "") if o.find("p.caption") else ("not met", "visual has no caption")
+    captions = o.find("p.caption")
+    if not captions:
+        return "not met", "visual has no caption"
+    names = {d.name.lower() for d in o.doc.subject.drugs}
+    names |= {s.intervention.name.split(",")[0].lower() for s in o.doc.studies}
+    text = " ".join(_text(c).lower() for c in captions)
+    if names and not any(re.search(rf"\b{re.escape(n)}\b", text) for n in names):
+        return "not met", "caption does not name what was studied"
+    parents = {c: p for p in o.root.iter() for c in p}
+    for c in captions:
+        node, headed = c, False
+        while node is not None and not headed:
+            node = parents.get(node)
+            headed = node is not None and node.tag == "section" and any(
+                ch.tag in ("h2", "h3") for ch in node)
+        if not headed:
+            return "not met", "visual sits outside the section it illustrates"
+    return "met", ""
 
 
 def _actions(o: Output) -> list[str]:
@@ -166,12 +202,27 @@ def bulleted_lists(o: Output) -> Result:
 
 
 def chunked(o: Output) -> Result:
+    """Short sections, each under a heading that says what it holds.
+
+    Tightened after the independent rating (December 2026) failed CDC item 9 on a section of
+    six different ideas under "Please keep in mind": a vague heading or a list longer than
+    rules max_list_items now fails."""
     headed = [s for s, t in o.sections if t.strip()]
     longest = max((len(t.split()) for _, t in o.sections), default=0)
     if len(headed) < 3:
         return "not met", "fewer than three sections"
     if longest > 400:
         return "not met", f"a section of {longest} words"
+    rules = o.rules
+    if rules is not None and o.audience == "patient":
+        vague = {v.lower() for v in rules.vague_headings}
+        for h in o.root.iter():
+            if h.tag in ("h2", "h3") and _text(h).strip().lower().rstrip(":") in vague:
+                return "not met", f"vague heading: {_text(h).strip()}"
+        for ul in o.find("ul"):
+            items = [li for li in ul if li.tag == "li"]
+            if len(items) > rules.max_list_items:
+                return "not met", f"a list of {len(items)} items in one section"
     return "met", ""
 
 
@@ -229,13 +280,16 @@ def frequencies_explained(o: Output) -> Result:
 
 
 def terms_defined(o: Output) -> Result:
-    from .view import used_terms
+    from .view import defined_inline, used_terms
+
 
     used = used_terms(o.doc.glossary, [o.body])
     if not used:
         return "met", "no glossary terms used"
     listed = {_text(dt).lower() for dt in o.find("dt")}
-    missing = [g.term for g in used if g.term.lower() not in listed]
+    body = " ".join(o.body.split())
+    missing = [g.term for g in used
+               if g.term.lower() not in listed and not defined_inline(g.term, body)]
     return ("met", "") if not missing else ("not met", f"undefined: {', '.join(missing)}")
 
 
@@ -293,7 +347,7 @@ def evaluate(doc: Document, audience: Audience, html: str,
         if b.kind == "body":
             sections.setdefault(b.section, []).append(b.text)
     output = Output(doc, audience, root, [(k, "\n".join(v)) for k, v in sections.items()],
-                    pages, frozenset(rules.imperatives))
+                    pages, frozenset(rules.imperatives), rules)
     results = []
     for it in rules.items:
         inst = rules.instruments[it.instrument]

@@ -135,6 +135,9 @@ def _reference(ref: Any) -> str:
 
 def render_editor_sheet(result: Any) -> str:
     from .render import environment
+    from .sandbox import render
 
     env = environment(None)
-    return env.get_template("editor.html").render(**sheet_data(result))
+    # Through the sandbox's render: a fresh time budget per sheet (a bare .render() shares one
+    # budget for the whole process, which runs out ten seconds after the first sheet).
+    return render(env.get_template("editor.html"), sheet_data(result))

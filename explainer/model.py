@@ -165,6 +165,15 @@ class Arm(Strict):
     regimen: Regimen | None = None
 
 
+class GradeConcern(Strict):
+    """A reviewer's reason to rate a study's certainty down, in a GRADE domain."""
+
+    domain: Literal["risk of bias", "inconsistency", "indirectness", "imprecision",
+                    "publication bias"] = Field(description="The GRADE domain of the concern.")
+    reason: str = Field(description="Why, in a few words, e.g. 'one dose, next day only'.")
+    levels: int = Field(1, ge=1, le=2, description="1 serious, 2 very serious.")
+
+
 class Study(Strict):
     id: str
     short_name: str = Field(description="How the study is cited in text, e.g. 'Jelen et al. 2025'.")
@@ -194,6 +203,9 @@ class Study(Strict):
         default_factory=list, description="Quotes backing the study's details (journal, DOI, n)."
     )
     accepted: str | None = Field(None, description="Why a flagged source is accepted as evidence.")
+    grade: list[GradeConcern] = Field(
+        default_factory=list,
+        description="GRADE concerns a reviewer judged; replaces the automatic imprecision rule.")
 
     @field_validator("doi")
     @classmethod

@@ -23,7 +23,7 @@ NOT_PROSE = frozenset({
     "sources_dir", "design", "status", "blinding", "subjects", "role", "audiences",
     "mandatory_for", "reported_by", "accepted", "accepted_warnings", "guidance", "field",
     "values", "match", "reason", "measure", "group", "versus", "derived",
-    "number_exceptions", "off_label_for",
+    "number_exceptions", "off_label_for", "domain",
 })
 # Prose a reader sees, but where typed digits are names, contacts or structured values
 # (a phone number, "type 2 diabetes", "0.5 mg/kg"), so the number lock leaves them alone.

@@ -136,11 +136,11 @@ def context(doc: Document, view, audience: Audience, options: RenderOptions, css
     brand = {"organisation": None, "logo": None, "logo_alt": "", "contact": [], "footer": None,
              "colours": {}, "feedback": None, "review_years": 3}
     brand.update(options.brand)
-    from .view import produced_line
+    from .view import date_in_words, produced_line
 
     producer = doc.producer.name or brand["organisation"]
     # Date and version always reach the footer; a brand's footer text only replaces the title.
-    footer = f"{brand['footer'] or doc.title}\nVersion {doc.version} | {view.date}"
+    footer = f"{brand['footer'] or doc.title}\nVersion {doc.version} | {date_in_words(view.date)}"
     title = doc.press.headline if audience == "press" else doc.title
     from .plain import plain
 

@@ -64,12 +64,16 @@ class View:
     questions: list[str] = field(default_factory=list)  # patient: to ask the care team
     findings_table: list[dict] = field(default_factory=list)  # clinician summary of findings
     press_facts: list[dict] = field(default_factory=list)  # press: fact + attribution
+    press_studies: list[dict] = field(default_factory=list)  # press: facts grouped by study
     references: list[dict] = field(default_factory=list)  # source documents, as readers see them
     visual: object = None  # visual.Visual for the patient leaflet
+    action_visual: list = field(default_factory=list)  # visual.ActionStep: actions with icons
     produced: str = ""  # "Published November 2026. Next review November 2029."
     editors: dict = field(default_factory=dict)  # press notes to editors, filled in
     help_first: bool = False  # help lines mandatory: the help box goes on page 1
     record: list[dict] = field(default_factory=list)  # what the published record says
+    source_notes: list[dict] = field(default_factory=list)  # clinician: how results reached us
+    caveat_groups: list[dict] = field(default_factory=list)  # patient: one topic per section
 
     def text(self, item: PerAudience | None) -> str:
         return (item.for_(self.audience) or "") if item else ""
@@ -87,6 +91,12 @@ _KIND_WORDS = {"press_release": "press release", "news": "news report",
                "news_summary": "news summary", "ai_explainer": "AI-generated explainer",
                "paper": "journal article", "preprint": "preprint",
                "copy": "reworded copy of another source", "other": "document"}
+
+
+def date_in_words(iso: str) -> str:
+    """"1 December 2026" from "2026-12-01": how readers write dates (the footer)."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 def month_year(day: dt.date) -> str:
@@ -128,7 +138,9 @@ def outcome_of(study: Study, text: str) -> str:
     for m in study.measures:
         if (m.abbreviation and m.abbreviation in text) or m.name.lower() in text.lower():
             return m.abbreviation or m.name
-    return study.measures[0].name if study.measures else "not stated"
+    if not study.measures:
+        return "not stated"
+    return study.measures[0].abbreviation or study.measures[0].name
 
 
 def _first_sentence(text: str) -> str:
@@ -170,6 +182,15 @@ def used_terms(glossary: list[GlossaryEntry], texts: list[str]) -> list[Glossary
     return [g for g in glossary if met(g)]
 
 
+def defined_inline(term: str, text: str) -> bool:
+    """True when ``text`` explains ``term`` where it uses it: "X is a ...", "Xs are ...",
+    "X (..." or "X, a ...". CDC Clear Communication Index item 7 and PEMAT-P item 4 ask for
+    terms explained where the reader meets them, not only in a list at the end."""
+    t = re.escape(term)
+    return re.search(rf"(?<!\w){t}s?\s+(?:is|are)\s+(?:a|an|the|[a-z]+\s+[a-z]+\s+(?:that|for))\b"
+                     rf"|(?<!\w){t}s?\s+\(|(?<!\w){t}s?,\s+(?:a|an)\s", text, re.I) is not None
+
+
 def build_view(doc: Document, audience: Audience) -> View:
     studies = []
     for study in doc.studies:
@@ -206,6 +227,8 @@ def build_view(doc: Document, audience: Audience) -> View:
     said = " ".join(" ".join(m.text.split()) for m in
                     (*extra.get("key_messages", []), *extra.get("implications", [])))
     caveat_texts = [(cid, t) for cid, t in caveat_texts if " ".join(t.split()) not in said]
+    if audience in ("patient", "clinician"):
+        extra["caveat_groups"] = caveat_groups(doc, caveat_texts, audience)
     return View(**extra,
         audience=audience,
         doc=doc,
@@ -226,10 +249,45 @@ def build_view(doc: Document, audience: Audience) -> View:
     )
 
 
+def caveat_groups(doc: Document, caveat_texts: list[tuple[str, str]],
+                  audience: Audience = "patient") -> list[dict]:
+    """Caveats in single-topic sections (rules/communication.yaml): each caveat under the
+    section of its kind, empty sections left out, unmatched kinds in the `rest` section."""
+    rules = load_rules("communication")[f"{audience}_caveat_sections"]
+    kind = {c.id: c.kind for c in doc.caveats}
+    rest = next((r for r in rules if r.get("rest")), rules[-1])
+    groups = {r["section"]: [] for r in rules}
+    for cid, text in caveat_texts:
+        home = next((r for r in rules if kind.get(cid) in r["kinds"]), rest)
+        groups[home["section"]].append((cid, text))
+    return [{"section": r["section"], "heading": r["heading"], "items": groups[r["section"]],
+             "unknowns": bool(r.get("unknowns"))}
+            for r in rules if groups[r["section"]] or r.get("unknowns")]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _source_notes(doc: Document) -> list[dict]:
+    """Per study, how its results reached us (not GRADE domains, so apart from the rating)."""
+    from .certainty import certainty
+
+    grades = [(s, certainty(doc, s)) for s in doc.studies]
+    # A source problem every study shares is said once, after the list ("common").
+    common = set.intersection(*(set(g.sources) for _, g in grades)) if len(grades) > 1 else set()
+    notes = [{"study": s.short_name, "certainty": g.text,
+              "sources": "; ".join(n for n in g.sources if n not in common)} for s, g in grades]
+    if common:
+        notes.append({"study": "All studies", "certainty": "",
+                      "sources": "; ".join(n for n in grades[0][1].sources if n in common)})
+    return notes
+
+
 def _key_parts(doc: Document, audience: Audience) -> dict:
     """The reader-first parts of a view: key messages, tables, boxes and dates."""
     from .certainty import certainty
-    from .visual import patient_visual
+    from .visual import action_visual, patient_visual
 
     km = doc.key_messages
     parts: dict = {"references": source_references(doc), "produced": produced_line(doc),
@@ -245,40 +303,68 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
             parts["questions"] = list(km.patient.questions)
             parts["purpose"] = km.patient.purpose or ""
         parts["visual"] = patient_visual(doc)
+        parts["action_visual"] = action_visual(doc)
         # The leaflet shows key findings only: explain the words of what it shows.
         shown = [*(m.text for m in parts.get("key_messages", [])), *parts.get("questions", []),
                  *(finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key),
                  *(c.text.patient or "" for c in doc.caveats),
                  *_texts([doc.background, *doc.means, *doc.unknowns], audience)]
-        parts["glossary"] = used_terms(doc.glossary, shown)
+        # Terms the leaflet explains where it uses them need no second entry at the end.
+        said = " ".join(" ".join(t.split()) for t in shown)
+        parts["glossary"] = [g for g in used_terms(doc.glossary, shown)
+                             if not defined_inline(g.term, said)]
     elif audience == "clinician":
         if km.clinician:
             parts["question"] = km.clinician.question
             parts["key_messages"] = [render_message(doc, m, audience) for m in km.clinician.answer]
             parts["implications"] = [render_message(doc, m, audience)
                                      for m in km.clinician.implications]
-        rows = []
+        # Summary of findings: the key findings, then any other finding on a primary or
+        # safety outcome not yet in the table (GRADE SoF tables list the critical outcomes
+        # and harms), each with its certainty in GRADE domains and its source problems apart.
+        rows, seen = [], set()
         for f in doc.findings:
-            if not f.key:
-                continue
             study = doc.study(f.study)
             text = finding_text(f, study, audience)
+            outcome = outcome_of(study, text)
+            roles = {m.abbreviation or m.name: m.role for m in study.measures}
+            if not f.key and (roles.get(outcome) not in ("primary", "safety")
+                              or (study.id, outcome) in seen):
+                continue
+            seen.add((study.id, outcome))
             grade = certainty(doc, study)
-            rows.append({"outcome": outcome_of(study, text), "study": study.short_name,
+            rows.append({"outcome": _capital(outcome), "study": study.short_name,
                          "n": f"{study.participants.n:,}", "result": _first_sentence(text),
                          "certainty": grade.level, "reason": grade.brief,
-                         "reason_full": grade.text})
+                         "reason_full": grade.text, "sources": "; ".join(grade.sources),
+                         "safety": roles.get(outcome) == "safety", "key": f.key})
+        # Benefits first, harms last, as a SoF table reads.
+        rows.sort(key=lambda r: r["safety"])
         parts["findings_table"] = rows
+        parts["source_notes"] = _source_notes(doc)
     else:
         if km.press:
             parts["key_messages"] = [render_message(doc, km.press.story, audience)]
             parts["key_numbers"] = [render_message(doc, m, audience) for m in km.press.numbers]
         # Every fact with its study (journal, year, n) and the study's SMC labels.
+        # Key findings and any other with its own press wording: reporters get every result
+        # the caveats speak of (glutamate, blood flow), each with its study.
         parts["press_facts"] = [{"text": finding_text(f, doc.study(f.study), audience),
                                  "source": attribution(doc.study(f.study)),
                                  "labels": [label.text for label in
                                             evidence_labels(doc.study(f.study))]}
-                                for f in doc.findings if f.key]
+                                for f in doc.findings if f.key or f.press]
+        # The same facts by study: the attribution once, above its facts (saves a reporter
+        # reading "Nature Medicine, 2025, 26 people" under every line).
+        by_study = []
+        for study in doc.studies:
+            facts = [finding_text(f, study, audience) for f in doc.findings
+                     if f.study == study.id and (f.key or f.press)]
+            if facts:
+                by_study.append({"name": study.short_name, "source": attribution(study),
+                                 "labels": [label.text for label in evidence_labels(study)],
+                                 "facts": facts})
+        parts["press_studies"] = by_study
         e = doc.editors
         dates = list(e.publication_dates) or [
             f"{s.short_name}: {s.journal or 'journal not named'}, {s.year}"
@@ -291,6 +377,8 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
             "independent_comment": e.independent_comment or NOT_STATED,
             "costs": e.costs or NOT_STATED,
             "publication_dates": dates or [NOT_STATED],
-            "dois": [{"study": s.short_name, "doi": s.doi} for s in doc.studies],
+            "dois": [{"study": s.short_name, "doi": s.doi or record_doi(doc, s.id),
+                      "from_record": not s.doi and bool(record_doi(doc, s.id))}
+                     for s in doc.studies],
         }
     return parts

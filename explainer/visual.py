@@ -59,35 +59,47 @@ def icon_array(count: int, of: int, title: str) -> str:
     return "".join(parts)
 
 
-def two_visits(title: str, differs: bool) -> str:
-    """Two panels side by side, the two visits of a crossover trial, drawn without text (the
-    words are in the caption, so they print at body size): a pill (filled: the active
-    blocker; outlined: the dummy), an arrow, a drip, an arrow and a face."""
-    width, height = 460, 150
+def two_visits(title: str, differs: bool, labels: tuple[tuple[str, str, str], ...] = ()) -> str:
+    """Two panels side by side, the two visits of a crossover trial: a pill (filled: the
+    active blocker; outlined: the dummy), an arrow, a drip, an arrow and a face. ``labels``
+    names each panel's icons (what came first, the treatment, the outcome) at a size that
+    prints near body size; the full sentence is in the caption."""
+    width, height = 460, 176
+
+    def label(x: float, y: int, text: str, anchor: str = "middle") -> str:
+        return (f'<text x="{x:g}" y="{y}" font-size="19" text-anchor="{anchor}" fill="#1a1a1a" '
+                f'font-family="DejaVu Sans, sans-serif">{escape(text)}</text>')
+
+    def named(x: int, words: tuple[str, str, str]) -> str:
+        first, middle, outcome = words
+        return (label(x + 10, 30, first, "start") + label(x + 100, 166, middle)
+                + (label(x + 200, 30, outcome, "end") if outcome else ""))
 
     def visit(x: int, active: bool, smile: bool) -> str:
         pill = FILL if active else "#ffffff"
         mouth = "q18 16 36 0" if smile else "h36"
-        return (f'<rect x="{x}" y="6" width="210" height="138" rx="10" fill="#ffffff" '
+        y = 24
+        return (f'<rect x="{x}" y="6" width="210" height="164" rx="10" fill="#ffffff" '
                 f'stroke="{FILL}" stroke-width="3"/>'
-                f'<rect x="{x + 14}" y="60" width="40" height="22" rx="11" fill="{pill}" '
+                f'<rect x="{x + 14}" y="{y + 60}" width="40" height="22" rx="11" fill="{pill}" '
                 f'stroke="{FILL}" stroke-width="3"/>'
-                f'<path d="M{x + 60} 71 h16 m-6 -6 l6 6 l-6 6" fill="none" stroke="{EMPTY}" '
-                f'stroke-width="3"/>'
-                f'<rect x="{x + 86}" y="44" width="28" height="40" rx="6" fill="#ffffff" '
+                f'<path d="M{x + 60} {y + 71} h16 m-6 -6 l6 6 l-6 6" fill="none" '
                 f'stroke="{EMPTY}" stroke-width="3"/>'
-                f'<path d="M{x + 100} 84 v22" stroke="{EMPTY}" stroke-width="3"/>'
-                f'<path d="M{x + 122} 71 h16 m-6 -6 l6 6 l-6 6" fill="none" stroke="{EMPTY}" '
-                f'stroke-width="3"/>'
-                f'<circle cx="{x + 172}" cy="71" r="26" fill="#ffffff" stroke="{FILL}" '
-                f'stroke-width="3"/><circle cx="{x + 163}" cy="64" r="3" fill="{FILL}"/>'
-                f'<circle cx="{x + 181}" cy="64" r="3" fill="{FILL}"/>'
-                f'<path d="M{x + 154} 80 {mouth}" fill="none" stroke="{FILL}" '
+                f'<rect x="{x + 86}" y="{y + 44}" width="28" height="40" rx="6" fill="#ffffff" '
+                f'stroke="{EMPTY}" stroke-width="3"/>'
+                f'<path d="M{x + 100} {y + 84} v22" stroke="{EMPTY}" stroke-width="3"/>'
+                f'<path d="M{x + 122} {y + 71} h16 m-6 -6 l6 6 l-6 6" fill="none" '
+                f'stroke="{EMPTY}" stroke-width="3"/>'
+                f'<circle cx="{x + 172}" cy="{y + 71}" r="26" fill="#ffffff" stroke="{FILL}" '
+                f'stroke-width="3"/><circle cx="{x + 163}" cy="{y + 64}" r="3" fill="{FILL}"/>'
+                f'<circle cx="{x + 181}" cy="{y + 64}" r="3" fill="{FILL}"/>'
+                f'<path d="M{x + 154} {y + 80} {mouth}" fill="none" stroke="{FILL}" '
                 f'stroke-width="3"/>')
 
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" role="img"><title>{escape(title)}</title>'
-            + visit(8, True, False) + visit(242, False, differs) + "</svg>")
+            + visit(8, True, False) + visit(242, False, differs)
+            + "".join(named(x, w) for x, w in zip((8, 242), labels, strict=False)) + "</svg>")
 
 
 def two_grids(count: int, other: int, per: int, title: str) -> str:
@@ -208,11 +220,17 @@ def patient_visual(doc: Document) -> Visual | None:
             # The outcome comes from a patient key message resting on this study, if any:
             # the picture never says more than the text does.
             outcome = _message_about(doc, study.id)
+            # The caption takes the message's last sentence: the outcome, not a definition.
+            from .sentences import split_sentences
+
+            said = split_sentences(" ".join(outcome.split())) if outcome else []
+            outcome = said[-1] if said else outcome
             alt = (f"Each person came twice. Left, one visit: {first}. "
                    f"Right, the other visit: {second}." + (f" {outcome}" if outcome else ""))
-            caption = (f"Each person came twice. Left: {first.split(',')[0]} first. "
-                       f"Right: {second.split(',')[0]} first.")
-            svg = two_visits(alt, differs=bool(outcome))
+            # The caption names both visits in full and the outcome (PEMAT-P item 17).
+            caption = (f"Each person came twice. Left: {first}. Right: {second}."
+                       + (f" {outcome}" if outcome else ""))
+            svg = two_visits(alt, differs=bool(outcome))  # labels would print under 12 pt
             return Visual(_data_uri(svg), alt, caption, svg)
     for study in doc.studies:
         if study.design == "cohort" and study.follow_up:
@@ -223,3 +241,42 @@ def patient_visual(doc: Document) -> Visual | None:
             return Visual(_data_uri(followed_over_time(alt)), alt, caption,
                           followed_over_time(alt))
     return None
+
+
+@dataclass(frozen=True)
+class ActionStep:
+    """One action as a step: an icon (an image with alt text) beside the action's own words,
+    which stay page text so they print at body size and the proofs can read them."""
+
+    src: str  # data: URI of the icon
+    alt: str
+    text: str
+
+
+_PHONE = (f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40" '
+          f'role="img"><title>Telephone</title><path d="M9 5 q-7 16 6 29 q13 12 22 4 l-3 -8 '
+          f'l-8 -2 l-3 5 q-9 -4 -13 -13 l5 -3 l-2 -8 z" fill="{FILL}"/></svg>')
+_NO = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40" '
+       'role="img"><title>Do not</title><circle cx="20" cy="20" r="16" fill="none" '
+       'stroke="#a00000" stroke-width="5"/><path d="M9 31 L31 9" stroke="#a00000" '
+       'stroke-width="5"/></svg>')
+
+
+def action_visual(doc: Document) -> list[ActionStep]:
+    """The leaflet's actions as steps with icons (PEMAT-P items 25-26): one per patient key
+    message marked action, a telephone for the one resting on the help lines, a "do not" sign
+    for the others; the words are the message's first sentence."""
+    from .sentences import split_sentences
+
+    km = doc.key_messages.patient
+    if not km:
+        return []
+    help_ids = {c.id for c in doc.caveats if c.kind == "help-line"}
+    steps = []
+    for m in km.messages:
+        if m.action and "{" not in m.text:
+            first = (split_sentences(" ".join(m.text.split())) or [m.text])[0]
+            phone = bool(help_ids & set(m.rests_on))
+            steps.append(ActionStep(_data_uri(_PHONE if phone else _NO),
+                                    "Telephone" if phone else "Do not", first))
+    return steps

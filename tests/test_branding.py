@@ -94,7 +94,7 @@ def test_config_beside_the_findings_brands_every_output(tmp_path):
         assert [str(f.obj.Alt) for f in figures] == ["Example Health Trust"]
         for furniture in tagged.artifact_text:
             assert "Example Health Trust patient information" in furniture
-            assert "Version 1 | 2024-03-10" in furniture
+            assert "Version 1 | 10 March 2024" in furniture
         assert "Write to: Example Health Trust, 1 High Street" in pdf_text(data)
         pdf = pikepdf.open(io.BytesIO(data))
         assert len(pdf.pages[0].get_images()) == 1

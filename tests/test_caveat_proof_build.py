@@ -10,7 +10,7 @@ from conftest import MIN_TOPIC
 
 from explainer.templates_dir import builtin_templates
 
-CAVEATS_CALL = '{{ parts.caveats(view, "Please keep in mind", "h-caveats") }}'
+CAVEATS_CALL = '{{ parts.caveat_groups(view) }}'
 
 
 def override(tmp_path, patient_html: str):

@@ -23,6 +23,7 @@ from explainer.model import AUDIENCES
 from explainer.pdf import pdf_text, render_pdf
 from explainer.render import RenderOptions, render_html
 from explainer.templates_dir import builtin_templates
+from explainer.view import date_in_words
 
 PAPER_PT = {"a4": (595, 842), "a5": (420, 595), "letter": (612, 792)}
 TOPICS = {"bundled": BUNDLED, "synthetic": MIN_TOPIC}
@@ -139,7 +140,7 @@ def test_footer_on_every_page_and_no_stranded_headings(audience, paper):
     pages = len(tagged.pdf.pages)
     for i, furniture in enumerate(tagged.artifact_text):
         assert f"Page {i + 1} of {pages}" in furniture
-        assert f"Version {doc.version}" in furniture and str(doc.date) in furniture
+        assert f"Version {doc.version}" in furniture and date_in_words(str(doc.date)) in furniture
     # The last thing drawn on a page (highest MCID) must not belong to a heading.
     owner: dict[tuple[int, int], str] = {}
 
