@@ -18,7 +18,7 @@ from explainer.pdf import render_pdf_seen
 from explainer.render import RenderOptions, render_html
 from explainer.templates_dir import builtin_templates
 
-CAV = '{{ parts.caveats(view, "Please keep in mind", "h-caveats") }}'
+CAV = '{{ parts.caveat_groups(view) }}'
 PATIENT = (builtin_templates() / "patient.html").read_text()
 
 

@@ -10,6 +10,7 @@ socket blocks sockets anyway; the spy proves none was even attempted).
 from __future__ import annotations
 
 import io
+import re
 import socket
 import subprocess
 import sys
@@ -127,7 +128,7 @@ class Tags(HTMLParser):
 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "article", "div", "p",
                 "h1", "h2", "h3", "h4", "section", "ul", "ol", "li", "dl", "dt", "dd", "table",
-                "thead", "tbody", "tr", "th", "td", "span", "a", "strong", "blockquote"}
+                "thead", "tbody", "tr", "th", "td", "span", "a", "strong", "em", "blockquote"}
 
 
 def css_tokens(css: str):
@@ -213,7 +214,8 @@ def test_hostile_fields_stay_text_through_the_full_build(tmp_path, spies):
         assert_pdf_inert(pdf)
         text = pdf_text(pdf)
         assert "<script>alert('x')</script>" in text  # shown, not run
-        assert "</style><script>alert(1)</script>" in text  # the footer shows the title as is
+        # The footer shows the title as is (it may wrap: compare without line breaks).
+        assert "</style><script>alert(1)</script>" in re.sub(r"\n", "", text)
     assert urls == [], f"WeasyPrint was asked to fetch {urls}"
     assert sockets == []
 
@@ -260,7 +262,7 @@ FETCHES_BODY = ('<p><img src="file:///etc/passwd" alt="x"> <img src="http://127.
                 'alt="y"> <img src="../../../../../../etc/passwd" alt="z"></p>')
 FETCHES_CSS = ('@import url("http://127.0.0.1:1/import.css");\n'
                "body { background-image: url(file:///etc/passwd); }\n"
-               '.kicker::before { content: url("http://127.0.0.1:1/k.png"); }\n'
+               'h1::before { content: url("http://127.0.0.1:1/k.png"); }\n'
                "@font-face { font-family: Evil; src: url(file:///etc/passwd); }\n"
                "h1 { font-family: Evil, sans-serif; }\n")
 REFUSED = ["http://127.0.0.1:1/s.css", "file:///etc/passwd", "http://127.0.0.1:1/i.png",

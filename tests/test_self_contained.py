@@ -15,7 +15,7 @@ from explainer.render import RenderOptions
 from explainer.selfcontained import CSP, external_references
 from explainer.templates_dir import builtin_templates
 
-CAV = '{{ parts.caveats(view, "Please keep in mind", "h-caveats") }}'
+CAV = '{{ parts.caveat_groups(view) }}'
 PATIENT = (builtin_templates() / "patient.html").read_text()
 EVIL = "https://tracker.example/p.png"
 
