@@ -435,17 +435,6 @@ def _plural(word: str) -> str:
     return word if word.endswith("s") else word + "s"
 
 
-def _source_id(path: Path, taken: set[str]) -> str:
-    from .starter_file import slug
-
-    base = slug(path.stem)[:30].strip("-") or "source"
-    sid, n = base, 2
-    while sid in taken:
-        sid, n = f"{base}-{n}", n + 1
-    taken.add(sid)
-    return sid
-
-
 def read_source_draft(path: Path, sid: str) -> SourceDraft:
     from .quotes import load_source_text
     from .screening import screen_text
@@ -691,7 +680,9 @@ def draft(paths: list[Path], topic: str = "draft", out: Path | None = None) -> D
     if not paths:
         raise InputError([Problem("SOURCE", None, "", "give at least one source text")])
     taken: set[str] = set()
-    sources = [read_source_draft(p, _source_id(p, taken)) for p in paths]
+    from .starter_file import source_id
+
+    sources = [read_source_draft(p, source_id(p, taken)) for p in paths]
     studies = group_studies(sources)
     found = disagreements(studies)
     resolved = [p.resolve() for p in paths]

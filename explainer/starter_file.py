@@ -46,7 +46,8 @@ def source_files(folder: Path) -> list[Path]:
                   if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and p.name != "SOURCES.md")
 
 
-def _source_id(path: Path, taken: set[str]) -> str:
+def source_id(path: Path, taken: set[str]) -> str:
+    """A short unique id for a source file, from its name; ``taken`` is updated."""
     base = slug(path.stem)[:30].strip("-") or "source"
     sid, n = base, 2
     while sid in taken:
@@ -92,7 +93,7 @@ def write_starter(topic: str, out: Path, sources_dir: Path | None = None,
         found = [created]
     rel = Path(os.path.relpath(src_dir.resolve(), folder.resolve())).as_posix()
     taken: set[str] = set()
-    ids = [_source_id(p, taken) for p in found]
+    ids = [source_id(p, taken) for p in found]
     entries = "".join(f"  - {{id: {sid}, file: {_flow(p.name)}, kind: {screened_kind(p)}}}\n"
                       for sid, p in zip(ids, found, strict=True))
     template = files("explainer.starter").joinpath("starter.yaml.tmpl").read_text(encoding="utf-8")

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 MARK = "TODO"
 _MARK = re.compile(r"\bTODO\b")
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -40,13 +39,11 @@ def placeholders(loaded: LoadedDocument) -> list[Placeholder]:
         return []
     if MARK not in text:
         return []
-    loader = _SAFE_LOADER(text)
-    try:
-        root = loader.get_single_node()
-    except yaml.YAMLError:
+    from .yaml_hints import node_tree
+
+    root = node_tree(text)
+    if root is None:
         return []
-    finally:
-        loader.dispose()
     found: list[Placeholder] = []
     stack: list[tuple[yaml.Node, tuple]] = [(root, ())] if root is not None else []
     while stack:

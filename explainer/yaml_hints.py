@@ -128,13 +128,9 @@ def dropped_comments(path: Path) -> list[tuple[int, str, str]]:
         return []
     if " #" not in text:
         return []
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    try:
-        root = loader.get_single_node()
-    except yaml.YAMLError:
+    root = node_tree(text)
+    if root is None:
         return []
-    finally:
-        loader.dispose()
     lines = text.splitlines()
     found = []
     stack = [root] if root is not None else []
@@ -155,3 +151,15 @@ def dropped_comments(path: Path) -> list[tuple[int, str, str]]:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
     return sorted(found)
+
+
+def node_tree(text: str) -> yaml.Node | None:
+    """The YAML node tree of ``text`` (for line numbers), or None when it does not parse:
+    callers that only add warnings leave the error to the loader."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        return loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
