@@ -15,7 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from test_batch import build, make_topics
+
+sys.path.insert(0, str(REPO / "bench"))
+from faults import KILLER  # the benchmark's kill script: one copy for both
 
 from explainer.manifest import MANIFEST_NAME, Entry, Manifest
 from explainer.output import JOURNAL, WriteError, commit, folder_lock, recover
@@ -23,7 +27,6 @@ from explainer.templates_dir import builtin_templates
 
 AUDIENCES = ("patient", "clinician", "press")
 OLD, NEW = "Walking and knee pain", "Walking and knee pain update"
-REPO = Path(__file__).resolve().parent.parent
 
 
 def version_of(out: Path, topic: str, audience: str) -> tuple[str, str]:
@@ -58,20 +61,7 @@ def no_traceback(run) -> None:
 # A real subprocess that SIGKILLs itself on the N-th call of os.replace or os.fsync: a seeded
 # choice of points inside the commit (temps written, journal, each rename, manifest), where a
 # kill at a random time would rarely land.
-_KILLER = """
-import os, signal, sys
-name, nth = sys.argv[1], int(sys.argv[2])
-real = getattr(os, name)
-calls = [0]
-def hook(*args, **kwargs):
-    calls[0] += 1
-    if calls[0] == nth:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(*args, **kwargs)
-setattr(os, name, hook)
-from explainer.cli import app
-app(sys.argv[3:])
-"""
+_KILLER = KILLER  # the benchmark's script: one copy for both
 
 
 def _kill_points() -> list[tuple[str, int]]:
