@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from explainer.authoring.drafting import SCORED, draft  # noqa: E402
 from explainer.document.model import SOURCE_SUFFIXES  # noqa: E402
-from explainer.sources.screening import same_journal  # noqa: E402
+from explainer.sources.facts import same_journal  # noqa: E402
 
 
 def norm(kind: str, value: object) -> str:

@@ -115,7 +115,7 @@ def test_arm_sizes_and_rounded_totals_are_sample_sizes_not_results(tmp_path):
     # Screening compares only a study's single size across sources, so it leaves out a count
     # per arm and a rounded total; the draft still reads them as sample sizes, and a count of
     # outcomes per arm as results.
-    from explainer.sources.screening import extract_facts
+    from explainer.sources.facts import extract_facts
 
     text = ("The trial enrolled more than 12,000 adults. They were randomly assigned to the "
             "new test (n = 6,010) or to usual care (n = 6,020).\n"

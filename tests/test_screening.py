@@ -14,17 +14,14 @@ import pytest
 import yaml
 
 from explainer.document.load import load_document
+from explainer.sources.facts import extract_facts, people_counts, same_journal, words_to_int
 from explainer.sources.screening import (
     FLAG_AT,
-    extract_facts,
     function_word_deficit,
-    people_counts,
     prose_words,
     rules,
-    same_journal,
     screen_document,
     screen_text,
-    words_to_int,
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

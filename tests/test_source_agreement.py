@@ -9,7 +9,7 @@ import yaml
 
 from explainer.document.load import load_document
 from explainer.guards.checks import data_checks
-from explainer.sources.screening import extract_facts
+from explainer.sources.facts import extract_facts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NURSES = FIXTURES / "findings" / "screen_nurses.yaml"

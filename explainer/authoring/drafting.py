@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..problems import InputError, Problem
 
 if TYPE_CHECKING:
-    from ..sources.screening import CountRole
+    from ..sources.facts import CountRole
 
 _NUM = r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?![\w])"
 _WORD_NUMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -186,7 +186,7 @@ def _number(text: str) -> str:
 
 
 def _is_journal(fact_value: str, others: list[str]) -> bool:
-    from ..sources.screening import same_journal
+    from ..sources.facts import same_journal
 
     return any(same_journal(fact_value, o) for o in others)
 
@@ -261,7 +261,7 @@ class _Reader:
                          m.start(), m.end())
 
     def _study_facts(self, t: str) -> None:
-        from ..sources.screening import _clean_journal, extract_facts, people_counts
+        from ..sources.facts import _clean_journal, extract_facts, people_counts
 
         journals: list[str] = []
         for f in extract_facts(t):
@@ -461,7 +461,7 @@ def _first(source: SourceDraft, kind: str) -> str | None:
 def group_studies(sources: list[SourceDraft], ratio: float = 1.5) -> list[StudyDraft]:
     """Sources naming the same journal with close sample sizes report one study; a source that
     names no journal joins the one study with its sample size, if there is exactly one."""
-    from ..sources.screening import same_journal
+    from ..sources.facts import same_journal
 
     groups: list[list[SourceDraft]] = []
     loose: list[SourceDraft] = []
@@ -497,7 +497,7 @@ def group_studies(sources: list[SourceDraft], ratio: float = 1.5) -> list[StudyD
 def disagreements(studies: list[StudyDraft]) -> list[Disagreement]:
     """Fields on which the sources of one study give values that are not the same (screening's
     comparison: 'Am J Psychiatry' is 'American Journal of Psychiatry')."""
-    from ..sources.screening import same_value
+    from ..sources.facts import same_value
 
     out = []
     for study in studies:

@@ -9,9 +9,10 @@ Three flags per source text, each with a score in [0, 1] and the lines that earn
 * ``preprint``: the text says the work is a preprint or has not been peer reviewed.
 
 :func:`screen_document` screens every source of a findings file, compares what the sources say
-about each study (journal, year, peer-review status, sample size) and turns the results into
-Problems: undeclared disagreements (warnings) and studies, findings or caveats that rest only
-on flagged sources without an ``accepted:`` reason (errors).
+about each study (journal, year, peer-review status, sample size: :mod:`.facts` finds them,
+:mod:`.agreement` compares them) and turns the results into Problems: undeclared
+disagreements (warnings) and studies, findings or caveats that rest only on flagged sources
+without an ``accepted:`` reason (errors).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..problems import Problem
 
 if TYPE_CHECKING:
-    from ..document.load import LoadedDocument, Loc
-    from ..document.model import Document
+    from ..document.load import LoadedDocument
+    from .agreement import SourceDisagreement
+    from .facts import Fact
     from .quotes import SourceText
 
 FlagKind = Literal["spun", "ai_generated", "preprint"]
@@ -213,7 +215,7 @@ class Screen:
 # --- text helpers ----------------------------------------------------------------------------
 
 
-class _Lines:
+class LineIndex:
     """Offsets -> 1-based line numbers and short excerpts."""
 
     def __init__(self, text: str):
@@ -293,7 +295,7 @@ def spin_signals(text: str) -> tuple[SpinSignals, list[EvidenceLine]]:
     together they raise it further, as two independent pieces of evidence should.
     """
     r = rules()
-    lines = _Lines(text)
+    lines = LineIndex(text)
     words = prose_words(text)
     n = max(len(words), 1)
     weighted = 0.0
@@ -339,7 +341,7 @@ def _spin_message(s: SpinSignals) -> str:
 # --- markers ---------------------------------------------------------------------------------
 
 
-def _marker_flag(kind: FlagKind, text: str, lines: _Lines) -> tuple[float, list[EvidenceLine]]:
+def _marker_flag(kind: FlagKind, text: str, lines: LineIndex) -> tuple[float, list[EvidenceLine]]:
     """Noisy-OR score of the distinct markers found, and one evidence line per line they are on."""
     weights: list[float] = []
     by_line: dict[int, tuple[int, int, list[str]]] = {}
@@ -359,7 +361,7 @@ def _marker_flag(kind: FlagKind, text: str, lines: _Lines) -> tuple[float, list[
 
 def screen_text(text: str, name: str = "") -> Screen:
     """Score one source text for spinning, AI generation and preprint status."""
-    lines = _Lines(text)
+    lines = LineIndex(text)
     spin, spin_evidence = spin_signals(text)
     ai_score, ai_evidence = _marker_flag("ai_generated", text, lines)
     pre_score, pre_evidence = _marker_flag("preprint", text, lines)
@@ -375,267 +377,7 @@ def screen_text(text: str, name: str = "") -> Screen:
     return Screen(name, spin.score, round(ai_score, 3), round(pre_score, 3), flags, spin, signals)
 
 
-# --- facts about a study ---------------------------------------------------------------------
-
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-          "eighteen", "nineteen"]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_NUMBER_WORD = (rf"(?:(?:{'|'.join(_TENS)})(?:[-\s](?:{'|'.join(_UNITS[1:10])}))?"
-                rf"|{'|'.join(sorted(_UNITS[1:], key=len, reverse=True))})")
-_NUMBER = rf"(?:\d{{1,3}}(?:[,\u202f\u2009 ]\d{{3}})+|\d+|{_NUMBER_WORD})"
-_PEOPLE = (r"(?:adults|individuals|participants|patients|people|persons|subjects|volunteers|men|"
-           r"women|children|adolescents|nurses|veterans|smokers|outpatients|inpatients)")
-_N_COUNT = re.compile(
-    rf"\b(?P<num>{_NUMBER})\s+(?P<mid>(?:[a-z][\w-]*\s+){{0,2}}?){_PEOPLE}\b", re.IGNORECASE)
-_N_EQUALS = re.compile(r"(?<![A-Za-z])[nN]\s*=\s*(?P<num>\d{1,3}(?:[,\u202f\u2009 ]\d{3})+|\d+)")
-# A count is a sample size only where its sentence ties it to the study (enrolled, took
-# part, a cohort of ...), and never where it is a rate of the population ("die each year").
-_N_STUDY = re.compile(
-    r"\b(?:stud(?:y|ies)|trials?|participa\w*|took\s+part|enrol+\w*|recruit\w*|randomi[sz]\w*|"
-    r"cohort|involv\w*|included|examin\w*|analy[sz]\w*|followed|data\s+(?:from|of|on)|"
-    r"assigned|sample|screened|surveyed|interviewed)\b", re.IGNORECASE)
-_N_NOT_SAMPLE = re.compile(
-    r"\b(?:each|every|per)\s+year\b|\b(?:annually|yearly|nationwide|worldwide|die|dies|"
-    r"died|deaths?|population\s+of)\b", re.IGNORECASE)
-_APPROX = re.compile(r"\b(?:more\s+than|over|about|around|nearly|almost|some|up\s+to|"
-                     r"roughly|approximately|at\s+least|fewer\s+than|less\s+than)\s+$",
-                     re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
-
-
-def _sentence_at(text: str, start: int, end: int) -> str:
-    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-    after = _SENTENCE_END.search(text, end)
-    return text[before[-1] if before else 0: after.start() if after else len(text)]
-
-
-CountRole = Literal["sample", "repeat", "group", "bound", "population", "untied"]
-
-
-@dataclass(frozen=True)
-class PeopleCount:
-    """A count of people a text states, and what screening makes of it.
-
-    role: "sample" (the study's size: the one count a sentence ties to the study; "repeat" if
-    the sentence says it again), "group" (one of several counts in a sentence: a breakdown by
-    arm, or an outcome per arm), "bound" ("more than 171,000"), "population" (a rate or a
-    population: "die each year") or "untied" (nothing in the sentence ties it to a study)."""
-
-    value: int
-    start: int
-    end: int
-    role: CountRole
-    explicit: bool  # written as "n = 1,204"
-    study_cue: bool  # its sentence says enrolled, took part, a cohort of ...
-
-
-def people_counts(text: str) -> list[PeopleCount]:
-    """Every count of people (n = 26, 26 adults) in text order, each with its role.
-
-    Only "sample" counts are sample sizes to compare across sources: a sentence with several
-    counts is a breakdown by group (n = 39,996 and n = 40,024), not the study's size; a bound
-    cannot disagree with the exact figure (171,000 and 171,616). `explainer draft` reads the
-    others too, as group sizes, totals or results."""
-    found = []
-    for m in _N_EQUALS.finditer(text):
-        found.append((m, True))
-    for m in _N_COUNT.finditer(text):
-        if not set(m.group("mid").lower().split()) & _N_MID_BAD:
-            found.append((m, False))
-    by_sentence: dict[str, list] = {}
-    for m, explicit in found:
-        by_sentence.setdefault(_sentence_at(text, m.start(), m.end()), []).append((m, explicit))
-    out = []
-    for sentence, hits in by_sentence.items():
-        cue = _N_STUDY.search(sentence) is not None
-        population = _N_NOT_SAMPLE.search(sentence) is not None
-        exact = [(m, e) for m, e in hits
-                 if not _APPROX.search(text[max(0, m.start() - 14):m.start()])]
-        values = {words_to_int(m.group("num")) for m, _ in exact} - {None, 0}
-        tied = bool(exact) and (cue or all(e for _, e in exact))
-        for m, explicit in hits:
-            value = words_to_int(m.group("num"))
-            if not value:
-                continue
-            role: CountRole
-            if population:
-                role = "population"
-            elif not any(m is x for x, _ in exact):
-                role = "bound"
-            elif len(values) != 1:
-                role = "group"
-            elif not tied:
-                role = "untied"
-            else:
-                role = "sample" if m is exact[0][0] else "repeat"
-            out.append(PeopleCount(value, m.start(), m.end(), role, explicit, cue))
-    out.sort(key=lambda c: c.start)
-    return out
-
-
-def _sample_sizes(text: str) -> list[tuple[int, int, int]]:
-    """(value, start, end) of the counts a source ties to its study as the number studied."""
-    return [(c.value, c.start, c.end) for c in people_counts(text) if c.role == "sample"]
-
-
-# Words that may stand between a number and "adults" without changing what is counted.
-_N_MID_BAD = {"of", "in", "than", "more", "million", "thousand", "hundred", "billion", "percent",
-              "per", "out", "every", "to", "and", "or"}
-
-_J_WORD = r"[A-Z][\w'’&-]*\.?"
-_JOURNAL = rf"(?P<j>{_J_WORD}(?:\s+(?:{_J_WORD}|of|and|&|for|the))*)"
-_JOURNAL_PATTERNS = (
-    re.compile(r"(?i:\bpublished\s+(?:[a-z]+\s+){0,2}?in\s+(?:the\s+)?(?:journal\s+)?)" + _JOURNAL),
-    re.compile(r"(?i:\bin\s+the\s+journal\s+)" + _JOURNAL),
-    # Vancouver style: "Am J Psychiatry 2026;183:..." or "2026;doi:..."
-    re.compile(_JOURNAL + r"\.?\s+(?P<y>(?:19|20)\d{2})\s*;"),
-    # APA style: "(2025). Title of the paper. Nature Medicine. doi..."
-    re.compile(r"\((?P<y>(?:19|20)\d{2})\)\.\s+[^.\n]{10,300}?\.\s+" + _JOURNAL
-               + r"[.,]\s*(?:\d|doi|https?:|www\.)"),
-)
-_YEAR_PATTERNS = (re.compile(r"\bet\s+al\.?,?\s*\(?(?P<y>(?:19|20)\d{2})\b"),)
-_JOURNAL_STOP = {"of", "and", "&", "for", "the"}
-
-FactField = Literal["journal", "year", "status", "n"]
-FIELDS: tuple[FactField, ...] = ("journal", "year", "status", "n")
-# disagreements[].field is free text ("publication status", "sample size"): a declared entry
-# covers one of our fields if its words include one of these.
-FIELD_WORDS: dict[str, set[str]] = {
-    "journal": {"journal", "venue"},
-    "year": {"year"},
-    "status": {"status", "peer", "preprint", "review", "reviewed"},
-    "n": {"n", "sample", "participants", "enrolled", "enrollment", "enrolment"},
-}
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One value a source gives for a study field, with where it says so."""
-
-    field: FactField
-    value: str
-    offset: int
-    line: int
-    excerpt: str
-
-
-def words_to_int(text: str) -> int | None:
-    """'Twenty-six' -> 26, '2 310' -> 2310, '26' -> 26."""
-    t = text.strip().lower()
-    digits = re.sub(r"[,\u202f\u2009 ]", "", t)
-    if digits.isdigit():
-        return int(digits)
-    parts = re.split(r"[-\s]+", t)
-    total = 0
-    for part in parts:
-        if part in _UNITS:
-            total += _UNITS.index(part)
-        elif part in _TENS:
-            total += 20 + 10 * _TENS.index(part)
-        else:
-            return None
-    return total
-
-
-def _clean_journal(name: str) -> str:
-    words = name.rstrip(".").split()
-    while words and words[-1].lower() in _JOURNAL_STOP:
-        words.pop()
-    if words and words[0].lower() == "the":
-        words.pop(0)
-    return " ".join(words).rstrip(".")
-
-
-def _journal_key(name: str) -> list[str]:
-    return [w.strip(".").lower() for w in name.split() if w.lower() not in _JOURNAL_STOP]
-
-
-def same_journal(a: str, b: str) -> bool:
-    """True if one name abbreviates the other word by word ('Am J Psychiatry' and
-    'American Journal of Psychiatry'; 'Nat Med' and 'Nature Medicine')."""
-    ka, kb = _journal_key(a), _journal_key(b)
-    if len(ka) != len(kb):
-        return False
-    return all(x.startswith(y) or y.startswith(x) for x, y in zip(ka, kb, strict=True))
-
-
-def extract_facts(text: str) -> list[Fact]:
-    """Every journal, year, peer-review status and sample size a text states, in text order."""
-    lines = _Lines(text)
-    facts: list[Fact] = []
-
-    def add(fld: FactField, value: str, start: int, end: int) -> None:
-        facts.append(Fact(fld, value, start, lines.line(start), lines.excerpt(start, end)))
-
-    for pattern in _JOURNAL_PATTERNS:
-        for m in pattern.finditer(text):
-            journal = _clean_journal(m.group("j"))
-            if not journal:
-                continue
-            add("journal", journal, m.start("j"), m.end("j"))
-            add("status", "peer_reviewed", m.start(), m.end())
-            if "y" in pattern.groupindex and m.group("y"):
-                add("year", m.group("y"), m.start("y"), m.end("y"))
-    for pattern in _YEAR_PATTERNS:
-        for m in pattern.finditer(text):
-            add("year", m.group("y"), m.start(), m.end())
-    for marker in rules().markers:
-        if marker.kind == "preprint":
-            for m in marker.pattern.finditer(text):
-                add("status", "preprint", m.start(), m.end())
-    for value, start, end in _sample_sizes(text):
-        add("n", str(value), start, end)
-    facts.sort(key=lambda f: f.offset)
-    # One hit can match two patterns ("published in X" and "in the journal X"): keep one.
-    unique: dict[tuple[str, str, int], Fact] = {}
-    for f in facts:
-        unique.setdefault((f.field, f.value, f.line), f)
-    return list(unique.values())
-
-
-def same_value(fld: FactField, a: str, b: str) -> bool:
-    if fld == "journal":
-        return same_journal(a, b)
-    return a == b
-
-
 # --- document screening ----------------------------------------------------------------------
-
-WINDOW = 2000  # characters: how far from a study's quotes a fact may be in a multi-study source
-
-
-@dataclass(frozen=True)
-class SourceFact:
-    source_id: str
-    file: str
-    fact: Fact
-
-
-@dataclass
-class SourceDisagreement:
-    """Sources (or the findings file) giving different values for one field of one study."""
-
-    study: str
-    field: FactField
-    facts: list[SourceFact]
-    declared: str | None
-    known: bool
-    between: Literal["sources", "file"]  # sources among themselves, or sources vs the file
-
-    def describe(self) -> str:
-        said = "; ".join(f'{sf.file}:{sf.fact.line} says {sf.fact.value} ("{sf.fact.excerpt}")'
-                         for sf in self.facts)
-        declared = f"; the findings file says {self.declared}" if self.declared else ""
-        return f"{self.field}: {said}{declared}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "study": self.study, "field": self.field, "between": self.between,
-            "declared": self.declared, "known": self.known,
-            "sources": [{"source": sf.source_id, "file": sf.file, "line": sf.fact.line,
-                         "value": sf.fact.value, "excerpt": sf.fact.excerpt} for sf in self.facts],
-        }
 
 
 @dataclass
@@ -659,94 +401,6 @@ class ScreenReport:
         }
 
 
-def _study_sources(doc: Document) -> dict[str, list[str]]:
-    """Study id -> ids of the sources that report it: reported_by, then the sources quoted as
-    evidence for the study or its findings. Disagreement claims are left out: a source may be
-    quoted there only to contrast it with another study."""
-    out: dict[str, list[str]] = {}
-    for study in doc.studies:
-        sids = out.setdefault(study.id, list(study.reported_by))
-        sids += [ev.source for ev in study.evidence if ev.source not in sids]
-    for finding in doc.findings:
-        sids = out.setdefault(finding.study, [])
-        sids += [ev.source for ev in finding.evidence if ev.source not in sids]
-    return out
-
-
-def _anchors(doc: Document, study_id: str, source_id: str, source: SourceText) -> list[int]:
-    """Offsets in a source's text that are about this study: its quotes and its names."""
-    from .quotes import find_quote
-
-    text = source.text
-    study = doc.study(study_id)
-    quotes = [ev.quote for ev in study.evidence if ev.source == source_id]
-    quotes += [ev.quote for f in doc.findings if f.study == study_id
-               for ev in f.evidence if ev.source == source_id]
-    quotes += [ev.quote for d in doc.disagreements if d.study == study_id
-               for ev in d.claims if ev.source == source_id]
-    if len(doc.studies) == 1:  # with one study, every quote of the file is about it
-        quotes += [ev.quote for c in doc.caveats for ev in c.evidence if ev.source == source_id]
-    offsets = [o for q in quotes if (o := find_quote(q, source)) is not None]
-    names = [study.doi, study.lead_author]
-    surname = re.match(r"\s*([A-Z][\w'’-]+)", study.short_name)
-    if surname and "et al" in study.short_name:
-        names.append(surname.group(1))
-    for name in filter(None, names):
-        offsets += [m.start() for m in re.finditer(re.escape(name), text)]
-    return sorted(offsets)
-
-
-# Words that open a passage about some other study ("The findings chime with a study
-# published in March ..."): counts after them, before the study is quoted again, are not its.
-_OTHER_STUDY = re.compile(
-    r"\b(?:another|a\s+separate|a\s+different|an?\s+(?:earlier|previous|older|similar|"
-    r"separate|second|other)|(?:chimes?|agrees?|fits?)\s+with\s+an?)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:study|studies|trial|trials|analysis|review|research)\b|\ba\s+study\s+published\s+in\b",
-    re.IGNORECASE)
-
-
-def _about_another_study(text: str, offset: int, anchors: list[int]) -> bool:
-    before = [a for a in anchors if a <= offset]
-    return _OTHER_STUDY.search(text, max(before) if before else 0, offset) is not None
-
-
-def _pick(facts: list[Fact], anchors: list[int], limit: int | None,
-          text: str = "") -> dict[str, Fact]:
-    """Per field, the fact nearest the study's anchors (first in the text when there are none).
-
-    A sample size that comes after the source turns to another study ("chime with a study
-    published in March ... 382,535 people"), and before it quotes this study again, is not
-    compared."""
-    chosen: dict[str, tuple[int, Fact]] = {}
-    for fact in facts:
-        if fact.field == "n" and text and _about_another_study(text, fact.offset, anchors):
-            continue
-        dist = min((abs(fact.offset - a) for a in anchors), default=fact.offset)
-        if limit is not None and dist > limit:
-            continue
-        if fact.field not in chosen or dist < chosen[fact.field][0]:
-            chosen[fact.field] = (dist, fact)
-    return {fld: f for fld, (_, f) in chosen.items()}
-
-
-def _declared(doc: Document, study_id: str) -> dict[str, str | None]:
-    s = doc.study(study_id)
-    return {"journal": s.journal, "year": str(s.year) if s.year else None,
-            "status": s.status, "n": str(s.participants.n)}
-
-
-def _is_known(doc: Document, study_id: str, fld: str) -> bool:
-    if fld == "status" and doc.study(study_id).status == "disputed":
-        return True
-    words = FIELD_WORDS[fld]
-    return any(d.study == study_id and words & set(re.findall(r"[a-z]+", d.field.lower()))
-               for d in doc.disagreements)
-
-
-def _field_loc(index: int, fld: str) -> Loc:
-    return ("studies", index, "participants", "n") if fld == "n" else ("studies", index, fld)
-
-
 def _enough_reason(text: str | None) -> bool:
     return bool(text) and len(text.split()) >= 3  # a bare "yes"/"ok" is not a reason
 
@@ -754,6 +408,7 @@ def _enough_reason(text: str | None) -> bool:
 def screen_document(loaded: LoadedDocument, sources_dir: Path | None = None) -> ScreenReport:
     """Screen every source of a findings file and compare what they say about each study."""
     from ..inputs.guarded_files import FileRefused
+    from .agreement import compare_studies
     from .quotes import find_source_file, read_source
 
     doc = loaded.doc
@@ -780,64 +435,9 @@ def screen_document(loaded: LoadedDocument, sources_dir: Path | None = None) -> 
                     f"its kind is {source.kind!r}; set kind: {expected[0]} or check the file",
                     "warning"))
 
-    _compare_studies(loaded, texts, report)
+    compare_studies(loaded, texts, report)
     _flagged_only_evidence(loaded, report)
     return report
-
-
-def _compare_studies(
-    loaded: LoadedDocument, texts: dict[str, SourceText], report: ScreenReport
-) -> None:
-    doc = loaded.doc
-    reporters = _study_sources(doc)
-    studies_of: dict[str, int] = {}
-    for sids in reporters.values():
-        for sid in sids:
-            studies_of[sid] = studies_of.get(sid, 0) + 1
-    all_facts = {sid: extract_facts(source.text) for sid, source in texts.items()}
-    for index, study in enumerate(doc.studies):
-        per_source: dict[str, dict[str, Fact]] = {}
-        for sid in reporters.get(study.id, []):
-            if sid not in texts:
-                continue
-            anchors = _anchors(doc, study.id, sid, texts[sid])
-            shared = studies_of.get(sid, 0) > 1
-            if shared and not anchors:
-                continue  # cannot tell which study the source's facts are about
-            per_source[sid] = _pick(all_facts[sid], anchors, WINDOW if shared else None,
-                                    texts[sid].text)
-        report.facts[study.id] = {sid: list(f.values()) for sid, f in per_source.items()}
-        declared = _declared(doc, study.id)
-        for fld in FIELDS:
-            said = [SourceFact(sid, Path(report.files[sid]).name, facts[fld])
-                    for sid, facts in per_source.items() if fld in facts]
-            groups: list[list[SourceFact]] = []
-            for sf in said:
-                group = next((g for g in groups if same_value(fld, g[0].fact.value, sf.fact.value)),
-                             None)
-                if group is None:
-                    groups.append([sf])
-                else:
-                    group.append(sf)
-            value = declared[fld]
-            if len(groups) >= 2:
-                between: Literal["sources", "file"] = "sources"
-            elif (groups and value is not None and not (fld == "status" and value == "disputed")
-                  and not same_value(fld, value, groups[0][0].fact.value)):
-                between = "file"
-            else:
-                continue
-            dis = SourceDisagreement(study.id, fld, said, value,
-                                     _is_known(doc, study.id, fld), between)
-            report.disagreements.append(dis)
-            if dis.known:
-                continue
-            what = ("sources disagree about" if between == "sources"
-                    else "the sources and this file disagree about")
-            report.problems.append(loaded.problem(
-                _field_loc(index, fld),
-                f"{what} {study.id} {dis.describe()}; check the sources, then declare it under "
-                f"disagreements: (study: {study.id}, field: {fld})", "warning"))
 
 
 def _flagged_only_evidence(loaded: LoadedDocument, report: ScreenReport) -> None:
@@ -866,4 +466,3 @@ def _flagged_only_evidence(loaded: LoadedDocument, report: ScreenReport) -> None
 def screening_problems(loaded: LoadedDocument, sources_dir: Path | None = None) -> list[Problem]:
     """screen_document's problems, in the shape every check function has."""
     return screen_document(loaded, sources_dir).problems
-
