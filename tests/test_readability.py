@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from explainer.readability.formulas import (
-    SentenceRule,
-    diagnose,
-    score_sentence,
-    score_text,
-)
+from explainer.readability.diagnosis import SentenceRule, diagnose, score_sentence
+from explainer.readability.formulas import score_text
 from explainer.readability.scoring import score_html
 
 PROSE = (

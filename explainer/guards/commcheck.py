@@ -188,7 +188,7 @@ def addresses_reader(o: Output) -> Result:
 
 
 def active_voice_key(o: Output) -> Result:
-    from ..readability.formulas import _passive_phrases
+    from ..readability.diagnosis import _passive_phrases
 
     key = _key_section(o)
     if key is None:

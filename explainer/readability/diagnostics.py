@@ -16,7 +16,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .formulas import long_words_in, passive_spans, plain_word_spans
+from .diagnosis import long_words_in, passive_spans
+from .plain_words import plain_word_spans
 
 if TYPE_CHECKING:
     from .scoring import DocumentScore
@@ -140,7 +141,7 @@ def _at(offsets: list[int], in_sentence: list[int], offset: int) -> int:
 def diagnostics_for(path: str, source: str, fmt: str, score: DocumentScore,
                     glossary_terms: set[str] | frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Every diagnostic of ``score``, positioned in ``source`` (the file's text as read)."""
-    from .formulas import explained_forms
+    from .diagnosis import explained_forms
     from .inflection import suggest
 
     locator = _Locator(source, markup=fmt in ("html", "md"))

@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..build.report import PALETTE
-from .formulas import METRICS, passive_spans, plain_word_spans
+from .diagnosis import passive_spans
+from .formulas import METRICS
+from .plain_words import plain_word_spans
 
 if TYPE_CHECKING:
     import jinja2
 
     from ..cli.score import Scored
-    from .formulas import SentenceScore
+    from .diagnosis import SentenceScore
     from .targets import Target
 
 TEMPLATE = "score_report.html"

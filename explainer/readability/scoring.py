@@ -16,16 +16,8 @@ from typing import Any, Literal
 
 from ..inputs.office import Paragraph
 from ..problems import InputError, Problem
-from .formulas import (
-    Counts,
-    Diagnosis,
-    Scores,
-    SentenceScore,
-    count_sentence,
-    count_sentences,
-    diagnose_sentences,
-    score_sentence,
-)
+from .diagnosis import Diagnosis, SentenceScore, diagnose_sentences, score_sentence
+from .formulas import Counts, Scores, count_sentence, count_sentences
 from .sentences import split_block, split_blocks
 from .targets import Miss, Target, load_targets
 

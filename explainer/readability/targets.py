@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import InputError, Problem
-from .formulas import METRICS, Scores, SentenceRule
+from .diagnosis import SentenceRule
+from .formulas import METRICS, Scores
 
 _SENTENCE_KEYS = {"hard": float, "very_hard": float, "min_words": int, "long_words": int}
 # Length budgets, beside the readability limits: main-part pages (A4 or letter sides; an A5
