@@ -308,7 +308,8 @@ def warm_leaflet(root: Path, runs: int = 9) -> tuple[float, float, int]:
     from explainer.build.batch import prepare_process
     from explainer.build.topic import BuildOptions, asset_dirs
     from explainer.document.load import load_document
-    from explainer.pdf.render import pdf_text, render_pdf
+    from explainer.pdf.content_stream import pdf_text
+    from explainer.pdf.render import render_pdf
     from explainer.render.html import render_html
 
     work = root / "leaflet"

@@ -19,6 +19,7 @@ from explainer.build.topic import BuildOptions, asset_dirs, build_topic, bundled
 from explainer.document.load import load_document
 from explainer.document.model import AUDIENCES
 from explainer.guards.caveats import prove_seen, prove_visible_html
+from explainer.pdf import content_stream as stream
 from explainer.pdf import render as pdf
 from explainer.render.html import RenderOptions, render_html
 from explainer.render.selfcontained import with_csp
@@ -64,7 +65,7 @@ def main(runs: int) -> None:
         figures = {"weasyprint": best(weasy, runs),
                    "boxes": best(lambda d=document: seen_text(d), runs),
                    "cascade": best(cascade, runs),
-                   "readback": best(lambda d=data: pdf.pdf_text(d, furniture=False), runs)}
+                   "readback": best(lambda d=data: stream.pdf_text(d, furniture=False), runs)}
         for k, v in figures.items():
             totals[k] += v
         print(f"{audience:10} " + "  ".join(f"{k} {v * 1000:6.1f} ms" for k, v in figures.items()))

@@ -17,7 +17,7 @@ from conftest import MIN_TOPIC
 
 from explainer.build.topic import BuildOptions, build_topic
 from explainer.document.model import AUDIENCES
-from explainer.pdf.render import pdf_text
+from explainer.pdf.content_stream import pdf_text
 from explainer.render.contrast import DEFAULT_PALETTE, contrast_ratio, palette_failures
 from explainer.render.html import RenderOptions
 from explainer.render.templates_dir import builtin_templates

@@ -13,7 +13,7 @@ from conftest import BUNDLED, MIN_TOPIC, REPO
 from explainer.document.load import load_document
 from explainer.document.model import AUDIENCES
 from explainer.guards.caveats import mandatory_caveats
-from explainer.pdf.render import pdf_text
+from explainer.pdf.content_stream import pdf_text
 from explainer.render.view import finding_text
 
 

@@ -9,7 +9,7 @@ from conftest import FIXTURES, MIN_TOPIC
 from explainer.build.topic import BuildOptions, build_topic
 from explainer.document.load import load_document
 from explainer.guards.caveats import prove_present
-from explainer.pdf.render import pdf_text
+from explainer.pdf.content_stream import pdf_text
 
 SENTENCE = "Walking may not suit every knee, so ask your nurse what is right for you. "
 

@@ -31,7 +31,7 @@ OLD, NEW = "Walking and knee pain", "Walking and knee pain update"
 
 def version_of(out: Path, topic: str, audience: str) -> tuple[str, str]:
     """Which build ("old" or "new") wrote an audience's HTML and its PDF (by their text)."""
-    from explainer.pdf.render import pdf_text
+    from explainer.pdf.content_stream import pdf_text
 
     folder = out / topic
     html = (folder / f"{audience}.html").read_text(encoding="utf-8")

@@ -25,8 +25,8 @@ from conftest import MIN_TOPIC
 
 from explainer.build.topic import BuildOptions, build_topic
 from explainer.document.model import AUDIENCES
+from explainer.pdf.content_stream import pdf_text
 from explainer.pdf.fetcher import FetchRefused, LockedFetcher
-from explainer.pdf.render import pdf_text
 from explainer.render import assets
 from explainer.render.assets import css_string
 from explainer.render.html import RenderOptions

@@ -14,6 +14,7 @@ from explainer.build.topic import BuildOptions, asset_dirs
 from explainer.document.load import load_document
 from explainer.document.model import AUDIENCES
 from explainer.guards.caveats import words_of
+from explainer.pdf import content_stream as stream
 from explainer.pdf import render as pdf
 from explainer.render.html import RenderOptions, render_html
 
@@ -27,8 +28,8 @@ def test_reading_back_our_pdfs_gives_the_words_pypdf_gives(built_min, audience):
     result, out = built_min
     data = (out / result.topic / f"{audience}.pdf").read_bytes()
 
-    assert pdf._text_of_simple_pdf(PdfReader(io.BytesIO(data))) is not None  # the fast path
-    text = pdf.pdf_text(data)
+    assert stream._text_of_simple_pdf(PdfReader(io.BytesIO(data))) is not None  # the fast path
+    text = stream.pdf_text(data)
 
     assert words_of(text) == words_of(pypdf_text(data))
     if audience != "clinician":  # its not-medical-advice caveat is mandatory for these two
@@ -48,8 +49,8 @@ def test_a_pdf_the_fast_reader_does_not_know_falls_back_to_pypdf():
     doc.save(buffer)
     data = buffer.getvalue()
 
-    assert pdf._text_of_simple_pdf(PdfReader(io.BytesIO(data))) is None
-    assert "Drawn as a literal string" in pdf.pdf_text(data)
+    assert stream._text_of_simple_pdf(PdfReader(io.BytesIO(data))) is None
+    assert "Drawn as a literal string" in stream.pdf_text(data)
 
 
 @pytest.mark.parametrize("options", [RenderOptions(), RenderOptions(
@@ -91,7 +92,7 @@ def test_qpdf_reads_back_the_text_the_pypdf_objects_give(built_min, audience):
     text = pdf_reader.simple_text(data)  # the path pdf_text takes first
 
     assert text is not None
-    assert text == pdf._text_of_simple_pdf(PdfReader(io.BytesIO(data))) == pdf.pdf_text(data)
+    assert text == stream._text_of_simple_pdf(PdfReader(io.BytesIO(data))) == stream.pdf_text(data)
 
 
 def test_qpdf_reader_declines_what_it_cannot_decode_and_pdf_text_falls_back():
@@ -109,7 +110,7 @@ def test_qpdf_reader_declines_what_it_cannot_decode_and_pdf_text_falls_back():
 
     assert pdf_reader.simple_text(buffer.getvalue()) is None
     assert pdf_reader.simple_text(b"%PDF-1.7 not really") is None
-    assert "A Type1 font" in pdf.pdf_text(buffer.getvalue())
+    assert "A Type1 font" in stream.pdf_text(buffer.getvalue())
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)

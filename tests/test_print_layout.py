@@ -20,7 +20,8 @@ from pypdf import PdfReader
 
 from explainer.document.load import load_document
 from explainer.document.model import AUDIENCES
-from explainer.pdf.render import pdf_text, render_pdf
+from explainer.pdf.content_stream import pdf_text
+from explainer.pdf.render import render_pdf
 from explainer.render.html import RenderOptions, render_html
 from explainer.render.templates_dir import builtin_templates
 from explainer.render.view import date_in_words

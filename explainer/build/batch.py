@@ -239,7 +239,8 @@ def prepare_process(pdf: bool = True) -> None:
 # worker otherwise), lemminflect's tables read and the lot frozen for the GC. Fonts are not:
 # each worker loads them (prepare_process, 10 ms), since Pango may start a thread to load
 # them and a process with threads is unsafe to fork.
-WORKER_PRELOAD = ("explainer.build.topic", "explainer.pdf.render", "explainer.build.batch",
+WORKER_PRELOAD = ("explainer.build.topic", "explainer.pdf.render", "explainer.pdf.tagging",
+                  "explainer.pdf.content_stream", "explainer.build.batch",
                   "explainer.pdf.reader", "pikepdf", "explainer.guards.caveats",
                   "explainer.guards.claims", "explainer.guards.checks",
                   "explainer.readability.scoring", "explainer.seen.html", "explainer.document.load",

@@ -221,7 +221,8 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
             files[html_path] = html
         if "pdf" in options.formats and out.ok:
             from ..guards.caveats import prove_present, prove_seen
-            from ..pdf.render import PdfRenderError, pdf_text
+            from ..pdf.render import PdfRenderError
+            from ..pdf.content_stream import pdf_text
 
             def seen_check(seen, audience=audience, where=str(pdf_path)):
                 return prove_seen(doc, audience, seen, output=where)

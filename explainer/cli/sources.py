@@ -59,7 +59,7 @@ def source_text(path: Path) -> str:
         if suffix == ".pdf":
             from pypdf.errors import PyPdfError
 
-            from ..pdf.render import pdf_text, quiet_pypdf
+            from ..pdf.content_stream import pdf_text, quiet_pypdf
 
             try:
                 with quiet_pypdf():

@@ -4,8 +4,8 @@ pypdf parses every object of the object streams on opening (700-1,100 per docume
 the PDF/UA structure tree), which was over half of the read-back. qpdf reads the cross-
 reference table and then only the objects asked for: the page tree, each page's fonts
 (their ToUnicode map and widths) and content streams. The text itself is then decoded by
-explainer.pdf.render's own content-stream reader, from the written file's own glyph-to-text maps,
-exactly as before.
+explainer.pdf.content_stream's reader, from the written file's own glyph-to-text maps, exactly
+as before.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .render import _Font, _fonts_from_cmap, _Unsupported
+from .content_stream import _Font, _fonts_from_cmap, _Unsupported
 
 
 def _font(font: Any) -> _Font:
@@ -57,11 +57,12 @@ def simple_pages(data: bytes) -> Iterator[tuple[bytes, dict[str, _Font]]]:
 
 
 def simple_text(data: bytes, furniture: bool = True) -> str | None:
-    """The text of a PDF WeasyPrint wrote, page by page, as explainer.pdf.render.pdf_text reads it;
-    None when the file holds something the simple reader does not handle."""
+    """The text of a PDF WeasyPrint wrote, page by page, as
+    explainer.pdf.content_stream.pdf_text reads it; None when the file holds something the
+    simple reader does not handle."""
     import pikepdf
 
-    from .render import _page_text
+    from .content_stream import _page_text
 
     try:
         return "\n".join(_page_text(content, fonts, furniture)
@@ -78,7 +79,7 @@ def pages_and_bookmarks(data: bytes) -> tuple[list[str], list[tuple[str, int]]] 
 
     import pikepdf
 
-    from .render import _page_text
+    from .content_stream import _page_text
 
     try:
         texts = [_page_text(content, fonts) for content, fonts in simple_pages(data)]

@@ -137,7 +137,7 @@ def tagged_paragraphs(path: Path, max_pages: int, max_chars: int) -> list[Paragr
     from pypdf import PdfReader
 
     from ..readability.scoring import _pdf_error, check_streams
-    from .render import quiet_pypdf
+    from .content_stream import quiet_pypdf
 
     try:
         with quiet_pypdf():

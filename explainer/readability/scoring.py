@@ -431,7 +431,7 @@ def pdf_text(path: Path) -> str:
     """Text of a PDF file, page by page (a Flate bomb or a broken file is one problem)."""
     from pypdf import PdfReader
 
-    from ..pdf.render import quiet_pypdf
+    from ..pdf.content_stream import quiet_pypdf
 
     try:
         with quiet_pypdf():  # a broken PDF is one problem line, not pypdf's log lines too
