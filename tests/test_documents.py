@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from explainer.cli import app
 from explainer.inputs.office import read_docx, read_odt
-from explainer.readability.scoring import Input, read_draft, score_draft
+from explainer.readability.drafts import Input, read_draft
+from explainer.readability.scoring import score_draft
 
 runner = CliRunner()
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 from explainer.cli import app
 from explainer.document.model import AUDIENCES
 from explainer.pdf.structure import APART_TITLE
-from explainer.readability.scoring import Input, read_draft, score_draft
+from explainer.readability.drafts import Input, read_draft
+from explainer.readability.scoring import score_draft
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)

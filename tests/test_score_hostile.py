@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from explainer.cli import app
-from explainer.readability import scoring
+from explainer.readability import drafts
 
 runner = CliRunner()
 
@@ -51,14 +51,14 @@ def pdf_with_stream(data: bytes) -> bytes:
 def test_oversized_text_is_refused(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as f:
-        f.truncate(scoring.MAX_TEXT_BYTES + 1)  # sparse: no 5 MB written
+        f.truncate(drafts.MAX_TEXT_BYTES + 1)  # sparse: no 5 MB written
     line = one_line_exit_2(str(big))
-    assert line == (f"{big}: too large to score: {scoring.MAX_TEXT_BYTES + 1:,} bytes "
-                    f"(limit {scoring.MAX_TEXT_BYTES:,} bytes)")
+    assert line == (f"{big}: too large to score: {drafts.MAX_TEXT_BYTES + 1:,} bytes "
+                    f"(limit {drafts.MAX_TEXT_BYTES:,} bytes)")
 
 
 def test_oversized_standard_input_is_refused() -> None:
-    line = one_line_exit_2("-", input=b"a " * (scoring.MAX_TEXT_BYTES // 2 + 1))
+    line = one_line_exit_2("-", input=b"a " * (drafts.MAX_TEXT_BYTES // 2 + 1))
     assert line.startswith("<stdin>: too large to score")
 
 

@@ -85,7 +85,8 @@ def score(
     line per problem.
     """
     from ..problems import InputError, Problem
-    from ..readability.scoring import collect_inputs, read_draft, score_draft
+    from ..readability.drafts import collect_inputs, read_draft
+    from ..readability.scoring import score_draft
     from ..readability.targets import load_targets, parse_target_option
 
     problems: list[Problem] = []

@@ -136,7 +136,7 @@ def tagged_paragraphs(path: Path, max_pages: int, max_chars: int) -> list[Paragr
     """Paragraphs of a tagged PDF in logical order, or None when it has no structure tree."""
     from pypdf import PdfReader
 
-    from ..readability.scoring import _pdf_error, check_streams
+    from ..readability.drafts import _pdf_error, check_streams
     from .content_stream import quiet_pypdf
 
     try:
