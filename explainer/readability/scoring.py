@@ -144,9 +144,9 @@ def set_furniture_apart(body: dict[str, list[str]], apart: dict[str, list[str]],
 
 def _html_captions(html: str) -> set[str]:
     """Texts of <figcaption> and <caption> elements: a caption labels a figure or a table."""
-    from ..seen.html import _parse
+    from ..seen.html_tree import parse_html
 
-    root, _ = _parse(html)
+    root, _ = parse_html(html)
     return {" ".join("".join(e.itertext()).split()) for e in root.iter()
             if e.tag in ("figcaption", "caption")} - {""}
 

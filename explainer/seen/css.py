@@ -231,6 +231,14 @@ def cascade(root: Any, rules: Rules) -> dict[int, Matched]:
     return computed
 
 
+def cascade_styles(root: Any, styles: list[tuple[str, str | None]]) -> tuple[dict[int, Matched],
+                                                                            Rules]:
+    """The page's own <style> texts (with their media attribute) applied to its element tree:
+    id(element) -> its winning declarations per medium, and the compiled rules."""
+    rules = compile_rules(tuple(styles))
+    return cascade(root, rules), rules
+
+
 def inline_decls(style: str) -> Decls:
     found: Decls = {}
     for part in style.split(";"):

@@ -12,6 +12,7 @@ Text is cut into blocks (paragraphs, list items, headings, table cells) so that 
 splitter can treat a heading or a list item as a unit. Headings, navigation and anything marked
 ``data-score="apart"`` (with its category in ``data-apart="..."``) are reported apart from the
 body, per section: ``<section data-section="ID">``; text outside any section is in "other".
+The element tree comes from :mod:`.html_tree`, the page's cascade from :mod:`.css`.
 """
 
 from __future__ import annotations
@@ -19,21 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from html.parser import HTMLParser
 from typing import Any, Literal
 from xml.etree.ElementTree import Element
+
+from .html_tree import _words, parse_html
 
 Kind = Literal["body", "heading", "nav", "apart"]
 OUTSIDE = "other"
 
 
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_VOID = _words("area base br col embed hr img input link meta param source track wbr keygen")
 _INVISIBLE = _words("script style template head noscript title desc")
 _BLOCKS = _words(
     """address article aside blockquote body button caption dd details dialog div dl dt
@@ -42,123 +37,6 @@ _BLOCKS = _words(
 )
 _HEADINGS = _words("h1 h2 h3 h4 h5 h6")
 _UA_SIZED = ("small", "sub", "sup", "h1", "h2", "h3", "h5", "h6")  # smaller by default
-# An open element of the key is closed by the start of any element in the value (HTML's
-# implied end tags), so that "<li>a<li>b" is two items.
-_CLOSED_BY: dict[str, frozenset[str]] = {
-    "p": _words(
-        """address article aside blockquote details div dl fieldset figcaption figure
-        footer form h1 h2 h3 h4 h5 h6 header hgroup hr main nav ol p pre section table ul"""
-    ),
-    "li": frozenset({"li"}),
-    "dt": frozenset({"dt", "dd"}),
-    "dd": frozenset({"dt", "dd"}),
-    "tr": frozenset({"tr"}),
-    "td": frozenset({"td", "th", "tr"}),
-    "th": frozenset({"td", "th", "tr"}),
-    "option": frozenset({"option"}),
-}
-_SCOPES = _words("ul ol dl table tbody thead tfoot select")
-
-
-# ---------------------------------------------------------------------------------------------
-# HTML -> a small element tree (xml.etree, which cssselect2 can match against).
-
-
-# Deeper elements become siblings of the deepest open one, as in browsers' parsers (Blink
-# caps the tree at 512): the tree stays shallow enough for recursive selector matching, and no
-# element is lost, so CSS still hides what it hides.
-MAX_DEPTH = 256
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document")
-        self.stack: list[Element] = [self.root]
-        self.open: dict[str, int] = {}  # tag -> how many are on the stack: stray end tags in O(1)
-        self.styles: list[tuple[str, str | None]] = []  # (css, media attribute)
-        self._style_media: str | None = None
-        self._in_style = False
-        self._text: list[str] = []  # text since the last tag, joined once (no quadratic +=)
-
-    def _push(self, element: Element) -> None:
-        self.stack.append(element)
-        self.open[element.tag] = self.open.get(element.tag, 0) + 1
-
-    def _pop_from(self, index: int) -> None:
-        for element in self.stack[index:]:
-            self.open[element.tag] -= 1
-        del self.stack[index:]
-
-    def _flush_text(self) -> None:
-        if not self._text:
-            return
-        data = "".join(self._text)
-        self._text = []
-        if self._in_style:
-            self.styles.append((data, self._style_media))
-        parent = self.stack[-1]
-        if len(parent):
-            last = parent[-1]
-            last.tail = (last.tail or "") + data
-        else:
-            parent.text = (parent.text or "") + data
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._flush_text()
-        closers = {t for t, by in _CLOSED_BY.items() if tag in by}
-        if closers:
-            for i in range(len(self.stack) - 1, 0, -1):
-                name = self.stack[i].tag
-                if name in closers:
-                    self._pop_from(i)
-                    break
-                if name in _SCOPES or name in ("div", "section", "article", "body"):
-                    break
-        element = Element(tag, {k: v if v is not None else "" for k, v in attrs})
-        if len(self.stack) > MAX_DEPTH:
-            self._pop_from(len(self.stack) - 1)
-        self.stack[-1].append(element)
-        if tag not in _VOID:
-            self._push(element)
-        if tag == "style":
-            self._in_style = True
-            self._style_media = element.get("media")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID and self.stack[-1].tag == tag:
-            self._pop_from(len(self.stack) - 1)
-
-    def handle_endtag(self, tag: str) -> None:
-        self._flush_text()
-        if tag == "style":
-            self._in_style = False
-        if not self.open.get(tag):
-            return  # an end tag with no open element: ignored, as browsers do
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                self._pop_from(i)
-                return
-
-    def handle_data(self, data: str) -> None:
-        self._text.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush_text()
-
-
-def _parse(html: str) -> tuple[Element, list[tuple[str, str | None]]]:
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    root = builder.root
-    elements = [child for child in root if isinstance(child.tag, str)]
-    if len(elements) == 1 and elements[0].tag == "html" and not (root.text or "").strip() \
-            and not (elements[0].tail or "").strip():
-        root = elements[0]
-    return root, builder.styles
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,14 +56,6 @@ _HINTS = {("font", "color"): "color", ("body", "text"): "color",
 _REPLACED = _words("img picture video canvas object embed iframe input svg")
 # Bidi override characters draw the letters after them in reverse order.
 _OVERRIDES = re.compile("[\u202d\u202e]")
-
-
-def _cascade(root: Element, styles: list[tuple[str, str | None]]) -> tuple[dict[int, Any], Any]:
-    """Element id -> its winning declarations per medium, and the compiled rules."""
-    from .css import cascade, compile_rules
-
-    rules = compile_rules(tuple(styles))
-    return cascade(root, rules), rules
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,8 +298,10 @@ class _Walker:
 def extract(html: str) -> Extracted:
     """Visible text of an HTML document as blocks, with headings, navigation and parts marked
     ``data-score="apart"`` kept apart from the body, per ``<section data-section>``."""
-    root, styles = _parse(html)
-    computed, rules = _cascade(root, styles) if styles else ({}, None)
+    from .css import cascade_styles
+
+    root, styles = parse_html(html)
+    computed, rules = cascade_styles(root, styles) if styles else ({}, None)
     walker = _Walker(computed)
     walker.walk(root)
     walker.flush()
