@@ -2,7 +2,7 @@
 
 Prints, per findings file: the number of prose fields, the milliseconds per run of
 `claims.claim_problems` (the fastest and the median of N runs, after one warm-up), and the
-number of `words_of` calls per run (the folding the correlational context needs; it was
+number of `comparable_words` calls per run (the folding the correlational context needs; it was
 once per field and is now once per document). Fails loudly if the guard raises.
 
 Usage: python bench/guard_speed.py [FILES...] [--runs N]
@@ -33,18 +33,18 @@ def main() -> int:
         loaded = load_document(path)
         claims.claim_problems(loaded)  # warm: rules compiled, caches filled
         calls = 0
-        original = caveats.words_of
+        original = caveats.comparable_words
 
         def counting(*a, _original=original, **k):
             nonlocal calls
             calls += 1
             return _original(*a, **k)
 
-        claims.words_of = counting
+        claims.comparable_words = counting
         try:
             claims.claim_problems(loaded)
         finally:
-            claims.words_of = original
+            claims.comparable_words = original
         times = []
         for _ in range(args.runs):
             start = time.perf_counter()
@@ -53,7 +53,7 @@ def main() -> int:
         fields = sum(1 for _ in claims.prose_fields(loaded.doc))
         print(f"{path.name}: {fields} prose fields, {min(times):.1f} ms fastest, "
               f"{statistics.median(times):.1f} ms median of {args.runs}, "
-              f"{calls} words_of calls per run")
+              f"{calls} comparable_words calls per run")
     return 0
 
 

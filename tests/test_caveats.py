@@ -12,11 +12,11 @@ from explainer.document.load import load_document
 from explainer.document.model import AUDIENCES, Document
 from explainer.guards.caveats import (
     caveat_rule_problems,
+    comparable_words,
     load_caveat_rules,
     mandatory_caveats,
     prove_present,
     required_caveats,
-    words_of,
 )
 from explainer.problems import InputError
 
@@ -261,11 +261,11 @@ def test_prove_present_reports_missing_wording(data):
                for p in problems)
 
 
-def test_words_of_joins_pdf_line_break_hyphenation():
-    assert words_of("self-\nharm") == words_of("self-harm") == ["selfharm"]
-    assert words_of("opi\u00ad\nates") == ["opiates"]
-    assert words_of("It’s “not” — NOT") == ["it", "s", "not", "not"]
-    assert words_of("two\nwords") == ["two", "words"]
+def test_comparable_words_join_pdf_line_break_hyphenation():
+    assert comparable_words("self-\nharm") == comparable_words("self-harm") == ["selfharm"]
+    assert comparable_words("opi\u00ad\nates") == ["opiates"]
+    assert comparable_words("It’s “not” — NOT") == ["it", "s", "not", "not"]
+    assert comparable_words("two\nwords") == ["two", "words"]
 
 
 # --- the bundled example ---------------------------------------------------------------

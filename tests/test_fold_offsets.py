@@ -1,4 +1,4 @@
-"""The quote check's folding keeps a map back to source offsets (quotes.fold).
+"""The quote check's folding keeps a map back to source offsets (quotes.fold_with_offsets).
 
 Since a 20 MB source must fold in one pass with a compact map, the map is kept as runs;
 these tests pin it to the character-by-character definition on random typographic text.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from explainer.sources.quotes import closest_passage, fold, source_from_text
+from explainer.sources.quotes import closest_passage, fold_with_offsets, source_from_text
 from explainer.textnorm import DROP, FOLD
 
 PIECES = ["a", "b", "é", " ", "  ", "\n", "\r\n", "\t", "\u00a0", "\u200b", "\u00ad", "\ufeff",
@@ -38,7 +38,7 @@ def test_fold_matches_the_character_by_character_definition():
     rng = random.Random(5)
     for _ in range(5000):
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 40)))
-        folded, index = fold(text)
+        folded, index = fold_with_offsets(text)
         assert (folded, list(index)) == reference(text), repr(text)
 
 

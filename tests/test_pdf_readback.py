@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from explainer.build.topic import BuildOptions, asset_dirs
 from explainer.document.load import load_document
 from explainer.document.model import AUDIENCES
-from explainer.guards.caveats import words_of
+from explainer.guards.caveats import comparable_words
 from explainer.pdf import content_stream as stream
 from explainer.pdf import render as pdf
 from explainer.render.html import RenderOptions, render_html
@@ -31,9 +31,9 @@ def test_reading_back_our_pdfs_gives_the_words_pypdf_gives(built_min, audience):
     assert stream._text_of_simple_pdf(PdfReader(io.BytesIO(data))) is not None  # the fast path
     text = stream.pdf_text(data)
 
-    assert words_of(text) == words_of(pypdf_text(data))
+    assert comparable_words(text) == comparable_words(pypdf_text(data))
     if audience != "clinician":  # its not-medical-advice caveat is mandatory for these two
-        assert "is not medical advice" in " ".join(words_of(text))
+        assert "is not medical advice" in " ".join(comparable_words(text))
 
 
 def test_a_pdf_the_fast_reader_does_not_know_falls_back_to_pypdf():

@@ -19,9 +19,9 @@ from explainer.sources.screening import (
     FLAG_AT,
     function_word_deficit,
     prose_words,
-    rules,
     screen_document,
     screen_text,
+    screening_rules,
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -62,7 +62,7 @@ def _read(path: Path) -> str:
 
 
 def test_rule_files_load_and_every_rule_cites_a_source():
-    r = rules()
+    r = screening_rules()
     assert len(r.swaps) >= 60
     assert all(s.why and s.source for s in r.swaps)
     assert {m.kind for m in r.markers} == {"ai_generated", "preprint"}
@@ -326,18 +326,18 @@ def test_screening_skips_sources_whose_files_are_missing(tmp_path):
 
 
 def _every_swap_scanned(text: str) -> list[tuple[str, tuple[int, int]]]:
-    from explainer.sources.screening import rules
+    from explainer.sources.screening import screening_rules
 
-    return [(s.spun, m.span()) for s in rules().swaps for m in s.pattern.finditer(text)]
+    return [(s.spun, m.span()) for s in screening_rules().swaps for m in s.pattern.finditer(text)]
 
 
 def test_swaps_found_through_their_literals_are_every_swap_scanned():
-    from explainer.sources.screening import rules, swap_hits
+    from explainer.sources.screening import screening_rules, swap_hits
 
     texts = [_read(p) for p in sorted(SOURCES.glob("*.txt"))]
     texts += [_read(p) for p in sorted(SHARED_SEEDS.glob("*.txt"))]
     # Every spun word, in capitals, with the Turkish I, the long s and the Kelvin sign.
-    words = " ".join(f"{s.spun} the {s.spun.upper()} in" for s in rules().swaps)
+    words = " ".join(f"{s.spun} the {s.spun.upper()} in" for s in screening_rules().swaps)
     texts += [words, words.replace("i", "\u0130").replace("s", "\u017f").replace("k", "\u212a"),
               words.replace("i", "\u0131")]
     assert sum(len(_every_swap_scanned(t)) for t in texts) > 100

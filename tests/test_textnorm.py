@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from explainer.guards.caveats import words_of
+from explainer.guards.caveats import comparable_words
 from explainer.guards.claims import guard_text
-from explainer.sources.quotes import fold as quote_fold
-from explainer.sources.quotes import fold_text
+from explainer.sources.quotes import fold_text, fold_with_offsets
 from explainer.textnorm import FOLD, fold
 
 
@@ -35,10 +34,10 @@ def test_a_soft_hyphen_goes_with_the_line_break_after_it():
 
 
 def test_fold_table_is_one_character_for_one():
-    # quotes.fold relies on it to map folded offsets back to the source.
+    # quotes.fold_with_offsets relies on it to map folded offsets back to the source.
     assert all(len(v) == 1 for v in FOLD.values())
     text = "“Don’t” — he said\u00a0so"
-    folded, index = quote_fold(text)
+    folded, index = fold_with_offsets(text)
     assert folded == '"Don\'t" - he said so'
     for ch, i in zip(folded, index, strict=True):
         assert fold(text[i]) == ch or (ch == " " and text[i].isspace())
@@ -48,6 +47,6 @@ def test_the_three_users_agree():
     typographic = "It’s a life\u2011saving “breakthrough”\u00a0\u2014 self\u00adharm"
     plain = "It's a life-saving \"breakthrough\" - selfharm"
     assert fold_text(typographic) == fold_text(plain)
-    assert words_of(typographic) == words_of(plain)
+    assert comparable_words(typographic) == comparable_words(plain)
     rules = {h.rule for h in guard_text(typographic)}
     assert rules == {h.rule for h in guard_text(plain)} and rules

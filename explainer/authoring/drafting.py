@@ -90,7 +90,7 @@ class Draft:
 
 
 @cache
-def rules() -> dict[str, Any]:
+def draft_rules() -> dict[str, Any]:
     from ..rules import load_rules
 
     return load_rules("draft_rules")
@@ -98,7 +98,7 @@ def rules() -> dict[str, Any]:
 
 @cache
 def _compiled(key: str) -> list[re.Pattern[str]]:
-    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in rules()[key]]
+    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in draft_rules()[key]]
 
 
 def _any(key: str, text: str) -> bool:
@@ -241,7 +241,7 @@ class _Reader:
         return unique
 
     def _identifiers(self, t: str) -> None:
-        for m in re.finditer(rules()["doi"], t):
+        for m in re.finditer(draft_rules()["doi"], t):
             self.add("doi", m.group(1), m.start(1), m.end(1))
         for m in re.finditer(r"(?<!\d)((?:19|20)\d\d)-(0[1-9]|1[0-2])-([0-2]\d|3[01])(?!\d)", t):
             if self.free(m.start(), m.end()):
@@ -278,9 +278,9 @@ class _Reader:
         # 80,000 women), and reads an outcome per arm (244 women ... 203 women) as a result.
         for c in people_counts(t):
             self._sample(t, c.start, str(c.value), c.role)
-        named = "|".join(rules()["journal_words"])
-        for pattern, need_word in [*((p, False) for p in rules()["journal_patterns"]),
-                                   *((p, True) for p in rules()["journal_by_patterns"])]:
+        named = "|".join(draft_rules()["journal_words"])
+        for pattern, need_word in [*((p, False) for p in draft_rules()["journal_patterns"]),
+                                   *((p, True) for p in draft_rules()["journal_by_patterns"])]:
             for m in re.finditer(pattern, t):
                 name = _clean_journal(m.group("j").strip())
                 if need_word and not re.search(rf"\b(?:{named})\b", name):
@@ -288,7 +288,7 @@ class _Reader:
                 if name and not _is_journal(name, journals):
                     journals.append(name)
                     self.add("journal", name, m.start("j"), m.end("j"))
-        people = "|".join(rules()["extra_people"])
+        people = "|".join(draft_rules()["extra_people"])
         for m in re.finditer(rf"({_NUM})\s+(?:{people})\b", t):
             self._sample(t, m.start(), _number(m.group(1)))
 
@@ -314,12 +314,12 @@ class _Reader:
 
     def _descriptions(self, t: str) -> None:
         """Unscored study details: design, blinding, ages, setting, comparators, measures."""
-        for spec in rules()["designs"]:
+        for spec in draft_rules()["designs"]:
             m = re.search(spec["pattern"], t, re.IGNORECASE)
             if m:
                 self.add("design", spec["design"], m.start(), m.end(), claim=False)
                 break
-        for spec in rules()["blinding"]:
+        for spec in draft_rules()["blinding"]:
             m = re.search(spec["pattern"], t, re.IGNORECASE)
             if m:
                 self.add("blinding", spec["blinding"], m.start(), m.end(), claim=False)
@@ -330,19 +330,19 @@ class _Reader:
                     if self.free(m.start(), m.end()):
                         self.add(kind, m.group(0).strip(), m.start(), m.end(),
                                  claim=kind == "age")
-        words = "|".join(re.escape(w) for w in rules()["measure_words"])
+        words = "|".join(re.escape(w) for w in draft_rules()["measure_words"])
         name = rf"((?:[A-Z][\w'’‒–-]*\s+(?:of\s+|and\s+)?){{0,6}}[\w'’‒–-]*(?:{words}))"
         for m in re.finditer(rf"{name}\s*[\(\[]([A-Z][A-Za-z0-9-]{{1,10}})[\)\]]", t):
             self.add("measure", m.group(1).strip(), m.start(1), m.end(2), claim=False,
                      label=m.group(2))
-        for cond in rules()["conditions"]:
+        for cond in draft_rules()["conditions"]:
             m = re.search(rf"\b{re.escape(cond)}\b", t, re.IGNORECASE)
             if m:
                 self.add("condition", cond, m.start(), m.end(), claim=False)
 
     def _doses(self, t: str) -> None:
-        units = "|".join(re.escape(u) for u in rules()["dose_units"])
-        routes = "|".join(re.escape(r) for r in rules()["dose_routes"])
+        units = "|".join(re.escape(u) for u in draft_rules()["dose_units"])
+        routes = "|".join(re.escape(r) for r in draft_rules()["dose_routes"])
         for m in re.finditer(rf"({_NUM})\s?({units})(?![\w/])(?:/(kg))?", t):
             unit = m.group(2) + (f"/{m.group(3)}" if m.group(3) else "")
             end = m.end()
@@ -359,7 +359,7 @@ class _Reader:
                              t, re.IGNORECASE):
             unit = {"minutes": "min", "hours": "h"}.get(m.group(2).lower(), m.group(2).lower())
             self.add("dose", f"{_number(m.group(1))} {unit}/day", m.start(), m.end())
-        servings = "|".join(rules()["servings"])
+        servings = "|".join(draft_rules()["servings"])
         per_day = r"(?:\s+of\s+\w+)?\s+(?:a|per|each)\s+day|(?:\s+of\s+\w+)?\s+daily"
         ranged = rf"(?:more\s+than\s+)?(?:between\s+)?({_NUMW})\s+(?:to|and|-|–)\s+({_NUMW})"
         for m in re.finditer(rf"{ranged}\s+({servings})(?:{per_day})", t, re.IGNORECASE):
@@ -378,7 +378,7 @@ class _Reader:
             return (self.free(m.start(group), m.end(group))
                     and not _any("result_exclude", self.sentence_of(m.start(), m.end())))
 
-        stats = rules()["stats"]
+        stats = draft_rules()["stats"]
         names = "|".join(sorted((re.escape(k) for k in stats), key=len, reverse=True))
         for m in re.finditer(rf"\b({names})\s*[=:]\s*(-?{_NUM})", t):
             if ok(m):
@@ -398,7 +398,7 @@ class _Reader:
                 self.add("result", f"{_number(m.group(1))} per {per}", m.start(), m.end(),
                          number=m.group(1), unit=f" per {m.group(2)}")
         pct = r"(?:%|\s?per\s?cent\b|\s?percent\b)"
-        not_after = "|".join(rules()["percent_not_after"])
+        not_after = "|".join(draft_rules()["percent_not_after"])
         for m in re.finditer(rf"({_NUM})\s+(?:and|or)\s+({_NUM}){pct}", t):
             if ok(m):
                 for g in (1, 2):
@@ -418,7 +418,7 @@ class _Reader:
                 ci = re.match(_CI, t[m.end():], re.IGNORECASE)
                 self.add("result", _number(m.group(1)), m.start(1), m.end(1), number=m.group(1),
                          label=ci.group(0).strip(" ()") if ci else None)
-        nouns = "|".join(rules()["count_nouns"])
+        nouns = "|".join(draft_rules()["count_nouns"])
         counts = (rf"({_NUM})\s+(?:\(\d+(?:\.\d+)?%\)\s+)?(?:of\s+)?(?:[\w-]+\s+){{0,2}}?"
                   rf"(?:{nouns})\b")
         for pattern in (counts, rf"({_NUM})\s*\(\d+(?:\.\d+)?%\)"):

@@ -305,7 +305,7 @@ def _near_miss_kinds(loaded: LoadedDocument) -> list[Problem]:
 
 # --- proof of presence -------------------------------------------------------------------
 
-def words_of(text: str) -> list[str]:
+def comparable_words(text: str) -> list[str]:
     """Comparable words of a text, ignoring case, quote marks, dashes and layout.
 
     Typography is folded as everywhere (:func:`explainer.textnorm.fold`; a soft hyphen at a
@@ -327,7 +327,7 @@ def _found(haystack: str, needle: list[str]) -> bool:
 def prove_present(doc: Document, audience: Audience, visible_text: str,
                   output: str) -> list[Problem]:
     """Each mandatory caveat's wording for ``audience`` must be in the visible text."""
-    haystack = f" {' '.join(words_of(visible_text))} "
+    haystack = f" {' '.join(comparable_words(visible_text))} "
     problems = []
     for caveat in mandatory_caveats(doc, audience):
         wording = caveat.text.for_(audience)
@@ -335,7 +335,7 @@ def prove_present(doc: Document, audience: Audience, visible_text: str,
             problems.append(Problem(output, None, f"caveat:{caveat.id}",
                                     f"mandatory caveat {caveat.id!r} has no {audience} wording"))
             continue
-        needle = words_of(wording)
+        needle = comparable_words(wording)
         if _found(haystack, needle):
             continue
         # Say how far the wording matched, so an editor can see where the output differs.
@@ -359,14 +359,14 @@ def _with_reasons(problems: list[Problem], doc: Document, audience: Audience,
                   hidden: Iterable[tuple[str, str]], medium: str) -> list[Problem]:
     """Caveat problems reworded for ``medium``, with why the text that carries the caveat
     cannot be seen (``hidden``: text left out, and why)."""
-    unseen = [(f" {' '.join(w)} ", why) for text, why in hidden if (w := words_of(text))]
+    unseen = [(f" {' '.join(w)} ", why) for text, why in hidden if (w := comparable_words(text))]
     by_id = {c.id: c for c in doc.caveats}
     out = []
     for problem in problems:
         caveat = by_id.get(problem.key.removeprefix("caveat:"))
         wording = caveat.text.for_(audience) if caveat is not None else None
         if wording and problem.key.startswith("caveat:"):
-            needle = f" {' '.join(words_of(wording))} "
+            needle = f" {' '.join(comparable_words(wording))} "
             whys = list(dict.fromkeys(why for words, why in unseen if words in needle))
             because = f"; it is there but cannot be seen: {'; '.join(whys[:3])}" if whys else ""
             problem = Problem(problem.file, problem.line, problem.key,

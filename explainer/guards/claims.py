@@ -27,7 +27,7 @@ from ..document.prose import FINDING_KEYS, prose
 from ..problems import Problem
 from ..readability.sentences import split_sentences
 from ..textnorm import fold
-from .caveats import words_of
+from .caveats import comparable_words
 
 RULES_FILE = "claims"
 Level = Literal["error", "warning"]
@@ -251,7 +251,7 @@ class _Correlational:
         self.passages: list[str] = []
         if spec is None and doc is not None:
             terms = correlational_terms(doc)
-            self.passages = [" ".join(words_of(t)) for t in correlational_passages(doc)]
+            self.passages = [" ".join(comparable_words(t)) for t in correlational_passages(doc)]
         elif spec not in (True, False, None):
             terms = list(spec)  # type: ignore[arg-type]
         self.terms = [re.compile(rf"(?<![\w.]){re.escape(t)}(?!\w|\.\d)", re.I) for t in terms]
@@ -261,7 +261,7 @@ class _Correlational:
             return True
         if any(t.search(sentence) for t in self.terms):
             return True
-        words = " ".join(words_of(sentence))
+        words = " ".join(comparable_words(sentence))
         return len(words.split()) >= 3 and any(f" {words} " in f" {p} " for p in self.passages)
 
 
@@ -300,13 +300,14 @@ class _Quotes:
     """Spots matches that sit inside the document's quoted speech."""
 
     def __init__(self, doc: Document | None):
-        self.texts = [f" {' '.join(words_of(q.text))} " for q in doc.quotes] if doc else []
+        self.texts = [f" {' '.join(comparable_words(q.text))} " for q in doc.quotes] if doc else []
 
     def covers(self, sentence: str, start: int, end: int) -> bool:
         if not self.texts:
             return False
-        match = words_of(sentence[start:end])
-        before, after = words_of(sentence[:start])[-3:], words_of(sentence[end:])[:3]
+        match = comparable_words(sentence[start:end])
+        before = comparable_words(sentence[:start])[-3:]
+        after = comparable_words(sentence[end:])[:3]
         # Four words at least, so a lone "cure" is not taken for the quote that has it.
         probes = [p for p in (before + match, match + after) if len(p) >= 4]
         return any(f" {' '.join(p)} " in q for q in self.texts for p in probes)
@@ -466,10 +467,10 @@ def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
     findings file is reported at that field's line, as `check` reports it; only wording
     the file does not hold (a template's or the phrasebook's) names the output file."""
     doc = loaded.doc
-    fields = [(loc, " ".join(words_of(t))) for loc, t, _ in prose_fields(doc)]
+    fields = [(loc, " ".join(comparable_words(t))) for loc, t, _ in prose_fields(doc)]
     problems = []
     for hit in guard_text(text, doc, audience=audience):
-        words = " ".join(words_of(hit.sentence))
+        words = " ".join(comparable_words(hit.sentence))
         loc = next((loc for loc, field in fields if words and words in field), None)
         if loc is not None:
             problems.append(loaded.problem(loc, _message(hit), hit.level))

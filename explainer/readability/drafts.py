@@ -117,7 +117,7 @@ def guess_format(text: str) -> Format:
     return "txt"
 
 
-def pdf_text(path: Path) -> str:
+def pdf_file_text(path: Path) -> str:
     """Text of a PDF file, page by page (a Flate bomb or a broken file is one problem)."""
     from pypdf import PdfReader
 
@@ -235,7 +235,7 @@ def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:
         if paragraphs is not None:
             return Draft(item.name, "\n".join(p.text for p in paragraphs), fmt,
                          tuple(paragraphs))
-        return Draft(item.name, pdf_text(path), fmt)
+        return Draft(item.name, pdf_file_text(path), fmt)
     try:
         with path.open("rb") as handle:
             data = _read_limited(item.name, handle.read, limit)

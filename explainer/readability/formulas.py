@@ -184,12 +184,12 @@ def word_info(chunk: str) -> WordInfo | None:
     return info
 
 
-def words_of(text: str) -> list[WordInfo]:
+def counted_words(text: str) -> list[WordInfo]:
     return [w for w in map(word_info, text.split()) if w is not None]
 
 
 def count_sentence(sentence: str) -> Counts:
-    words = words_of(sentence)
+    words = counted_words(sentence)
     if not words:
         return Counts()
     syl = [w.syllables for w in words]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .screening import LineIndex, rules
+from .screening import LineIndex, screening_rules
 
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
           "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -218,7 +218,7 @@ def extract_facts(text: str) -> list[Fact]:
     for pattern in _YEAR_PATTERNS:
         for m in pattern.finditer(text):
             add("year", m.group("y"), m.start(), m.end())
-    for marker in rules().markers:
+    for marker in screening_rules().markers:
         if marker.kind == "preprint":
             for m in marker.pattern.finditer(text):
                 add("status", "preprint", m.start(), m.end())

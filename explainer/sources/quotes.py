@@ -98,7 +98,7 @@ _DROP_CLASS = "".join(sorted(DROP))
 _FOLD_RUN = re.compile(rf"[\s{_DROP_CLASS}]{{2,}}|[^\S ]|[{_DROP_CLASS}]|\A | \Z")
 
 
-def fold(text: str) -> tuple[str, FoldIndex]:
+def fold_with_offsets(text: str) -> tuple[str, FoldIndex]:
     """Fold ``text`` for comparison; return it with the original offset of each character.
 
     The folding is :mod:`explainer.textnorm`'s (FOLD is one character for one, so offsets
@@ -137,7 +137,7 @@ _SPACE = re.compile(r"\s")
 
 
 def fold_text(text: str) -> str:
-    return fold(unicodedata.normalize("NFC", text))[0]
+    return fold_with_offsets(unicodedata.normalize("NFC", text))[0]
 
 
 def load_source_text(path: str | Path, root: str | Path | None = None) -> str:
@@ -174,7 +174,7 @@ def _read_source(path: str, root: str, _mtime_ns: int, _size: int) -> SourceText
 def source_from_text(text: str, path: Path | None = None) -> SourceText:
     """A SourceText for text already in memory (NFC-normalised here)."""
     text = unicodedata.normalize("NFC", text)
-    folded, index = fold(text)
+    folded, index = fold_with_offsets(text)
     starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
     return SourceText(path or Path(""), text, folded, index, array("q", starts))
 

@@ -79,7 +79,7 @@ class Rules:
 
 
 @lru_cache(maxsize=1)
-def rules() -> Rules:
+def screening_rules() -> Rules:
     """The bundled spin lexicon and source markers, compiled once. A malformed rule raises."""
     from ..rules import load_rules
 
@@ -140,7 +140,7 @@ def swap_hits(text: str) -> list[tuple[Swap, re.Match[str]]]:
     """Each swap's matches in ``text``, swap by swap in lexicon order: exactly what each
     swap's own ``finditer`` gives, but a swap whose required literal is not in the text is
     not scanned for (87 scans of every source cost 4x more than this)."""
-    r = rules()
+    r = screening_rules()
     folded = _folded(text)
     return [(swap, m) for swap, literal in zip(r.swaps, r.literals, strict=True)
             if literal in folded for m in swap.pattern.finditer(text)]
@@ -279,7 +279,7 @@ def function_word_deficit(words: list[str]) -> tuple[float, float]:
     articles), which is why the statistic alone flags only a large deficit and otherwise
     corroborates the lexicon.
     """
-    r = rules()
+    r = screening_rules()
     if not words:
         return 0.0, 0.0
     rate = sum(1 for w in words if w in r.function_words) / len(words)
@@ -294,7 +294,7 @@ def spin_signals(text: str) -> tuple[SpinSignals, list[EvidenceLine]]:
     score = 1 - (1 - lexicon_score) * (1 - statistic_score): either signal can raise it, and
     together they raise it further, as two independent pieces of evidence should.
     """
-    r = rules()
+    r = screening_rules()
     lines = LineIndex(text)
     words = prose_words(text)
     n = max(len(words), 1)
@@ -333,7 +333,7 @@ def _spin_message(s: SpinSignals) -> str:
     swaps = ", ".join(f"{spun}->{orig} x{c}" for spun, orig, c in s.top_swaps[:5])
     lexicon = (f"{s.lexicon_hits} spinner swaps ({swaps}), {s.lexicon_per_100:.1f} per 100 words"
                if s.lexicon_hits else "no spinner swaps from the lexicon")
-    expected = rules().function_word_rate
+    expected = screening_rules().function_word_rate
     return (f"{lexicon}; common function words are {100 * s.function_word_rate:.1f}% of words "
             f"(English ~{100 * expected:.0f}%)")
 
@@ -345,7 +345,7 @@ def _marker_flag(kind: FlagKind, text: str, lines: LineIndex) -> tuple[float, li
     """Noisy-OR score of the distinct markers found, and one evidence line per line they are on."""
     weights: list[float] = []
     by_line: dict[int, tuple[int, int, list[str]]] = {}
-    for marker in rules().markers:
+    for marker in screening_rules().markers:
         if marker.kind != kind:
             continue
         m = marker.pattern.search(text)
