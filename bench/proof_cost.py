@@ -1,8 +1,8 @@
 """CPU cost of proving caveats by what a person sees, on the bundled example's three outputs.
 
 Prints, per audience and in total (CPU seconds, best of N warm runs): WeasyPrint's own work
-(layout + write_pdf), the laid-out-box check (pdf_seen), the HTML cascade check (css_seen via
-html_text.extract), the PDF text read-back, and a whole warm `build_topic` for comparison.
+(layout + write_pdf), the laid-out-box check (seen.pdf), the HTML cascade check (seen.css via
+seen.html.extract), the PDF text read-back, and a whole warm `build_topic` for comparison.
 Fails loudly if any check fails on the bundled example (the figure would be meaningless).
 
     .venv/bin/python bench/proof_cost.py [RUNS]

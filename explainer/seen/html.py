@@ -120,10 +120,10 @@ class _Context:
     section: str
     kind: Kind
     category: str
-    looks: tuple[Any, ...]  # css_seen.Look per medium: inherited, and a child may change it
-    unseen: str | None = None  # why text here cannot be read (css_seen.unseen), or None
+    looks: tuple[Any, ...]  # css.Look per medium: inherited, and a child may change it
+    unseen: str | None = None  # why text here cannot be read (css.unseen), or None
     gone: bool = False  # not drawn at all (not only illegible): left out of every text
-    moved: str | None = None  # how this element or an ancestor is moved (css_seen.movement)
+    moved: str | None = None  # how this element or an ancestor is moved (css.movement)
 
 
 class _Walker:
