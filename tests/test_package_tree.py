@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import tomllib
 from conftest import REPO
@@ -29,3 +30,28 @@ def test_stage_packages_hold_only_a_docstring():
         assert len(body) == 1 and isinstance(body[0], ast.Expr), init
         value = body[0].value
         assert isinstance(value, ast.Constant) and isinstance(value.value, str), init
+
+
+def test_the_architecture_page_lists_every_stage_module():
+    # docs/architecture.md is where a newcomer learns the tree: a module added to a stage
+    # and not listed there would be invisible to them.
+    page = (REPO / "docs" / "architecture.md").read_text()
+    tree = page.split("## The package tree", 1)[1].split("```")[1]
+    blocks: dict[str, str] = {}
+    current = None
+    for line in tree.splitlines():
+        head = line[2:].split()[0] if line.startswith("  ") and not line.startswith("   ") \
+            else ""
+        if head.endswith("/"):
+            current = head.rstrip("/")
+            blocks[current] = line
+        elif current is not None and line.startswith("    "):
+            blocks[current] += " " + line
+        else:
+            current = None
+    stages = [d for d in PACKAGE.iterdir() if (d / "__init__.py").is_file()
+              and d.name not in NOT_STAGES]
+    missing = [f"{d.name}/{m.stem}" for d in stages for m in d.glob("*.py")
+               if m.stem != "__init__" and not re.search(rf"\b{m.stem}\b", blocks.get(d.name, ""))]
+    assert [d.name for d in stages if d.name not in blocks] == []
+    assert missing == []
