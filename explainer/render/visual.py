@@ -201,7 +201,7 @@ def _action_for(doc: Document, study_id: str) -> str:
     """The last sentence of the first patient action message resting on a finding of
     ``study_id``: what the reader can do with the picture (PEMAT-P item 25 asks that the
     material say how to use a diagram to act). Empty when no action rests on the study."""
-    from .sentences import split_sentences
+    from ..readability.sentences import split_sentences
 
     km = doc.key_messages.patient
     findings = {f.id: f.study for f in doc.findings}
