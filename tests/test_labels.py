@@ -29,7 +29,8 @@ def labels_by_kind(s: Study) -> dict[str, tuple[str, str, str]]:
 @pytest.mark.parametrize(("status", "text", "tone"), [
     ("peer_reviewed", "Peer-reviewed", "good"),
     ("preprint", "Not peer-reviewed (preprint)", "caution"),
-    ("disputed", "Peer review status disputed", "caution"),
+    ("disputed", "Peer review unconfirmed: sources differ (journal article or preprint)",
+     "caution"),
 ])
 def test_review_label(status, text, tone):
     got = labels_by_kind(study(status=status))["review"]
