@@ -236,7 +236,7 @@ def prepare_process(pdf: bool = True) -> None:
 
 # Imported once by the fork server, before it forks any worker: each worker then starts
 # with the pipeline, WeasyPrint and the PDF reader already imported (0.4-0.5 s of CPU per
-# worker otherwise), lemminflect's tables read and the lot frozen for the GC. Fonts are not:
+# worker otherwise) and the lot frozen for the GC. Fonts are not:
 # each worker loads them (prepare_process, 10 ms), since Pango may start a thread to load
 # them and a process with threads is unsafe to fork.
 WORKER_PRELOAD = ("explainer.build", "explainer.pdf", "explainer.batch", "explainer.pdf_reader",
