@@ -7,9 +7,13 @@ are not loaded here: see batch.WORKER_PRELOAD.
 """
 
 import gc
+import os
 
 from ..pdf.weasyprint_import import load_weasyprint
+from . import batch
 
+batch.exit_with_parent()  # the fork server ends with the build that started it
+batch.FORK_SERVER = os.getpid()  # and each worker with it (batch._start_worker)
 load_weasyprint()
 
 # Freeze what is loaded now, before the fork server forks: workers inherit the frozen
