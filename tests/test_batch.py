@@ -174,3 +174,27 @@ def test_a_killed_build_leaves_no_fork_server_or_worker_behind(tmp_path):
             Path(f"/proc/{p}/cmdline").read_text().replace("\0", " ")[:90]
             for p in _in_session(cli.pid))
         time.sleep(0.05)
+
+
+def test_a_build_in_this_process_leaves_the_callers_gc_setting_as_it_was(tmp_path):
+    """build_many collects garbage less often while it builds, and restores the caller's
+    setting after, even when a topic fails."""
+    import gc
+
+    from explainer.build.batch import GC_THRESHOLD, build_many
+    from explainer.build.topic import BuildOptions
+
+    paths = make_topics(tmp_path, ["one-topic"])
+    (tmp_path / "findings" / "broken.yaml").write_text("topic: broken\nfindings: [\n")
+    seen = []
+    before = gc.get_threshold()
+    gc.set_threshold(1234, 11, 12)
+    try:
+        build_many([*paths, tmp_path / "findings" / "broken.yaml"],
+                   BuildOptions(formats=("html",), out_dir=tmp_path / "out"), jobs=1,
+                   on_done=lambda outcome: seen.append(gc.get_threshold()))
+        after = gc.get_threshold()
+    finally:
+        gc.set_threshold(*before)
+    assert after == (1234, 11, 12)
+    assert GC_THRESHOLD in seen  # while it built
