@@ -285,9 +285,11 @@ for path in sys.argv[1:]:
 """
 
 
-def build_vs_weasyprint(root: Path) -> tuple[float, float, int]:
+def build_vs_weasyprint(root: Path, rounds: int = 3) -> tuple[float, float, int]:
     """CPU seconds of a cold single-topic PDF build (every check included), and of WeasyPrint
-    alone rendering that build's three HTML files to PDF/UA-1, each a fresh process."""
+    alone rendering that build's three HTML files to PDF/UA-1, each a fresh process with its
+    imports; the best of ``rounds`` each, the two run alternately so that both see the same
+    load on a shared machine."""
     work = root / "single"
     make_corpus(work, 1, seed=7)
     cmd = [*explainer_cmd(), "build", "findings", "--jobs", "1", "--force"]
@@ -295,12 +297,14 @@ def build_vs_weasyprint(root: Path) -> tuple[float, float, int]:
     html_files = _documents(work / "out-html", "html")
     if len(html_files) != 3:
         raise BenchError(f"single topic: {len(html_files)} HTML files, not 3")
-    _, build_cpu, _ = run_measured([*cmd, "--format", "pdf", "--out", "out-pdf"], work)
-    if _count_outputs(work / "out-pdf", "pdf") != 3:
-        raise BenchError("single topic: the PDF build did not write 3 PDFs")
     alone = [sys.executable, "-c", WEASYPRINT_ALONE, *map(str, html_files)]
-    _, alone_cpu, _ = run_measured(alone, work)
-    return build_cpu, alone_cpu, len(html_files)
+    build_cpu, alone_cpu = [], []
+    for _ in range(rounds):
+        build_cpu.append(run_measured([*cmd, "--format", "pdf", "--out", "out-pdf"], work)[1])
+        if _count_outputs(work / "out-pdf", "pdf") != 3:
+            raise BenchError("single topic: the PDF build did not write 3 PDFs")
+        alone_cpu.append(run_measured(alone, work)[1])
+    return min(build_cpu), min(alone_cpu), len(html_files)
 
 
 def warm_leaflet(root: Path, runs: int = 9) -> tuple[float, float, int]:
@@ -356,6 +360,24 @@ def print_table(rows: list[Row]) -> None:
               f"{r.memory.parent:.0f} / {r.memory.worker:.0f} / {r.memory.total:.0f} |")
 
 
+def compile_bytecode() -> str:
+    """Byte-compile the explainer package being timed, as `pip install` does, and say where.
+
+    WeasyPrint's modules come installed with their bytecode; a checkout's modules have none
+    when PYTHONDONTWRITEBYTECODE is set (as on this machine), so every timed process would
+    compile ~60 modules from source on explainer's side only (0.15 s of CPU per process)."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("explainer")
+    if spec is None or spec.origin is None:
+        raise BenchError("explainer is not importable by this Python")
+    package = Path(spec.origin).parent
+    if not compileall.compile_dir(str(package), quiet=1):
+        raise BenchError(f"could not byte-compile {package}")
+    return str(package)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 30])
@@ -370,9 +392,10 @@ def main() -> None:
     root = opts.keep or Path(tempfile.mkdtemp(prefix="explainer-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
+        compiled = compile_bytecode()
         load = os.getloadavg()[0]
         print(f"explainer build, {opts.jobs} jobs, {os.cpu_count()} CPUs, load {load:.1f} "
-              f"before start; Chromium via {driver}")
+              f"before start; Chromium via {driver}; bytecode of {compiled} compiled first")
         rows, last = [], root
         for n in opts.sizes:
             row, last = bench_size(n, root, opts.jobs, driver)
@@ -384,12 +407,14 @@ def main() -> None:
         print(f"\nNo-change rebuild of N={rows[-1].n} topics (PDF): {seconds:.2f} s wall "
               "(best of 3)")
         build_cpu, alone_cpu, docs = build_vs_weasyprint(root)
-        print(f"Single topic, cold, CPU: full build {build_cpu:.2f} s, WeasyPrint alone on the "
-              f"same {docs} HTML files {alone_cpu:.2f} s, full build / WeasyPrint alone "
-              f"{build_cpu / alone_cpu:.2f}")
+        print(f"Single topic, cold, CPU (best of 3 each, run alternately): full build "
+              f"{build_cpu:.2f} s, WeasyPrint alone on the same {docs} HTML files "
+              f"{alone_cpu:.2f} s, full build / WeasyPrint alone {build_cpu / alone_cpu:.2f}")
         render_ms, total_ms, pages = warm_leaflet(root, opts.runs)
         print(f"Warm patient leaflet ({pages} pages, PDF/UA-1): render_pdf {render_ms:.0f} ms, "
               f"with read-back check {total_ms:.0f} ms (median of {opts.runs})")
+        print("Load average at the end: " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+              + " (1 / 5 / 15 min)")
     finally:
         if opts.keep is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, MIN_TOPIC
 from typer.testing import CliRunner
 
@@ -132,3 +134,67 @@ def test_two_files_with_one_topic_are_bad_input(tmp_path):
     # The second file is refused before anything is built: the folder holds the first one's.
     written = (tmp_path / "out" / "topic-a" / "patient.html").read_text()
     assert "Second file" not in written
+
+
+def _in_session(sid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":  # session id; zombies are gone
+                pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_killed_build_leaves_no_fork_server_or_worker_behind(tmp_path):
+    """Killed mid-batch, the build's fork server and workers end too instead of building on."""
+    import signal
+    import subprocess
+    import time
+
+    make_topics(tmp_path, [f"topic-{i}" for i in range(6)])
+    cli = subprocess.Popen([sys.executable, "-m", "explainer", "build", str(tmp_path / "findings"),
+                            "--out", str(tmp_path / "out"), "--jobs", "2", "--format", "pdf"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(_in_session(cli.pid)) < 5 and cli.poll() is None:  # CLI, tracker, server, 2 workers
+        assert time.monotonic() < deadline, "the pool never started"
+        time.sleep(0.05)
+    assert cli.poll() is None, "the batch finished before it could be killed"
+    cli.send_signal(signal.SIGKILL)
+    cli.wait()
+    deadline = time.monotonic() + 60
+    while _in_session(cli.pid):
+        assert time.monotonic() < deadline, "left behind: " + "; ".join(
+            Path(f"/proc/{p}/cmdline").read_text().replace("\0", " ")[:90]
+            for p in _in_session(cli.pid))
+        time.sleep(0.05)
+
+
+def test_a_build_in_this_process_leaves_the_callers_gc_setting_as_it_was(tmp_path):
+    """build_many collects garbage less often while it builds, and restores the caller's
+    setting after, even when a topic fails."""
+    import gc
+
+    from explainer.build.batch import GC_THRESHOLD, build_many
+    from explainer.build.topic import BuildOptions
+
+    paths = make_topics(tmp_path, ["one-topic"])
+    (tmp_path / "findings" / "broken.yaml").write_text("topic: broken\nfindings: [\n")
+    seen = []
+    before = gc.get_threshold()
+    gc.set_threshold(1234, 11, 12)
+    try:
+        build_many([*paths, tmp_path / "findings" / "broken.yaml"],
+                   BuildOptions(formats=("html",), out_dir=tmp_path / "out"), jobs=1,
+                   on_done=lambda outcome: seen.append(gc.get_threshold()))
+        after = gc.get_threshold()
+    finally:
+        gc.set_threshold(*before)
+    assert after == (1234, 11, 12)
+    assert GC_THRESHOLD in seen  # while it built

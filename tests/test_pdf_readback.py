@@ -131,3 +131,25 @@ def test_pages_counted_through_qpdf_match_pypdf_page_for_page(built_min, audienc
     assert count.main == min(appendix, default=len(reader.pages))
     assert [" ".join(t.split()) for t in count.page_texts] == [
         " ".join((p.extract_text() or "").split()) for p in reader.pages]
+
+
+def test_a_built_pdf_is_opened_once_for_its_three_readings_and_reads_as_a_fresh_copy(
+        built_min, monkeypatch):
+    """The build reads each PDF three times (caveats without the footer, leaks with it, the
+    page count): qpdf opens the bytes once, and each reading equals that of a fresh copy."""
+    from explainer.guards.pages import count_pages
+    from explainer.pdf import reader as pdf_reader
+
+    result, out = built_min
+    data = (out / result.topic / "patient.pdf").read_bytes()
+    fresh = [stream.pdf_text(bytes(bytearray(data)), furniture=False),
+             stream.pdf_text(bytes(bytearray(data))), count_pages(bytes(bytearray(data)))]
+    opened = []
+    real_open = pikepdf.open
+    monkeypatch.setattr(pikepdf, "open", lambda *a, **k: opened.append(1) or real_open(*a, **k))
+
+    shared = [stream.pdf_text(data, furniture=False), stream.pdf_text(data), count_pages(data)]
+
+    assert shared == fresh and len(opened) == 1
+    assert fresh[0] != fresh[1]  # the running footer is left out of the first
+    assert pdf_reader.simple_text(data) == fresh[1]

@@ -69,3 +69,16 @@ def test_a_build_with_nothing_changed_skips_before_loading_the_pipeline(tmp_path
 
     assert "unchanged since the last build" in again.stdout
     assert loaded == []
+
+
+def test_a_build_never_loads_the_word_inflector_that_score_uses(tmp_path):
+    """lemminflect (a third of a second of CPU to load) serves `score`'s inflected
+    suggestions; a build's report lists plainer words without them, so it never loads it."""
+    watch = ("lemminflect",)
+    args = ("build", str(MIN_TOPIC), "--out", str(tmp_path / "out"), "--format", "html")
+    loaded, built = run_probe(*args, watch=watch)
+    assert built.stdout.count(".html") >= 3 and loaded == []
+
+    (tmp_path / "plain.txt").write_text("The participants reported better outcomes.\n")
+    loaded, scored = run_probe("score", "plain.txt", "--details", watch=watch, cwd=tmp_path)
+    assert "'people taking part'" in scored.stdout and loaded == ["lemminflect"]

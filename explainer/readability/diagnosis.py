@@ -66,7 +66,7 @@ class Diagnosis:
     plain_words: list[PlainWordNote] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "plain_words": [p.to_dict() for p in self.plain_words]}
 
 
 def score_sentence(

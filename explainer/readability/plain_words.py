@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,8 +17,30 @@ class PlainWordNote:
     reason: str
     source: str
     count: int
-    suggestion: str = ""  # the plain words inflected to fit (inflection.suggest), or a hint
-    swap: bool = True  # False: no alternative fits in place, so it is a hint to reword
+    previous: str = ""  # the word before ``found`` as first used (its article may change)
+
+    # The inflected suggestion is made when first asked for: `score` shows it, a build's
+    # report does not, so a build never imports lemminflect (a third of a second of CPU).
+    @cached_property
+    def _advice(self) -> Any:
+        from .inflection import suggest
+
+        return suggest(self.found, self.plain, self.previous)
+
+    @property
+    def suggestion(self) -> str:
+        """The plain words inflected to fit (inflection.suggest), or a hint."""
+        return str(self._advice.describe())
+
+    @property
+    def swap(self) -> bool:
+        """False: no alternative fits in place, so it is a hint to reword."""
+        return bool(self._advice.swap)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"found": self.found, "plain": self.plain, "reason": self.reason,
+                "source": self.source, "count": self.count, "suggestion": self.suggestion,
+                "swap": self.swap}
 
 
 @dataclass(frozen=True)
@@ -93,8 +116,6 @@ def plain_word_spans(sentence: str) -> list[tuple[int, str, str, PlainWord]]:
 def plain_word_notes(sentences: list[str]) -> list[PlainWordNote]:
     """Words and phrases of plain_words.yaml found in ``sentences``, most frequent first, each
     with a suggestion inflected to fit its first use (or a hint when no swap fits)."""
-    from .inflection import suggest
-
     counts: Counter[str] = Counter()
     first: dict[str, tuple[str, str]] = {}
     for sentence in sentences:
@@ -105,7 +126,6 @@ def plain_word_notes(sentences: list[str]) -> list[PlainWordNote]:
     notes = []
     for w, n in counts.most_common():
         written, previous = first[w]
-        advice = suggest(written, entries[w].plain, previous)
         notes.append(PlainWordNote(written, entries[w].plain, entries[w].reason,
-                                   entries[w].source, n, advice.describe(), advice.swap))
+                                   entries[w].source, n, previous))
     return notes
