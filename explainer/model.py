@@ -285,12 +285,16 @@ class Caveat(Strict):
     accepted: str | None = None
 
 
+def _press_only() -> list[Audience]:
+    return ["press"]
+
+
 class Quote(Strict):
     speaker: str
     role: str | None = None
     source: str
     text: str = Field(max_length=300)
-    audiences: list[Audience] = Field(default_factory=lambda: ["press"])
+    audiences: list[Audience] = Field(default_factory=_press_only)
 
 
 class Disagreement(Strict):
@@ -496,14 +500,16 @@ class Document(Strict):
                 for name in type(node).model_fields:
                     value = getattr(node, name)
                     if isinstance(value, str) and "{" in value:
-                        self._raw_prose[(*loc, name)] = value
+                        field_loc = (*loc, name)
+                        self._raw_prose[field_loc] = value
                         setattr(node, name, fill(value))
                     else:
                         walk(value, (*loc, name))
             elif isinstance(node, list):
                 for i, item in enumerate(node):
                     if isinstance(item, str) and "{" in item:
-                        self._raw_prose[(*loc, i)] = item
+                        item_loc = (*loc, i)
+                        self._raw_prose[item_loc] = item
                         node[i] = fill(item)
                     else:
                         walk(item, (*loc, i))
@@ -539,11 +545,11 @@ class Document(Strict):
         # Figures' own evidence: a quote that holds the number is verified like any other.
         for key, fig in self.figures.items():
             for j, ev in enumerate(fig.evidence):
-                yield ("figures", key, "evidence", j), ev  # type: ignore[misc]
+                yield ("figures", key, "evidence", j), ev
         for i, finding in enumerate(self.findings):
             for key, fig in finding.figures.items():
                 for j, ev in enumerate(fig.evidence):
-                    yield ("findings", i, "figures", key, "evidence", j), ev  # type: ignore[misc]
+                    yield ("findings", i, "figures", key, "evidence", j), ev
 
     def study(self, study_id: str) -> Study:
         return next(s for s in self.studies if s.id == study_id)
