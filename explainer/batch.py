@@ -158,7 +158,7 @@ def summary_rows(result: TopicResult) -> list[dict[str, Any]]:
     rows = []
     for o in result.outputs:
         body = getattr(o.score, "body", None)
-        target = getattr(o.score, "target", None)
+        target: Any = getattr(o.score, "target", None)  # a readability DocumentScore's
         status = "written" if o.written else "FAILED"
         if o.written and (o.misses or o.budget_misses):
             status = "over"

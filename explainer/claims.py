@@ -421,7 +421,7 @@ def _audience_of(loc: Loc) -> Audience | None:
         return FINDING_KEYS[str(last)]
     if loc[:1] in PATIENT_SEES or (loc[-1:] == ("plain",) and loc[:1] == ("studies",)):
         return "patient"  # shared by every reader, the patient included: strictest rules
-    return last if last in AUDIENCES else None  # type: ignore[return-value]
+    return last if last in AUDIENCES else None
 
 
 # Fields with no audience of their own that the patient leaflet always prints (the title,

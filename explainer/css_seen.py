@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 SCREEN, ANY_SCREEN, PRINT = 1, 2, 4
@@ -212,7 +212,7 @@ def cascade(root: Any, rules: Rules) -> dict[int, Matched]:
             return (layer, specificity, order)
 
         for important in (False, True):
-            for m in sorted(matches, key=lambda m, i=important: rank(m, i)):
+            for m in sorted(matches, key=partial(rank, important=important)):
                 _, _, pseudo_type, rule = m
                 # ::first-line and ::first-letter style part of the element's own text; a
                 # caveat may be one line, so they count as styling all of it.
@@ -327,8 +327,8 @@ def _colour(value: str, current: RGBA) -> RGBA | None:
     parsed = parse_color(value)
     if parsed is None or isinstance(parsed, str):
         return current if parsed == "currentcolor" else None
-    r, g, b = parsed.to("srgb").coordinates
-    return (r or 0.0), (g or 0.0), (b or 0.0), parsed.alpha
+    r, g, b, alpha = parsed.to("srgb")  # three coordinates, then the alpha
+    return (r or 0.0), (g or 0.0), (b or 0.0), (alpha or 0.0)
 
 
 def _length_px(value: str, font_px: float, root_px: float, percent_of: float) -> float | None:
@@ -459,9 +459,9 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
     if not decls and ua_scale is None and tag not in ("a", "bdo", "html"):
         return parent  # nothing declared: non-inherited values are initial, the rest inherit
     variables = dict(parent.variables)
-    for name, (value, _) in decls.items():
+    for name, (declared, _) in decls.items():
         if name.startswith("--"):
-            variables[name] = value
+            variables[name] = declared
     if any("var(" in v for v in variables.values()):
         variables = {k: (_substitute(v, variables) or "") for k, v in variables.items()}
 
@@ -569,20 +569,22 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
     # Inherited and accumulated values.
     look = parent
     font = value("font-size")
-    font_px: float | None = parent.font_px * (ua_scale or 1.0)
+    font_px = parent.font_px * (ua_scale or 1.0)
     if font is not None and font not in _INHERITED_KEYWORDS:
-        font_px = 16.0 if font in _RESET_KEYWORDS else _font_px(font, parent)
-        if font_px is None:
+        bounded = 16.0 if font in _RESET_KEYWORDS else _font_px(font, parent)
+        if bounded is None:
             return hide(f"font-size: {font} cannot be bounded")
+        font_px = bounded
     elif font in _INHERITED_KEYWORDS:
         font_px = parent.font_px
     root_px = font_px if tag == "html" else parent.root_px
     colour = parent.color if tag != "a" else _LINK
     c = value("color")
     if c is not None and c not in _INHERITED_KEYWORDS:
-        colour = _BLACK if c in _RESET_KEYWORDS else _colour(c, parent.color)  # type: ignore[assignment]
-        if colour is None:
+        judged = _BLACK if c in _RESET_KEYWORDS else _colour(c, parent.color)
+        if judged is None:
             return hide(f"color: {c} cannot be judged")
+        colour = judged
     elif c in _INHERITED_KEYWORDS:
         colour = parent.color
     fill = parent.fill
@@ -606,14 +608,15 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
         v = value(name)
         if v is None or backgrounds is None:
             continue
+        painted: RGBA | str | None
         if name == "background-image":
             painted = "image" if _is_image(v) else None
         else:
             painted = _background(v, colour)
         if painted == "image":
             backgrounds = None
-        elif painted is not None:
-            covered = tuple(_over(painted, b, painted[3]) for b in backgrounds)  # type: ignore[index, arg-type]
+        elif isinstance(painted, tuple):
+            covered = tuple(_over(painted, b, painted[3]) for b in backgrounds)
             limited = any((value(n) or "auto") not in ("auto", "none", "initial", "unset")
                           for n in ("height", "max-height", "block-size", "max-block-size"))
             backgrounds = tuple(dict.fromkeys(covered + backgrounds)) if limited else covered
@@ -724,7 +727,7 @@ def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> 
         v = value(name)
         if v and v not in ("none", "transparent", "initial", "unset"):
             painted = _background(v, _BLACK)
-            if painted == "image" or (painted is not None and painted[3] > 0):  # type: ignore[index]
+            if painted == "image" or (isinstance(painted, tuple) and painted[3] > 0):
                 return "a background"
     if value("box-shadow") not in ("", "none"):
         return "a shadow"

@@ -442,7 +442,7 @@ def read_source_draft(path: Path, sid: str) -> SourceDraft:
 
     text = load_source_text(path)
     screen = screen_text(text, path.name)
-    flags = [f.kind for f in screen.flags]
+    flags: list[str] = [f.kind for f in screen.flags]
     notes = [f"screening: {f.kind.replace('_', ' ')} (score {f.score:.2f}): {f.message}"
              for f in screen.flags]
     kind = next((KIND_OF_FLAG[k] for k in flags), "other")
@@ -564,12 +564,12 @@ def _study_dict(study: StudyDraft, kind_of_finding: dict[str, str]) -> dict[str,
                                         else f"{f.number} {f.unit}",
                                         "route": route, "timing": timing}.items() if v})
     condition = first("condition")
-    measures = []
+    measures: list[dict[str, str | None]] = []
     for f in study.facts("measure"):
         if all(m["abbreviation"] != f.label for m in measures):
             measures.append({"name": f.value, "abbreviation": f.label})
     comparator = first("comparator")
-    d = {
+    d: dict[str, Any] = {
         "id": study.id,
         "short_name": _todo("how the study is cited, e.g. Smith et al. 2025"),
         "journal": journal.value if journal else None,
@@ -672,8 +672,8 @@ def draft(paths: list[Path], topic: str = "draft", out: Path | None = None) -> D
     from .model import SOURCE_SUFFIXES
 
     problems = [Problem(str(p), None, "", "not found") for p in paths if not p.is_file()]
-    kinds = ", ".join(sorted(SOURCE_SUFFIXES))
-    problems += [Problem(str(p), None, "", f"a source is text: {kinds}")
+    suffixes = ", ".join(sorted(SOURCE_SUFFIXES))
+    problems += [Problem(str(p), None, "", f"a source is text: {suffixes}")
                  for p in paths if p.is_file() and p.suffix.lower() not in SOURCE_SUFFIXES]
     if problems:
         raise InputError(problems)

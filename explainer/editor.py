@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .model import Document
+from .model import Caveat, Document, Finding
 from .textnorm import fold
 
 _NOTE_WORDS = 7  # a note is found when its first words appear in the output
@@ -93,6 +93,7 @@ def doubled_full_stop(text: str) -> bool:
 def sheet_data(result: Any) -> dict[str, Any]:
     """Plain data for the editor sheet template."""
     doc: Document = result.document
+    reviewed: list[Finding | Caveat] = [*doc.findings, *doc.caveats]
     return {
         "topic": result.topic,
         "title": doc.title,
@@ -104,7 +105,7 @@ def sheet_data(result: Any) -> dict[str, Any]:
         "studies": [{"id": st.id, "name": st.short_name, "status_note": st.status_note,
                      "accepted": st.accepted, "reported_by": list(st.reported_by)}
                     for st in doc.studies],
-        "accepted": [{"id": f.id, "text": f.accepted} for f in (*doc.findings, *doc.caveats)
+        "accepted": [{"id": f.id, "text": f.accepted} for f in reviewed
                      if f.accepted],
         "disagreements": [{"study": d.study, "field": d.field, "claimed": list(d.values),
                            "claims": [f"{c.source}: “{c.quote}”" for c in d.claims],

@@ -17,6 +17,7 @@ import ast
 import operator
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from .load import LoadedDocument
 from .model import Document, Figure, KeyMessage, NumberExceptions
@@ -98,7 +99,7 @@ def _key_message_figures(doc: Document, loc: tuple) -> set[str]:
     """A key message's placeholders take the figures of the findings it rests on."""
     if not loc or loc[0] != "key_messages":
         return set()
-    node: object = doc
+    node: Any = doc  # models, then lists of them, down the key path
     for part in loc[:-1]:
         node = node[part] if isinstance(part, int) else getattr(node, part, None)
         if node is None:

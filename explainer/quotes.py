@@ -77,7 +77,7 @@ class FoldIndex(Sequence[int]):
     def __len__(self) -> int:
         return self._length
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(self._length))]
         if i < 0:
@@ -295,8 +295,8 @@ def closest_passage(quote: str, source: SourceText) -> Passage | None:
     # Quote words as ids in the source's vocabulary; a word the source lacks matches nothing.
     q_ids = [words.vocab.get(w, -1 - i) for i, w in enumerate(q_words)]
     s_ids = words.ids
-    matcher = SequenceMatcher(autojunk=False)
-    matcher.set_seq2(q_ids)  # seq2 is the one SequenceMatcher indexes, so index the quote once
+    # seq2 is the one SequenceMatcher indexes, so index the quote once (seq1 is each window).
+    matcher = SequenceMatcher(a=[], b=q_ids, autojunk=False)
 
     def rank(a: int, b: int) -> tuple[int, int, int]:
         """Words in common, then closeness to the quote's length, then fewest source words
@@ -394,12 +394,12 @@ def verify_quotes(
                 (*ref.loc[:-1], "source"),
                 f"no source with id {ref.source_id!r} (known: {', '.join(sorted(known))})"))
             continue
-        source = texts.get(ref.source_id)
-        if source is None:
+        text = texts.get(ref.source_id)
+        if text is None:
             continue  # missing file reported once above
-        if find_quote(ref.text, source) is not None:
+        if find_quote(ref.text, text) is not None:
             continue
-        problems.append(loaded.problem(ref.loc, _miss_message(ref, source, texts)))
+        problems.append(loaded.problem(ref.loc, _miss_message(ref, text, texts)))
     return problems
 
 

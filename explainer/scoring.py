@@ -549,10 +549,9 @@ def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:
     if fmt == "pdf":
         from .pdf_structure import tagged_paragraphs
 
-        paragraphs = tagged_paragraphs(path, MAX_PDF_PAGES, MAX_TEXT_CHARS)
-        if paragraphs is not None:
-            return Draft(item.name, "\n".join(p.text for p in paragraphs), fmt,
-                         tuple(paragraphs))
+        tagged = tagged_paragraphs(path, MAX_PDF_PAGES, MAX_TEXT_CHARS)
+        if tagged is not None:
+            return Draft(item.name, "\n".join(p.text for p in tagged), fmt, tuple(tagged))
         return Draft(item.name, pdf_text(path), fmt)
     try:
         with path.open("rb") as handle:

@@ -594,7 +594,7 @@ def extract_facts(text: str) -> list[Fact]:
     return list(unique.values())
 
 
-def same_value(fld: FactField, a: str, b: str) -> bool:
+def same_value(fld: str, a: str, b: str) -> bool:
     if fld == "journal":
         return same_journal(a, b)
     return a == b
@@ -748,7 +748,7 @@ def _field_loc(index: int, fld: str) -> Loc:
 
 
 def _enough_reason(text: str | None) -> bool:
-    return bool(text) and len(text.split()) >= 3  # a bare "yes"/"ok" is not a reason
+    return text is not None and len(text.split()) >= 3  # a bare "yes"/"ok" is not a reason
 
 
 def screen_document(loaded: LoadedDocument, sources_dir: Path | None = None) -> ScreenReport:

