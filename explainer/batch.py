@@ -259,7 +259,7 @@ def _pool_context() -> Any:
     return context
 
 
-def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None = None,
+def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None = None,  # noqa: C901
                force: bool = False, config: Path | None = None,
                on_start: Callable[[int], None] | None = None,
                on_done: Callable[[Outcome], None] | None = None,

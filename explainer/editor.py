@@ -23,7 +23,7 @@ def _norm(text: str) -> str:
     return " ".join(fold(text).lower().split())
 
 
-def editor_notes(doc: Document) -> Iterator[tuple[str, str]]:
+def editor_notes(doc: Document) -> Iterator[tuple[str, str]]:  # noqa: C901
     """(where, text) of every note meant for editors only."""
     for s in doc.sources:
         for note in s.notes:

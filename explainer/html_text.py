@@ -303,7 +303,7 @@ class _Walker:
         # Text that is there but not proven legible reads as a gap to the caveat proof.
         self.legible.append(text if context.unseen is None else " \u2063 ")
 
-    def walk(self, root: Element) -> None:
+    def walk(self, root: Element) -> None:  # noqa: C901
         from .css_seen import START
 
         start = _Context(OUTSIDE, "body", "", START)
@@ -341,7 +341,7 @@ class _Walker:
             for child in reversed(children):
                 stack.append((child, inner, inner, False, not closed))
 
-    def enter(self, element: Element, tag: str, parent: _Context) -> _Context | None:
+    def enter(self, element: Element, tag: str, parent: _Context) -> _Context | None:  # noqa: C901
         """The context inside ``element``, or None when nothing inside it can be seen."""
         from .css_seen import MEDIA, enter, inline_decls, merge, movement, unseen
 

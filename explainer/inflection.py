@@ -71,7 +71,7 @@ def _lemminflect():
     return lemminflect
 
 
-def tags_of(word: str) -> dict[str, str]:
+def tags_of(word: str) -> dict[str, str]:  # noqa: C901
     """Penn tag -> lemma for every reading of ``word`` (lower case)."""
     li = _lemminflect()
     word = word.lower()
@@ -165,7 +165,7 @@ def _reading(found: str, previous: str) -> str | None:
     return min(tags, key=lambda t: order.index(t) if t in order else len(order))
 
 
-def _fits(alternative: str, tag: str) -> str | None:
+def _fits(alternative: str, tag: str) -> str | None:  # noqa: C901
     """``alternative`` inflected to ``tag``, or None when it cannot take that place."""
     if _INSTRUCTION.search(alternative):
         return None

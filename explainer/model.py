@@ -483,7 +483,7 @@ class Document(Strict):
     _raw_prose: dict[tuple, str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
-    def _fill_document_figures(self) -> Document:
+    def _fill_document_figures(self) -> Document:  # noqa: C901
         """Fill ``{name}`` in every prose field outside findings from ``figures:``, once, so
         every reader, the caveat proof and the claim guard see the same number."""
         if not self.figures:

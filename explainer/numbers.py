@@ -185,7 +185,7 @@ def _in_quotes(number: Decimal, quotes: list[list[Decimal]]) -> bool:
     return any(abs(number) == abs(n) for q in quotes for n in q)
 
 
-def figure_problems(loaded: LoadedDocument) -> list[Problem]:
+def figure_problems(loaded: LoadedDocument) -> list[Problem]:  # noqa: C901
     doc: Document = loaded.doc
     groups: list[tuple[tuple, dict[str, Figure], list]] = [
         (("figures",), doc.figures, [])]

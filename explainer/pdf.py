@@ -237,7 +237,7 @@ def _counter_style() -> Any:
     return CounterStyle()
 
 
-def furniture_as_artifacts(document: Any, pdf: Any) -> None:
+def furniture_as_artifacts(document: Any, pdf: Any) -> None:  # noqa: C901
     """Re-mark content that no structure element reaches as /Artifact (page furniture).
 
     WeasyPrint 70 builds structure elements for margin boxes but leaves them out of the
@@ -429,7 +429,7 @@ def _drop_artifact(m: re.Match[bytes]) -> bytes:
     return m[0] if b"BDC" in inner or b"BMC" in inner else b" "
 
 
-def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:
+def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:  # noqa: C901
     if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
         raise _Unsupported
     if not furniture:
@@ -473,7 +473,7 @@ def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) 
 _DO = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do(?!\w)")
 
 
-def _text_of_simple_pdf(reader: Any, furniture: bool = True) -> str | None:
+def _text_of_simple_pdf(reader: Any, furniture: bool = True) -> str | None:  # noqa: C901
     fonts: dict[Any, _Font] = {}
     pages = []
 

@@ -136,7 +136,7 @@ def _paints(box: Any, boxes: Any) -> bool:
     return any(kind != "none" for kind, _ in style["background_image"])
 
 
-def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:
+def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:  # noqa: C901
     """Why this text box cannot be seen, or None."""
     style = box.style
     if style["visibility"] != "visible":
@@ -200,7 +200,7 @@ class _Buckets:
         return list(found.values())
 
 
-def seen_text(document: Any) -> Seen:
+def seen_text(document: Any) -> Seen:  # noqa: C901
     """The text a person can see in a rendered WeasyPrint document, and what is hidden."""
     from weasyprint.formatting_structure import boxes
 

@@ -42,7 +42,7 @@ def _kids(element: Any) -> list[Any]:
     return list(kids) if isinstance(kids, list) else [kids]
 
 
-def _structure(reader: Any) -> tuple[list[_Block], dict[tuple[int, int], _Block]] | None:
+def _structure(reader: Any) -> tuple[list[_Block], dict[tuple[int, int], _Block]] | None:  # noqa: C901
     """Blocks in logical order and (page object number, MCID) -> its block."""
     from pypdf.generic import DictionaryObject
 

@@ -58,7 +58,7 @@ class ProseField:
                        for p in self.loc)
 
 
-def _walk(value: object, loc: Loc, audience: Audience | None) -> Iterator[ProseField]:
+def _walk(value: object, loc: Loc, audience: Audience | None) -> Iterator[ProseField]:  # noqa: C901
     if isinstance(value, (Evidence, Quote, Figure)):
         return  # verbatim quotes and structured figures are checked elsewhere
     if isinstance(value, PerAudience):

@@ -283,7 +283,7 @@ class Passage:
     differences: list[str]
 
 
-def closest_passage(quote: str, source: SourceText) -> Passage | None:
+def closest_passage(quote: str, source: SourceText) -> Passage | None:  # noqa: C901
     """The run of source words most like the quote (difflib over words); None if none is close."""
     from difflib import SequenceMatcher
 

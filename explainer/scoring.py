@@ -296,7 +296,7 @@ def _inline(text: str) -> str:
     return text
 
 
-def markdown_blocks(markdown: str) -> tuple[list[str], list[str]]:
+def markdown_blocks(markdown: str) -> tuple[list[str], list[str]]:  # noqa: C901
     """(body blocks, headings) of a Markdown document, with the syntax stripped."""
     text = drop_comments(markdown.replace("\r\n", "\n"))
     lines = text.split("\n")
@@ -351,7 +351,7 @@ class Input:
     format: Format | None  # None: standard input, format guessed from its content
 
 
-def collect_inputs(args: list[str]) -> tuple[list[Input], list[Problem]]:
+def collect_inputs(args: list[str]) -> tuple[list[Input], list[Problem]]:  # noqa: C901
     """Expand files, folders (recursively, known suffixes only) and glob patterns."""
     inputs: list[Input] = []
     problems: list[Problem] = []
@@ -509,7 +509,7 @@ def _text_of(name: str, data: bytes) -> str:
     return decode(data)
 
 
-def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:
+def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:  # noqa: C901
     """Read one input within the size limits; bad input raises InputError (one line each)."""
     if item.name == STDIN:
         stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None

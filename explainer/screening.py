@@ -430,7 +430,7 @@ class PeopleCount:
     study_cue: bool  # its sentence says enrolled, took part, a cohort of ...
 
 
-def people_counts(text: str) -> list[PeopleCount]:
+def people_counts(text: str) -> list[PeopleCount]:  # noqa: C901
     """Every count of people (n = 26, 26 adults) in text order, each with its role.
 
     Only "sample" counts are sample sizes to compare across sources: a sentence with several
@@ -560,7 +560,7 @@ def same_journal(a: str, b: str) -> bool:
     return all(x.startswith(y) or y.startswith(x) for x, y in zip(ka, kb, strict=True))
 
 
-def extract_facts(text: str) -> list[Fact]:
+def extract_facts(text: str) -> list[Fact]:  # noqa: C901
     """Every journal, year, peer-review status and sample size a text states, in text order."""
     lines = _Lines(text)
     facts: list[Fact] = []
@@ -785,7 +785,7 @@ def screen_document(loaded: LoadedDocument, sources_dir: Path | None = None) -> 
     return report
 
 
-def _compare_studies(
+def _compare_studies(  # noqa: C901
     loaded: LoadedDocument, texts: dict[str, SourceText], report: ScreenReport
 ) -> None:
     doc = loaded.doc

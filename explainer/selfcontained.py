@@ -112,7 +112,7 @@ class _Scan(HTMLParser):
         self.found: list[str] = []
         self._style = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: C901
         tag = tag.lower()
         if tag in _REFUSED_ELEMENTS:
             what = next((v for k, v in attrs if k in ("src", "href", "data") and v), None)

@@ -112,7 +112,7 @@ def _keep(sentence: str, sentences: list[str]) -> None:
         sentences.append(sentence)
 
 
-def _ends_sentence(block: str, stop: int, end: int) -> bool:
+def _ends_sentence(block: str, stop: int, end: int) -> bool:  # noqa: C901
     # Look at the next characters in place: copying the rest of the block at every full stop
     # made a long one-line block quadratic.
     ahead = _NEXT_CHAR.match(block, end)

@@ -297,7 +297,7 @@ class SyllableCounter:
             return sum(3 if c == "w" else 1 for c in w if c.isalpha())  # N-M-D-A
         return self.from_parts(w) or rule_syllables(w)
 
-    def from_parts(self, w: str) -> int | None:
+    def from_parts(self, w: str) -> int | None:  # noqa: C901
         """Stem + suffix or two known words (esketamine = es + ketamine); None if neither fits."""
         if len(w) > MAX_WORD_LETTERS:
             return None  # no stem or join of dictionary words is this long

@@ -43,7 +43,7 @@ def _flow_problem(value: str) -> str | None:
     return None
 
 
-def quote_hint(line: str) -> str | None:
+def quote_hint(line: str) -> str | None:  # noqa: C901
     """If the value on this raw YAML line needs quotes, the message that says so, else None."""
     m = _KEY_VALUE.match(line) or _ITEM.match(line)
     if not m:

@@ -48,7 +48,7 @@ class TaggedPdf:
 HEADINGS = {"H1", "H2", "H3", "H4", "H5", "H6"}
 
 
-def read(data: bytes) -> TaggedPdf:
+def read(data: bytes) -> TaggedPdf:  # noqa: C901
     pdf = pikepdf.open(io.BytesIO(data))
     pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
     elems: list[Elem] = []
