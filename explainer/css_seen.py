@@ -38,9 +38,10 @@ page-level, reported by :func:`page_refusals`:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, TypeGuard
 
 SCREEN, ANY_SCREEN, PRINT = 1, 2, 4
 ALL_MEDIA = SCREEN | ANY_SCREEN | PRINT
@@ -451,19 +452,26 @@ def _get(decls: Decls, name: str, variables: dict[str, str]) -> str | None:
     return _substitute(found[0], variables)
 
 
-def enter(parent: Look, decls: Decls, tag: str) -> Look:  # noqa: C901
+Value = Callable[[str], str | None]  # a property's winning value, var() substituted
+_NEUTRAL = ("none", "initial", "unset", "revert")
+
+
+class _Unjudged(Exception):
+    """A declared value whose effect on the text cannot be bounded: the text counts as hidden."""
+
+
+def _is_set(v: str | None, neutral: tuple[str, ...]) -> TypeGuard[str]:
+    return v is not None and v not in neutral
+
+
+def enter(parent: Look, decls: Decls, tag: str) -> Look:
     """The look inside an element with these winning declarations (one medium)."""
     if parent.hidden is not None:
         return parent
     ua_scale = _UA_FONT.get(tag)
     if not decls and ua_scale is None and tag not in ("a", "bdo", "html"):
         return parent  # nothing declared: non-inherited values are initial, the rest inherit
-    variables = dict(parent.variables)
-    for name, (declared, _) in decls.items():
-        if name.startswith("--"):
-            variables[name] = declared
-    if any("var(" in v for v in variables.values()):
-        variables = {k: (_substitute(v, variables) or "") for k, v in variables.items()}
+    variables = _variables(parent, decls)
 
     def value(name: str) -> str | None:
         return _get(decls, name, variables)
@@ -473,137 +481,226 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:  # noqa: C901
         gone = gone or value("visibility") in ("hidden", "collapse")
         return replace(parent, hidden=why, gone=gone)
 
-    def unresolved(name: str) -> bool:
-        return name in decls and value(name) is None
-
     for name in ("display", "font-size", "color", "opacity", "visibility"):
-        if unresolved(name):
+        if name in decls and value(name) is None:
             return hide(f"{name} uses an undefined var()")
-    display = value("display")
-    if display == "none":
-        return hide("display: none", gone=True)
-    if value("content-visibility") == "hidden":
-        return hide("content-visibility: hidden", gone=True)
     # What draws nothing at all comes first: it is left out of every text, scores included.
+    why = _not_drawn(value)
+    if why is not None:
+        return hide(why, gone=True)
+    why = (_drawn_otherwise(value, tag) or _out_of_place(value) or _clipped(value, parent)
+           or _indented_away(value, parent))
+    if why is not None:
+        return hide(why)
+    try:
+        return _inherited(parent, value, tag, ua_scale, variables)
+    except _Unjudged as exc:
+        return hide(str(exc))
+
+
+def _variables(parent: Look, decls: Decls) -> dict[str, str]:
+    """Custom properties in force: the inherited ones, then this element's, var() resolved."""
+    variables = dict(parent.variables)
+    for name, (declared, _) in decls.items():
+        if name.startswith("--"):
+            variables[name] = declared
+    if any("var(" in v for v in variables.values()):
+        variables = {k: (_substitute(v, variables) or "") for k, v in variables.items()}
+    return variables
+
+
+def _not_drawn(value: Value) -> str | None:
+    """Why nothing of the element is drawn or laid out, or None."""
+    if value("display") == "none":
+        return "display: none"
+    if value("content-visibility") == "hidden":
+        return "content-visibility: hidden"
     clip = value("clip") or ""
     if clip.startswith("rect("):
         sizes = re.findall(r"[\d.]+", clip)
         if sizes and all(float(s) <= 1 for s in sizes):
-            return hide("clip: rect(0 0 0 0)", gone=True)  # screen-reader-only text
+            return "clip: rect(0 0 0 0)"  # screen-reader-only text
     if re.match(r"inset\(\s*(50|100)%", value("clip-path") or ""):
-        return hide("clip-path: inset(50%)", gone=True)  # screen-reader-only text
+        return "clip-path: inset(50%)"  # screen-reader-only text
     if value("opacity") in ("0", "0%", "0.0", "-0"):
-        return hide("opacity: 0", gone=True)
+        return "opacity: 0"
     if (value("font-size") or "x") in ("0", "0px", "0em", "0rem", "0%", "0pt"):
-        return hide("font-size: 0", gone=True)
+        return "font-size: 0"
+    return None
+
+
+_MASKS = (("clip-path", "clip-path"), ("mask", "a mask"), ("mask-image", "a mask"),
+          ("-webkit-mask", "a mask"), ("-webkit-mask-image", "a mask"),
+          ("filter", "a filter"), ("-webkit-box-reflect", "a reflection"))
+
+
+def _drawn_otherwise(value: Value, tag: str) -> str | None:
+    """Why the letters are drawn masked, blended, moved, scaled or reordered, or None."""
     if tag == "bdo":
-        return hide("<bdo> draws the letters in another order")
-    for name, why in (("clip-path", "clip-path"), ("mask", "a mask"), ("mask-image", "a mask"),
-                      ("-webkit-mask", "a mask"), ("-webkit-mask-image", "a mask"),
-                      ("filter", "a filter"), ("-webkit-box-reflect", "a reflection")):
+        return "<bdo> draws the letters in another order"
+    for name, why in _MASKS:
         v = value(name)
-        if v is not None and v not in ("none", "initial", "unset", "revert"):
-            return hide(f"{why} ({name}: {v})")
+        if _is_set(v, _NEUTRAL):
+            return f"{why} ({name}: {v})"
     v = value("mix-blend-mode")
-    if v is not None and v not in ("normal", "initial", "unset", "revert"):
-        return hide(f"mix-blend-mode: {v}")
+    if _is_set(v, ("normal", "initial", "unset", "revert")):
+        return f"mix-blend-mode: {v}"
     for name in ("transform", "translate", "scale", "rotate"):
         v = value(name)
-        if v is not None and v not in ("none", "initial", "unset", "revert"):
-            return hide(f"{name}: {v} (may move it off screen or shrink it)")
+        if _is_set(v, _NEUTRAL):
+            return f"{name}: {v} (may move it off screen or shrink it)"
     v = value("zoom")
-    if v is not None and v not in ("normal", "1", "100%", "reset", "initial", "unset"):
-        return hide(f"zoom: {v}")
+    if _is_set(v, ("normal", "1", "100%", "reset", "initial", "unset")):
+        return f"zoom: {v}"
+    return None
+
+
+_OFFSETS = ("top", "left", "right", "bottom", "inset", "inset-block", "inset-inline")
+_MARGINS = ("margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
+            "margin-block", "margin-inline", "margin-block-start", "margin-block-end",
+            "margin-inline-start", "margin-inline-end")
+
+
+def _out_of_place(value: Value) -> str | None:
+    """Why the element may sit out of the flow, off screen, or read in another order, or None."""
     position = value("position")
     if position in ("absolute", "fixed", "sticky"):
-        return hide(f"position: {position} (out of the flow: anywhere, or off screen)")
+        return f"position: {position} (out of the flow: anywhere, or off screen)"
     if position == "relative":
-        for name in ("top", "left", "right", "bottom", "inset", "inset-block", "inset-inline"):
+        for name in _OFFSETS:
             v = value(name)
             if v is not None and _is_offset(v):
-                return hide(f"position: relative with {name}: {v}")
-    for name in ("margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
-                 "margin-block", "margin-inline", "margin-block-start", "margin-block-end",
-                 "margin-inline-start", "margin-inline-end"):
+                return f"position: relative with {name}: {v}"
+    for name in _MARGINS:
         v = value(name)
         if v is not None and _is_negative(v):
-            return hide(f"a negative margin ({name}: {v})")
+            return f"a negative margin ({name}: {v})"
     v = value("unicode-bidi")
     if v in ("bidi-override", "isolate-override", "plaintext"):
-        return hide(f"unicode-bidi: {v} (letters drawn in another order)")
+        return f"unicode-bidi: {v} (letters drawn in another order)"
     for name in ("-webkit-line-clamp", "line-clamp"):
         v = value(name)
-        if v is not None and v not in ("none", "initial", "unset"):
-            return hide(f"{name}: {v}")
+        if _is_set(v, ("none", "initial", "unset")):
+            return f"{name}: {v}"
+    return _under_backgrounds(value("z-index"), position)
+
+
+def _under_backgrounds(z_index: str | None, position: str | None) -> str | None:
+    if z_index is not None and z_index.startswith("-") and position in (
+            "relative", "absolute", "fixed", "sticky"):
+        return f"z-index: {z_index} (drawn under the backgrounds around it)"
+    return None
+
+
+_SIZES = ("height", "max-height", "width", "max-width", "block-size", "max-block-size",
+          "inline-size", "max-inline-size")
+_UNBOUNDED = ("auto", "none", "initial", "unset", "revert", "fit-content", "max-content",
+              "min-content")
+
+
+def _clipped(value: Value, parent: Look) -> str | None:
+    """Why an overflow clip may cut the text off (one line, a short line-height, a size)."""
     clipping = any((value(n) or "visible") not in ("visible", "initial", "unset", "revert")
                    for n in ("overflow", "overflow-x", "overflow-y"))
     contain = value("contain") or ""
     clipping = clipping or any(w in contain.split() for w in ("paint", "strict", "content"))
-    z_index = value("z-index")
-    if z_index is not None and z_index.startswith("-") and position in (
-            "relative", "absolute", "fixed", "sticky"):
-        return hide(f"z-index: {z_index} (drawn under the backgrounds around it)")
-    if clipping:
-        if (value("white-space") or "") in ("nowrap", "pre"):
-            return hide(f"overflow clipped on one line (white-space: {value('white-space')})")
-        line_height = value("line-height")
-        if line_height is not None and line_height not in ("normal", "initial", "unset"):
-            factor = re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", line_height)
-            px = (float(line_height) * parent.font_px if factor else
-                  _length_px(line_height, parent.font_px, parent.root_px, parent.font_px))
-            if px is None or px < 0.8 * parent.font_px:
-                return hide(f"overflow clipped to line-height: {line_height}")
-        for name in ("height", "max-height", "width", "max-width", "block-size",
-                     "max-block-size", "inline-size", "max-inline-size"):
-            v = value(name)
-            if v is not None and v not in ("auto", "none", "initial", "unset", "revert",
-                                           "fit-content", "max-content", "min-content"):
-                return hide(f"overflow clipped to {name}: {v}")
-    indent = value("text-indent")
-    if indent is not None and indent not in ("initial", "unset", "revert", "inherit"):
-        px = _length_px(indent.split()[0], parent.font_px, parent.root_px, 0.0) \
-            if indent.split() else 0.0
-        if px is None or px < 0 or px > 3 * parent.font_px:
-            return hide(f"text-indent: {indent} (may push the first line off screen)")
+    if not clipping:
+        return None
+    if (value("white-space") or "") in ("nowrap", "pre"):
+        return f"overflow clipped on one line (white-space: {value('white-space')})"
+    line_height = value("line-height")
+    if line_height is not None and line_height not in ("normal", "initial", "unset"):
+        factor = re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", line_height)
+        px = (float(line_height) * parent.font_px if factor else
+              _length_px(line_height, parent.font_px, parent.root_px, parent.font_px))
+        if px is None or px < 0.8 * parent.font_px:
+            return f"overflow clipped to line-height: {line_height}"
+    for name in _SIZES:
+        v = value(name)
+        if _is_set(v, _UNBOUNDED):
+            return f"overflow clipped to {name}: {v}"
+    return None
 
-    # Inherited and accumulated values.
-    look = parent
-    font = value("font-size")
-    font_px = parent.font_px * (ua_scale or 1.0)
+
+def _indented_away(value: Value, parent: Look) -> str | None:
+    indent = value("text-indent")
+    if indent is None or indent in ("initial", "unset", "revert", "inherit"):
+        return None
+    px = _length_px(indent.split()[0], parent.font_px, parent.root_px, 0.0) \
+        if indent.split() else 0.0
+    if px is None or px < 0 or px > 3 * parent.font_px:
+        return f"text-indent: {indent} (may push the first line off screen)"
+    return None
+
+
+def _inherited(parent: Look, value: Value, tag: str, ua_scale: float | None,
+               variables: dict[str, str]) -> Look:
+    """The inherited and accumulated values; raises _Unjudged for one that cannot be judged."""
+    font_px = _font_size(value("font-size"), parent, ua_scale)
+    root_px = font_px if tag == "html" else parent.root_px
+    colour = _text_colour(value("color"), parent, tag)
+    fill = _text_fill(value("-webkit-text-fill-color"), parent.fill, colour)
+    opacity = _opacity(value("opacity"), parent.opacity)
+    backgrounds = _backgrounds(value, parent.backgrounds, colour)
+    visibility = parent.visibility
+    vis = value("visibility")
+    if vis in ("hidden", "collapse", "visible"):
+        visibility = vis
+    spacing = _letter_spacing(value("letter-spacing"), parent.letter_spacing_em, font_px,
+                              root_px)
+    variables_t = tuple(sorted(variables.items())) if variables != dict(parent.variables) \
+        else parent.variables
+    return Look(variables_t, colour, fill, font_px, root_px, visibility, opacity, backgrounds,
+                letter_spacing_em=spacing)
+
+
+def _font_size(font: str | None, parent: Look, ua_scale: float | None) -> float:
     if font is not None and font not in _INHERITED_KEYWORDS:
         bounded = 16.0 if font in _RESET_KEYWORDS else _font_px(font, parent)
         if bounded is None:
-            return hide(f"font-size: {font} cannot be bounded")
-        font_px = bounded
-    elif font in _INHERITED_KEYWORDS:
-        font_px = parent.font_px
-    root_px = font_px if tag == "html" else parent.root_px
-    colour = parent.color if tag != "a" else _LINK
-    c = value("color")
+            raise _Unjudged(f"font-size: {font} cannot be bounded")
+        return bounded
+    if font in _INHERITED_KEYWORDS:
+        return parent.font_px
+    return parent.font_px * (ua_scale or 1.0)
+
+
+def _text_colour(c: str | None, parent: Look, tag: str) -> RGBA:
     if c is not None and c not in _INHERITED_KEYWORDS:
         judged = _BLACK if c in _RESET_KEYWORDS else _colour(c, parent.color)
         if judged is None:
-            return hide(f"color: {c} cannot be judged")
-        colour = judged
-    elif c in _INHERITED_KEYWORDS:
-        colour = parent.color
-    fill = parent.fill
-    f = value("-webkit-text-fill-color")
-    if f is not None and f not in _INHERITED_KEYWORDS:
-        fill = None if f in _RESET_KEYWORDS or f == "currentcolor" else _colour(f, colour)
-        if fill is None and f not in _RESET_KEYWORDS and f != "currentcolor":
-            return hide(f"-webkit-text-fill-color: {f} cannot be judged")
-    opacity = parent.opacity
-    o = value("opacity")
-    if o is not None and o not in _INHERITED_KEYWORDS + _RESET_KEYWORDS:
-        try:
-            number = float(o[:-1]) / 100 if o.endswith("%") else float(o)
-        except ValueError:
-            return hide(f"opacity: {o} cannot be judged")
-        opacity *= min(max(number, 0.0), 1.0)
-    # Every colour the text may sit on: a box with a fixed height lets text run out of it
-    # onto what is below, so both then count.
-    backgrounds = parent.backgrounds
+            raise _Unjudged(f"color: {c} cannot be judged")
+        return judged
+    if c in _INHERITED_KEYWORDS:
+        return parent.color
+    return parent.color if tag != "a" else _LINK
+
+
+def _text_fill(f: str | None, fill: RGBA | None, colour: RGBA) -> RGBA | None:
+    if f is None or f in _INHERITED_KEYWORDS:
+        return fill
+    if f in _RESET_KEYWORDS or f == "currentcolor":
+        return None
+    judged = _colour(f, colour)
+    if judged is None:
+        raise _Unjudged(f"-webkit-text-fill-color: {f} cannot be judged")
+    return judged
+
+
+def _opacity(o: str | None, opacity: float) -> float:
+    if o is None or o in _INHERITED_KEYWORDS + _RESET_KEYWORDS:
+        return opacity
+    try:
+        number = float(o[:-1]) / 100 if o.endswith("%") else float(o)
+    except ValueError:
+        raise _Unjudged(f"opacity: {o} cannot be judged") from None
+    return opacity * min(max(number, 0.0), 1.0)
+
+
+def _backgrounds(value: Value, backgrounds: tuple[RGB, ...] | None,
+                 colour: RGBA) -> tuple[RGB, ...] | None:
+    """Every colour the text may sit on: a box with a fixed height lets text run out of it
+    onto what is below, so both then count. None once an image is under it."""
     for name in ("background", "background-color", "background-image"):
         v = value(name)
         if v is None or backgrounds is None:
@@ -620,25 +717,18 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:  # noqa: C901
             limited = any((value(n) or "auto") not in ("auto", "none", "initial", "unset")
                           for n in ("height", "max-height", "block-size", "max-block-size"))
             backgrounds = tuple(dict.fromkeys(covered + backgrounds)) if limited else covered
-    visibility = parent.visibility
-    vis = value("visibility")
-    if vis in ("hidden", "collapse", "visible"):
-        visibility = vis
-    spacing = parent.letter_spacing_em
-    ls = value("letter-spacing")
-    if ls is not None and ls not in _INHERITED_KEYWORDS:
-        if ls in ("normal", *_RESET_KEYWORDS):
-            spacing = 0.0
-        else:
-            px = _length_px(ls, font_px, root_px, font_px)
-            if px is None:
-                return hide(f"letter-spacing: {ls} cannot be judged")
-            spacing = px / font_px if font_px else 0.0
-    variables_t = tuple(sorted(variables.items())) if variables != dict(parent.variables) \
-        else parent.variables
-    look = Look(variables_t, colour, fill, font_px, root_px, visibility, opacity, backgrounds,
-                letter_spacing_em=spacing)
-    return look
+    return backgrounds
+
+
+def _letter_spacing(ls: str | None, spacing: float, font_px: float, root_px: float) -> float:
+    if ls is None or ls in _INHERITED_KEYWORDS:
+        return spacing
+    if ls in ("normal", *_RESET_KEYWORDS):
+        return 0.0
+    px = _length_px(ls, font_px, root_px, font_px)
+    if px is None:
+        raise _Unjudged(f"letter-spacing: {ls} cannot be judged")
+    return px / font_px if font_px else 0.0
 
 
 @lru_cache(maxsize=4096)  # looks repeat: most elements inherit their parent's
