@@ -373,11 +373,20 @@ class _Reader:
                 self.add("dose", f"{more}{_number(m.group(2))} {_plural(m.group(3))}/day",
                          m.start(), m.end())
 
-    def _results(self, t: str) -> None:  # noqa: C901
-        def ok(m: re.Match[str], group: int = 0) -> bool:
-            return (self.free(m.start(group), m.end(group))
-                    and not _any("result_exclude", self.sentence_of(m.start(), m.end())))
+    def _results(self, t: str) -> None:
+        # In this order: a span taken by one kind of result is not read again by the next.
+        self._stat_results(t)
+        self._percent_results(t)
+        self._count_results(t)
 
+    def _result_ok(self, m: re.Match[str], group: int = 0) -> bool:
+        """The match is not yet taken, and its sentence is not one that results skip."""
+        return (self.free(m.start(group), m.end(group))
+                and not _any("result_exclude", self.sentence_of(m.start(), m.end())))
+
+    def _stat_results(self, t: str) -> None:
+        """Named statistics (d = 0.4), ratios (HR 0.89), P values and rates per 1,000."""
+        ok = self._result_ok
         stats = rules()["stats"]
         names = "|".join(sorted((re.escape(k) for k in stats), key=len, reverse=True))
         for m in re.finditer(rf"\b({names})\s*[=:]\s*(-?{_NUM})", t):
@@ -397,6 +406,10 @@ class _Reader:
                 per = m.group(2).replace(",", "")
                 self.add("result", f"{_number(m.group(1))} per {per}", m.start(), m.end(),
                          number=m.group(1), unit=f" per {m.group(2)}")
+
+    def _percent_results(self, t: str) -> None:
+        """Percentages, pairs of them ("12 and 15%"), and "2 times"."""
+        ok = self._result_ok
         pct = r"(?:%|\s?per\s?cent\b|\s?percent\b)"
         not_after = "|".join(rules()["percent_not_after"])
         for m in re.finditer(rf"({_NUM})\s+(?:and|or)\s+({_NUM}){pct}", t):
@@ -413,6 +426,10 @@ class _Reader:
             if ok(m):
                 self.add("result", f"{_number(m.group(1))} times", m.start(), m.end(),
                          number=m.group(1), unit=" times")
+
+    def _count_results(self, t: str) -> None:
+        """Estimates before a confidence interval, counts of people or events, large numbers."""
+        ok = self._result_ok
         for m in re.finditer(rf"({_NUM})\s*(?={_CI})", t, re.IGNORECASE):
             if ok(m, 1):
                 ci = re.match(_CI, t[m.end():], re.IGNORECASE)
