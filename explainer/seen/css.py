@@ -120,7 +120,68 @@ def _serialize(nodes: Any) -> str:
 
 
 @lru_cache(maxsize=32)
-def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:  # noqa: C901
+def _declarations(node: Any) -> tuple[tuple[str, str, bool], ...]:
+    """A style rule's declarations that bear on visibility: (name, value, important)."""
+    import tinycss2
+
+    decls = []
+    for d in tinycss2.parse_declaration_list(node.content, skip_whitespace=True,
+                                             skip_comments=True):
+        if d.type == "declaration" and (d.lower_name in _PROPS or d.name.startswith("--")):
+            value = _serialize(d.value)
+            name = d.name if d.name.startswith("--") else d.lower_name
+            decls.append((name, value if name.startswith("--") else value.lower(), d.important))
+    return tuple(decls)
+
+
+def _style_rule(node: Any, media: int, layered: bool) -> _Rule | None:
+    """A qualified rule compiled for matching; None when nothing in it bears on visibility or
+    its selector cannot be matched (browsers drop the whole rule too)."""
+    import cssselect2
+
+    decls = _declarations(node)
+    if not decls:
+        return None
+    try:
+        selectors = cssselect2.compile_selector_list(node.prelude)
+    except cssselect2.SelectorError:
+        return None
+    return _Rule(selectors, decls, media, layered)
+
+
+_GROUPING = ("media", "supports", "layer", "scope", "container", "document", "starting-style")
+
+
+def _collect_rules(nodes: list[Any], media: int, layered: bool, rules: list[_Rule]) -> int:
+    """Append the style rules among ``nodes`` (inside grouping at-rules too) to ``rules``;
+    return the number of @font-face rules whose font can arrive."""
+    import tinycss2
+
+    font_faces = 0
+    for node in nodes:
+        if node.type == "qualified-rule":
+            rule = _style_rule(node, media, layered)
+            if rule is not None:
+                rules.append(rule)
+        elif node.type == "at-rule" and node.content is not None:
+            keyword = node.lower_at_keyword
+            if keyword == "font-face":
+                # The page's policy lets a browser load fonts from data: URLs only (and
+                # local() needs no fetch); a font from anywhere else never arrives.
+                src = _serialize(node.content).lower()
+                font_faces += "data:" in src or "local(" in src
+            inner = media
+            if keyword == "media":
+                inner = media & _media_mask(_serialize(node.prelude))
+            if inner and keyword in _GROUPING:
+                font_faces += _collect_rules(
+                    tinycss2.parse_rule_list(node.content, skip_whitespace=True,
+                                             skip_comments=True),
+                    inner, layered or keyword == "layer", rules)
+    return font_faces
+
+
+def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:
     """The rules of the page's <style> blocks that bear on visibility, compiled once per
     distinct set of style sheets (the built-in one is the same on every page)."""
     import cssselect2
@@ -128,50 +189,12 @@ def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:  # noqa:
 
     rules: list[_Rule] = []
     font_faces = 0
-
-    def walk(nodes: list[Any], media: int, layered: bool) -> None:  # noqa: C901
-        nonlocal font_faces
-        for node in nodes:
-            if node.type == "qualified-rule":
-                decls = []
-                for d in tinycss2.parse_declaration_list(node.content, skip_whitespace=True,
-                                                         skip_comments=True):
-                    if d.type == "declaration" and (d.lower_name in _PROPS
-                                                    or d.name.startswith("--")):
-                        value = _serialize(d.value)
-                        name = d.name if d.name.startswith("--") else d.lower_name
-                        decls.append((name, value if name.startswith("--") else value.lower(),
-                                      d.important))
-                if not decls:
-                    continue
-                try:
-                    selectors = cssselect2.compile_selector_list(node.prelude)
-                except cssselect2.SelectorError:
-                    continue  # a selector we cannot match: browsers drop the whole rule too
-                rules.append(_Rule(selectors, tuple(decls), media, layered))
-            elif node.type == "at-rule":
-                keyword = node.lower_at_keyword
-                if keyword == "font-face" and node.content is not None:
-                    # The page's policy lets a browser load fonts from data: URLs only (and
-                    # local() needs no fetch); a font from anywhere else never arrives.
-                    src = _serialize(node.content).lower()
-                    font_faces += "data:" in src or "local(" in src
-                if node.content is None:
-                    continue
-                inner = media
-                if keyword == "media":
-                    inner = media & _media_mask(_serialize(node.prelude))
-                if inner and keyword in ("media", "supports", "layer", "scope", "container",
-                                         "document", "starting-style"):
-                    walk(tinycss2.parse_rule_list(node.content, skip_whitespace=True,
-                                                  skip_comments=True),
-                         inner, layered or keyword == "layer")
-
     for css, media in styles:
         mask = _media_mask(media or "")
         if mask:
-            walk(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
-                 mask, False)
+            font_faces += _collect_rules(
+                tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
+                mask, False, rules)
     if not rules:
         return Rules(None, font_faces)
     matcher = cssselect2.Matcher()
