@@ -355,42 +355,62 @@ def _colour(value: str, current: RGBA) -> RGBA | None:
     return (r or 0.0), (g or 0.0), (b or 0.0), (alpha or 0.0)
 
 
-def _length_px(value: str, font_px: float, root_px: float, percent_of: float) -> float | None:  # noqa: C901
+def _length_px(value: str, font_px: float, root_px: float, percent_of: float) -> float | None:
     """The smallest pixel length ``value`` can be; None when it cannot be bounded."""
     value = value.strip()
     m = _LENGTH.match(value)
     if m:
-        number, unit = float(m[1]), m[2]
-        if unit in _ABSOLUTE:
-            return number * _ABSOLUTE[unit]
-        if unit == "" and number == 0:
-            return 0.0
-        if unit == "em":
-            return number * font_px
-        if unit == "rem":
-            return number * root_px
-        if unit in ("ex", "ch", "cap", "ic"):
-            return number * font_px * 0.5
-        if unit == "lh":
-            return number * font_px * 1.2
-        if unit == "%":
-            return number * percent_of / 100
-        if unit in ("vw", "vh", "vmin", "vmax", "svw", "svh", "lvw", "lvh", "dvw", "dvh",
-                    "vi", "vb", "cqw", "cqh", "cqi", "cqb", "cqmin", "cqmax"):
-            return 0.0 if number >= 0 else None  # a viewport may be tiny
-        return None
+        return _unit_px(float(m[1]), m[2], font_px, root_px, percent_of)
     fn = re.match(r"^(min|max|clamp)\((.*)\)$", value)
     if fn:
-        args = _split_args(fn[2])
-        bounds = [_length_px(a, font_px, root_px, percent_of) for a in args]
-        if any(b is None for b in bounds):
-            return None
-        if fn[1] == "min":
-            return min(bounds)  # type: ignore[type-var]
-        if fn[1] == "max":
-            return max(bounds)  # type: ignore[type-var]
-        if len(bounds) == 3:
-            return max(bounds[0], min(bounds[1], bounds[2]))  # type: ignore[type-var]
+        bounds = [_length_px(a, font_px, root_px, percent_of) for a in _split_args(fn[2])]
+        return _bounded(fn[1], bounds)
+    return None
+
+
+_VIEWPORT_UNITS = ("vw", "vh", "vmin", "vmax", "svw", "svh", "lvw", "lvh", "dvw", "dvh",
+                   "vi", "vb", "cqw", "cqh", "cqi", "cqb", "cqmin", "cqmax")
+
+
+def _unit_px(number: float, unit: str, font_px: float, root_px: float,
+             percent_of: float) -> float | None:
+    if unit in _ABSOLUTE:
+        return number * _ABSOLUTE[unit]
+    if unit == "" and number == 0:
+        return 0.0
+    relative = _font_relative_px(number, unit, font_px, root_px)
+    if relative is not None:
+        return relative
+    if unit == "%":
+        return number * percent_of / 100
+    if unit in _VIEWPORT_UNITS:
+        return 0.0 if number >= 0 else None  # a viewport may be tiny
+    return None
+
+
+def _font_relative_px(number: float, unit: str, font_px: float, root_px: float) -> float | None:
+    if unit == "em":
+        return number * font_px
+    if unit == "rem":
+        return number * root_px
+    if unit in ("ex", "ch", "cap", "ic"):
+        return number * font_px * 0.5
+    if unit == "lh":
+        return number * font_px * 1.2
+    return None
+
+
+def _bounded(function: str, bounds: list[float | None]) -> float | None:
+    """min(), max() or clamp() of lengths; None if any of them cannot be bounded."""
+    known = [b for b in bounds if b is not None]
+    if len(known) < len(bounds):
+        return None
+    if function == "min":
+        return min(known)
+    if function == "max":
+        return max(known)
+    if len(known) == 3:
+        return max(known[0], min(known[1], known[2]))
     return None
 
 
@@ -817,7 +837,7 @@ def movement(decls: Decls, variables: tuple[tuple[str, str], ...]) -> str | None
     return None
 
 
-def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> str | None:  # noqa: C901
+def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> str | None:
     """What this box paints that could cover text (a background, shadow, outline), or None
     when it paints nothing (hidden, clipped away, or a pseudo-element without content)."""
     if not decls or decls.keys().isdisjoint(_FILLING):
@@ -827,15 +847,24 @@ def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> 
     def value(name: str) -> str:
         return _get(decls, name, env) or ""
 
+    if _paints_nothing(value, pseudo):
+        return None
+    return _what_paints(value)
+
+
+def _paints_nothing(value: Callable[[str], str], pseudo: bool) -> bool:
+    """Hidden, transparent, clipped to nothing, or a pseudo-element without content."""
     if value("display") == "none" or value("visibility") in ("hidden", "collapse"):
-        return None
+        return True
     if value("opacity") in ("0", "0%", "0.0"):
-        return None
+        return True
     if pseudo and value("content") in ("", "none", "normal"):
-        return None
+        return True
     clip = value("clip")
-    if clip.startswith("rect(") and all(float(s) <= 1 for s in re.findall(r"[\d.]+", clip)):
-        return None
+    return clip.startswith("rect(") and all(float(s) <= 1 for s in re.findall(r"[\d.]+", clip))
+
+
+def _what_paints(value: Callable[[str], str]) -> str | None:
     for name in ("background", "background-color", "background-image"):
         v = value(name)
         if v and v not in ("none", "transparent", "initial", "unset"):
