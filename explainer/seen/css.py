@@ -216,7 +216,7 @@ _NOTHING: Decls = {}
 _NONE = Matched((_NOTHING, _NOTHING, _NOTHING), (_NOTHING, _NOTHING, _NOTHING))
 
 
-def cascade(root: Any, rules: Rules) -> dict[int, Matched]:  # noqa: C901
+def cascade(root: Any, rules: Rules) -> dict[int, Matched]:
     """id(element) -> its winning declarations, for elements any rule matches."""
     import cssselect2
 
@@ -225,34 +225,37 @@ def cascade(root: Any, rules: Rules) -> dict[int, Matched]:  # noqa: C901
     computed: dict[int, Matched] = {}
     for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
         matches = rules.matcher.match(wrapper)
-        if not matches:
-            continue
-        own: list[Decls] = [{}, {}, {}]
-        pseudo: list[Decls] = [{}, {}, {}]
-
-        def rank(m: Any, important: bool) -> tuple:
-            specificity, order, _, rule = m
-            layer = (0 if rule.layered else 1) if not important else (1 if rule.layered else 0)
-            return (layer, specificity, order)
-
-        for important in (False, True):
-            for m in sorted(matches, key=partial(rank, important=important)):
-                _, _, pseudo_type, rule = m
-                # ::first-line and ::first-letter style part of the element's own text; a
-                # caveat may be one line, so they count as styling all of it.
-                target = pseudo if pseudo_type in ("before", "after") else own
-                if pseudo_type and pseudo_type not in ("before", "after", "first-line",
-                                                       "first-letter"):
-                    continue
-                for name, value, imp in rule.decls:
-                    if imp != important:
-                        continue
-                    for i, medium in enumerate(MEDIA):
-                        if rule.media & medium:
-                            target[i][name] = (value, imp)
-        computed[id(wrapper.etree_element)] = Matched(
-            (own[0], own[1], own[2]), (pseudo[0], pseudo[1], pseudo[2]))
+        if matches:
+            computed[id(wrapper.etree_element)] = _winning(matches)
     return computed
+
+
+def _rank(m: Any, important: bool) -> tuple:
+    specificity, order, _, rule = m
+    layer = (0 if rule.layered else 1) if not important else (1 if rule.layered else 0)
+    return (layer, specificity, order)
+
+
+def _winning(matches: list[Any]) -> Matched:
+    """The declarations that win, per medium, among the rules matching one element."""
+    own: list[Decls] = [{}, {}, {}]
+    pseudo: list[Decls] = [{}, {}, {}]
+    for important in (False, True):
+        for m in sorted(matches, key=partial(_rank, important=important)):
+            _, _, pseudo_type, rule = m
+            # ::first-line and ::first-letter style part of the element's own text; a
+            # caveat may be one line, so they count as styling all of it.
+            target = pseudo if pseudo_type in ("before", "after") else own
+            if pseudo_type and pseudo_type not in ("before", "after", "first-line",
+                                                   "first-letter"):
+                continue
+            for name, value, imp in rule.decls:
+                if imp != important:
+                    continue
+                for i, medium in enumerate(MEDIA):
+                    if rule.media & medium:
+                        target[i][name] = (value, imp)
+    return Matched((own[0], own[1], own[2]), (pseudo[0], pseudo[1], pseudo[2]))
 
 
 def inline_decls(style: str) -> Decls:

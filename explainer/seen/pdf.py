@@ -136,7 +136,7 @@ def _paints(box: Any, boxes: Any) -> bool:
     return any(kind != "none" for kind, _ in style["background_image"])
 
 
-def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:  # noqa: C901
+def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:
     """Why this text box cannot be seen, or None."""
     style = box.style
     if style["visibility"] != "visible":
@@ -154,6 +154,11 @@ def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:  # no
         return "glyphs squeezed on top of each other"
     if state.under:
         return "drawn under the backgrounds around it (a negative z-index)"
+    return _contrast_problem(style, state, rect)
+
+
+def _contrast_problem(style: Any, state: _State, rect: Rect) -> str | None:
+    """Why the text's colour cannot be read on what is under it, or None."""
     # The colours under the text: each background whose box reaches it, over the paper.
     # Where a box covers only part of the text, both what is under it and what is not count.
     unders: list[tuple[float, float, float]] = [_PAPER]
