@@ -23,11 +23,17 @@ def _norm(text: str) -> str:
     return " ".join(fold(text).lower().split())
 
 
-def editor_notes(doc: Document) -> Iterator[tuple[str, str]]:  # noqa: C901
+def editor_notes(doc: Document) -> Iterator[tuple[str, str]]:
     """(where, text) of every note meant for editors only."""
     for s in doc.sources:
         for note in s.notes:
             yield f"note on source {s.id}", note
+    yield from _study_notes(doc)
+    yield from _handling_notes(doc)
+
+
+def _study_notes(doc: Document) -> Iterator[tuple[str, str]]:
+    """The acceptance and status notes of studies, findings and caveats."""
     for study in doc.studies:
         if study.accepted:
             yield f"acceptance note of study {study.id}", study.accepted
@@ -39,6 +45,10 @@ def editor_notes(doc: Document) -> Iterator[tuple[str, str]]:  # noqa: C901
     for c in doc.caveats:
         if c.accepted:
             yield f"acceptance note of caveat {c.id}", c.accepted
+
+
+def _handling_notes(doc: Document) -> Iterator[tuple[str, str]]:
+    """How the editors handle each disagreement between sources and each record check."""
     for d in doc.disagreements:
         yield f"disagreement handling for {d.study}", d.handling
     for r in doc.record_checks:

@@ -297,37 +297,47 @@ class SyllableCounter:
             return sum(3 if c == "w" else 1 for c in w if c.isalpha())  # N-M-D-A
         return self.from_parts(w) or rule_syllables(w)
 
-    def from_parts(self, w: str) -> int | None:  # noqa: C901
+    def from_parts(self, w: str) -> int | None:
         """Stem + suffix or two known words (esketamine = es + ketamine); None if neither fits."""
         if len(w) > MAX_WORD_LETTERS:
             return None  # no stem or join of dictionary words is this long
         d = self.dictionary
-        for suffix, extra, endings in _SUFFIXES:
-            if not w.endswith(suffix) or len(w) - len(suffix) < 3:
-                continue
-            base = w[: -len(suffix)]
-            if suffix == "d" and not base.endswith("e"):
-                continue
-            for ending in endings:
-                stem = base + ending
+        n = _stem_and_suffix(d, w)
+        return n if n is not None else _two_words(d, w)
+
+
+def _stem_and_suffix(d: Mapping[str, int], w: str) -> int | None:
+    """Syllables of a known stem plus those a suffix adds (stopped, doses), or None."""
+    for suffix, extra, endings in _SUFFIXES:
+        if not w.endswith(suffix) or len(w) - len(suffix) < 3:
+            continue
+        base = w[: -len(suffix)]
+        if suffix == "d" and not base.endswith("e"):
+            continue
+        for ending in endings:
+            stem = base + ending
+            n = d.get(stem)
+            if n is None and suffix in ("ed", "ing", "er", "est") and base[-1] == base[-2]:
+                stem = base[:-1]  # doubled consonant: stopped, stopping
                 n = d.get(stem)
-                if n is None and suffix in ("ed", "ing", "er", "est") and base[-1] == base[-2]:
-                    stem = base[:-1]  # doubled consonant: stopped, stopping
-                    n = d.get(stem)
-                if n is None:
-                    continue
-                if suffix in ("s", "'s", "es") and stem.endswith(_SIBILANT_END):
-                    extra = 1  # nurse's, doses, boxes
-                elif suffix in ("d", "ed") and stem.rstrip("e").endswith(("t", "d")):
-                    extra = 1  # titrated, added
-                return n + extra
-        # Two known words, the first at least 2 letters and the second at least 4, so that
-        # names such as "ke" + "tamine" do not split an unrelated word.
-        for i in range(len(w) - 4, 1, -1):
-            head, tail = d.get(w[:i]), d.get(w[i:])
-            if head is not None and tail is not None:
-                return head + tail
-        return None
+            if n is None:
+                continue
+            if suffix in ("s", "'s", "es") and stem.endswith(_SIBILANT_END):
+                extra = 1  # nurse's, doses, boxes
+            elif suffix in ("d", "ed") and stem.rstrip("e").endswith(("t", "d")):
+                extra = 1  # titrated, added
+            return n + extra
+    return None
+
+
+def _two_words(d: Mapping[str, int], w: str) -> int | None:
+    # Two known words, the first at least 2 letters and the second at least 4, so that
+    # names such as "ke" + "tamine" do not split an unrelated word.
+    for i in range(len(w) - 4, 1, -1):
+        head, tail = d.get(w[:i]), d.get(w[i:])
+        if head is not None and tail is not None:
+            return head + tail
+    return None
 
 
 @cache
