@@ -12,7 +12,7 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
@@ -21,6 +21,7 @@ from ..problems import InputError, Problem
 from .model import Caveat, Document, Finding, Source, Study
 
 Loc = tuple[str | int, ...]
+Level = Literal["error", "warning"]
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -33,8 +34,8 @@ class LoadedDocument:
     def line_of(self, loc: Loc) -> int | None:
         return line_of(self.lines, loc)
 
-    def problem(self, loc: Loc, message: str, level: str = "error") -> Problem:
-        return Problem(str(self.path), self.line_of(loc), dotted(loc), message, level)  # type: ignore[arg-type]
+    def problem(self, loc: Loc, message: str, level: Level = "error") -> Problem:
+        return Problem(str(self.path), self.line_of(loc), dotted(loc), message, level)
 
     @property
     def sources_dir(self) -> Path:

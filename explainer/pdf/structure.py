@@ -203,5 +203,6 @@ def install_apart_titles() -> None:
                 made["T"] = pydyf.String(APART_TITLE + category)
             yield made
 
+    # A mark on the function object (a function's attributes are not typed): patched once.
     build_box_tree.explainer_apart = True  # type: ignore[attr-defined]
     tags._build_box_tree = build_box_tree

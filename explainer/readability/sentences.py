@@ -116,10 +116,10 @@ def _ends_sentence(block: str, stop: int, end: int) -> bool:  # noqa: C901
     # Look at the next characters in place: copying the rest of the block at every full stop
     # made a long one-line block quadratic.
     ahead = _NEXT_CHAR.match(block, end)
-    first, second = ahead.group(1), ahead.group(2)  # type: ignore[union-attr]
-    if not first:
+    if ahead is None or not ahead.group(1):  # the pattern is all optional: None never happens
         return True
-    following_at = ahead.start(1)  # type: ignore[union-attr]
+    first, second = ahead.group(1), ahead.group(2)
+    following_at = ahead.start(1)
     if first in _OPENERS and second:
         first = second
     if not (first.isupper() or first.isdigit()):

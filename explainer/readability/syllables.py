@@ -134,6 +134,7 @@ class CmuSyllables(Mapping[str, int]):
             raise KeyError(word)
         return phones_syllables(phones)
 
+    # Narrower than Mapping.get (words only, an int default): what every caller passes.
     def get(self, word: str, default: int | None = None) -> int | None:  # type: ignore[override]
         phones = self._phones(word)
         return default if phones is None else phones_syllables(phones)
@@ -388,6 +389,7 @@ def install_into_textstat() -> None:
     """
     if _TEXTSTAT_CMU not in sys.modules:
         stub = types.ModuleType(_TEXTSTAT_CMU)
+        # A module made at run time: its attributes are not known to the type checker.
         stub.get_cmudict = _textstat_cmudict  # type: ignore[attr-defined]
         sys.modules[_TEXTSTAT_CMU] = stub
         return

@@ -12,7 +12,9 @@ Allowed: ``data:`` URLs, fragment links (``#id``), and links a reader follows by
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
+from typing import Any
 
 from ..problems import Problem
 
@@ -62,8 +64,8 @@ def _css_urls(css: str) -> list[str]:
         return []
     found: list[str] = []
 
-    def walk(nodes: object, in_image: bool = False) -> None:
-        for node in nodes or ():  # type: ignore[attr-defined]
+    def walk(nodes: Iterable[Any] | None, in_image: bool = False) -> None:
+        for node in nodes or ():
             kind = node.type
             if kind == "url" or (kind == "string" and in_image):
                 found.append(node.value)

@@ -449,7 +449,8 @@ def _is_offset(value: str) -> bool:
 
 
 def _over(top: RGBA, below: RGB, alpha: float) -> RGB:
-    return tuple(t * alpha + b * (1 - alpha) for t, b in zip(top[:3], below, strict=True))  # type: ignore[return-value]
+    return (top[0] * alpha + below[0] * (1 - alpha), top[1] * alpha + below[1] * (1 - alpha),
+            top[2] * alpha + below[2] * (1 - alpha))
 
 
 def _luminance(rgb: RGB) -> float:

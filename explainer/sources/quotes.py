@@ -26,7 +26,7 @@ from ..textnorm import DROP, FOLD
 if TYPE_CHECKING:
     from difflib import SequenceMatcher
 
-    from ..document.load import LoadedDocument, Loc
+    from ..document.load import Level, LoadedDocument, Loc
     from ..document.model import Source
 
 _WORD = re.compile(r"\S+")
@@ -396,7 +396,7 @@ def verify_quotes(
         path = find_source_file(source, base)
         if path is None:
             searched = " or ".join(str(p) for p in source_candidates(source, base))
-            level = "error" if require_sources else "warning"
+            level: Level = "error" if require_sources else "warning"
             problems.append(loaded.problem(
                 ("sources", i, "file"),
                 f"source file not found: {searched} (use --sources DIR or sources_dir:)", level))

@@ -114,6 +114,7 @@ def _required_literal(pattern: re.Pattern[str]) -> str:
     """Text every match of ``pattern`` contains: its longest run of plain characters at the
     top level (not inside a group, a branch or a repeat), case-folded; "" when it has none.
     Only ASCII runs count, whose case variants ``_folded`` is proven to keep."""
+    # The stdlib's private regex parser, which typeshed does not describe.
     from re import _constants, _parser  # type: ignore[attr-defined]
 
     runs, run = [], ""
