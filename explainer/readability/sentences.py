@@ -112,7 +112,7 @@ def _keep(sentence: str, sentences: list[str]) -> None:
         sentences.append(sentence)
 
 
-def _ends_sentence(block: str, stop: int, end: int) -> bool:  # noqa: C901
+def _ends_sentence(block: str, stop: int, end: int) -> bool:
     # Look at the next characters in place: copying the rest of the block at every full stop
     # made a long one-line block quadratic.
     ahead = _NEXT_CHAR.match(block, end)
@@ -128,6 +128,12 @@ def _ends_sentence(block: str, stop: int, end: int) -> bool:  # noqa: C901
         return True  # ! ? … end a sentence before a capital
     if block[stop:end].startswith(".."):
         return True  # ellipsis before a capital
+    return _full_stop_ends(block, stop, first, following_at)
+
+
+def _full_stop_ends(block: str, stop: int, first: str, following_at: int) -> bool:
+    """Whether the full stop at ``stop``, before a capital or a digit, ends a sentence or an
+    abbreviation ("Dr. Smith", "approx. 3", "et al. In")."""
     space = block.rfind(" ", 0, stop)
     token = block[space + 1:stop].lstrip(_OPENERS)
     lower = token.lower()
