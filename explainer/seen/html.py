@@ -331,7 +331,7 @@ class _Walker:
         # Text that is there but not proven legible reads as a gap to the caveat proof.
         self.legible.append(text if context.unseen is None else " \u2063 ")
 
-    def walk(self, root: Element) -> None:  # noqa: C901
+    def walk(self, root: Element) -> None:
         from .css import START
 
         start = _Context(OUTSIDE, "body", "", START)
@@ -342,18 +342,9 @@ class _Walker:
         while stack:
             element, parent, _, leaving, tail_shown = stack.pop()
             tag = element.tag if isinstance(element.tag, str) else ""
-            if leaving:
-                if tag in _BLOCKS:
-                    self.flush()
-                if tail_shown:
-                    self.add(element.tail, parent)
-                continue
-            inner = self.enter(element, tag, parent)
-            if inner is None:  # hidden: skip the subtree, keep the text after it
-                if tag in _BLOCKS:
-                    self.flush()
-                if tail_shown:
-                    self.add(element.tail, parent)
+            inner = None if leaving else self.enter(element, tag, parent)
+            if inner is None:  # left, or hidden: skip the subtree, keep the text after it
+                self._leave(element, tag, parent, tail_shown)
                 continue
             if tag in _BLOCKS:
                 self.flush()
@@ -368,6 +359,12 @@ class _Walker:
                 self.add(element.text, inner)
             for child in reversed(children):
                 stack.append((child, inner, inner, False, not closed))
+
+    def _leave(self, element: Element, tag: str, parent: _Context, tail_shown: bool) -> None:
+        if tag in _BLOCKS:
+            self.flush()
+        if tail_shown:
+            self.add(element.tail, parent)
 
     def enter(self, element: Element, tag: str, parent: _Context) -> _Context | None:
         """The context inside ``element``, or None when nothing inside it can be seen."""
