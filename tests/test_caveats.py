@@ -299,6 +299,6 @@ def test_a_kind_one_typo_from_a_rule_kind_is_warned():
 
 def test_every_field_of_the_condition_language_is_tested():
     # A When field without a test would be skipped, so a rule using it would fire everywhere.
-    from explainer.caveats import _TESTS, When
+    from explainer.guards.caveats import _TESTS, When
 
     assert set(_TESTS) == set(When.model_fields)
