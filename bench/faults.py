@@ -61,7 +61,7 @@ def set_title(path: Path, title: str) -> None:
                            flags=re.M))
 
 
-def main() -> None:
+def main() -> None:  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=5)

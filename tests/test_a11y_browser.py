@@ -78,20 +78,27 @@ def check_results(report: dict) -> None:
             failures.append(f"{name}: has no Content-Security-Policy")
         if name == "report.html":
             continue  # a wide data table: WCAG 1.4.10 exempts two-dimensional layouts
-        if r["scrollWidth"] > NARROW:
-            failures.append(f"{name}: scrolls sideways at {NARROW} px ({r['scrollWidth']} px wide)")
-        p = r["print"]
-        if p["scrollWidth"] > p["clientWidth"]:
-            failures.append(f"{name}: print layout is wider than the page ({p})")
-        size = float(p["bodyFontSize"].removesuffix("px"))
-        # 12 pt = 16 CSS px: the print stylesheet reached the browser.
-        if size < 16:
-            failures.append(f"{name}: print body text {p['bodyFontSize']} is under 12 pt")
-        if float(p["lineHeight"].removesuffix("px")) / size < 1.4:
-            failures.append(f"{name}: print line spacing under 1.4 ({p})")
-        if set(p["textAlign"]) - {"left", "start"}:
-            failures.append(f"{name}: body text is not left-aligned in print ({p['textAlign']})")
+        failures += layout_failures(name, r)
     assert not failures, "\n".join(failures)
+
+
+def layout_failures(name: str, r: dict) -> list[str]:
+    """A page that scrolls sideways on a narrow screen, or whose print layout is off."""
+    failures = []
+    if r["scrollWidth"] > NARROW:
+        failures.append(f"{name}: scrolls sideways at {NARROW} px ({r['scrollWidth']} px wide)")
+    p = r["print"]
+    if p["scrollWidth"] > p["clientWidth"]:
+        failures.append(f"{name}: print layout is wider than the page ({p})")
+    size = float(p["bodyFontSize"].removesuffix("px"))
+    # 12 pt = 16 CSS px: the print stylesheet reached the browser.
+    if size < 16:
+        failures.append(f"{name}: print body text {p['bodyFontSize']} is under 12 pt")
+    if float(p["lineHeight"].removesuffix("px")) / size < 1.4:
+        failures.append(f"{name}: print line spacing under 1.4 ({p})")
+    if set(p["textAlign"]) - {"left", "start"}:
+        failures.append(f"{name}: body text is not left-aligned in print ({p['textAlign']})")
+    return failures
 
 
 def text_positions(page) -> list[tuple[str, float]]:

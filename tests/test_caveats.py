@@ -295,3 +295,10 @@ def test_a_kind_one_typo_from_a_rule_kind_is_warned():
     assert len(warned) == 1 and warned[0].level == "warning"
     assert "'not-medical-advice'" in warned[0].message
     assert warned[0].key == f"caveats[{i}].kind"
+
+
+def test_every_field_of_the_condition_language_is_tested():
+    # A When field without a test would be skipped, so a rule using it would fire everywhere.
+    from explainer.guards.caveats import _TESTS, When
+
+    assert set(_TESTS) == set(When.model_fields)

@@ -209,3 +209,15 @@ def test_every_effect_measure_is_worded_for_every_reader(measure):
         assert patient == "about 20% lower" and press.startswith("about 20% lower (")
     elif measure in PROPORTIONS:
         assert patient == "about 80 in 100"
+
+
+def test_each_mismatched_figure_of_a_finding_is_named_at_its_own_key(tmp_path):
+    # The key of one figure's problem once leaked into the next figure's key.
+    def change(data):
+        figures = data["findings"][0]["figures"]
+        figures["drop"]["value"] += 5
+        figures["again"] = {"value": figures["drop"]["value"] + 1}
+
+    path = _write(tmp_path, change)
+    keys = [p.key for p in number_problems(load_document(path))]
+    assert keys == ["findings[0].figures.drop.value", "findings[0].figures.again.value"]

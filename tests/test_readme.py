@@ -23,3 +23,19 @@ def test_ci_runs_the_readme_test_command_verbatim():
     tests = readme_commands()[1]
     ci = (REPO / ".ci" / "run").read_text().splitlines()
     assert tests in ci
+
+
+def test_ci_and_pre_commit_lint_and_type_check_with_the_venv_tools():
+    # After the test command, CI runs ruff and mypy from the venv it made; the pre-commit
+    # hooks run the same tools, so a contributor sees what CI will say before pushing.
+    import yaml
+
+    ci = [line.split("#")[0].strip() for line in
+          (REPO / ".ci" / "run").read_text().splitlines()]
+    after = ci[ci.index(readme_commands()[1]) + 1:]
+    assert ".venv/bin/ruff check explainer tests bench" in after
+    assert ".venv/bin/mypy" in after
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    entries = {h["id"]: h["entry"] for repo in config["repos"] for h in repo["hooks"]}
+    assert entries["ruff"].startswith(".venv/bin/ruff check")
+    assert entries["mypy"] == ".venv/bin/mypy"

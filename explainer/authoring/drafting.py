@@ -260,7 +260,7 @@ class _Reader:
                 self.add("date", f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}",
                          m.start(), m.end())
 
-    def _study_facts(self, t: str) -> None:
+    def _study_facts(self, t: str) -> None:  # noqa: C901
         from ..sources.facts import _clean_journal, extract_facts, people_counts
 
         journals: list[str] = []
@@ -312,7 +312,7 @@ class _Reader:
         elif value.isdigit() and int(value) >= 10:
             self.add("result", value, offset, end, number=t[offset:end].split()[0])
 
-    def _descriptions(self, t: str) -> None:
+    def _descriptions(self, t: str) -> None:  # noqa: C901
         """Unscored study details: design, blinding, ages, setting, comparators, measures."""
         for spec in draft_rules()["designs"]:
             m = re.search(spec["pattern"], t, re.IGNORECASE)
@@ -374,10 +374,19 @@ class _Reader:
                          m.start(), m.end())
 
     def _results(self, t: str) -> None:
-        def ok(m: re.Match[str], group: int = 0) -> bool:
-            return (self.free(m.start(group), m.end(group))
-                    and not _any("result_exclude", self.sentence_of(m.start(), m.end())))
+        # In this order: a span taken by one kind of result is not read again by the next.
+        self._stat_results(t)
+        self._percent_results(t)
+        self._count_results(t)
 
+    def _result_ok(self, m: re.Match[str], group: int = 0) -> bool:
+        """The match is not yet taken, and its sentence is not one that results skip."""
+        return (self.free(m.start(group), m.end(group))
+                and not _any("result_exclude", self.sentence_of(m.start(), m.end())))
+
+    def _stat_results(self, t: str) -> None:
+        """Named statistics (d = 0.4), ratios (HR 0.89), P values and rates per 1,000."""
+        ok = self._result_ok
         stats = draft_rules()["stats"]
         names = "|".join(sorted((re.escape(k) for k in stats), key=len, reverse=True))
         for m in re.finditer(rf"\b({names})\s*[=:]\s*(-?{_NUM})", t):
@@ -397,6 +406,10 @@ class _Reader:
                 per = m.group(2).replace(",", "")
                 self.add("result", f"{_number(m.group(1))} per {per}", m.start(), m.end(),
                          number=m.group(1), unit=f" per {m.group(2)}")
+
+    def _percent_results(self, t: str) -> None:
+        """Percentages, pairs of them ("12 and 15%"), and "2 times"."""
+        ok = self._result_ok
         pct = r"(?:%|\s?per\s?cent\b|\s?percent\b)"
         not_after = "|".join(draft_rules()["percent_not_after"])
         for m in re.finditer(rf"({_NUM})\s+(?:and|or)\s+({_NUM}){pct}", t):
@@ -413,6 +426,10 @@ class _Reader:
             if ok(m):
                 self.add("result", f"{_number(m.group(1))} times", m.start(), m.end(),
                          number=m.group(1), unit=" times")
+
+    def _count_results(self, t: str) -> None:
+        """Estimates before a confidence interval, counts of people or events, large numbers."""
+        ok = self._result_ok
         for m in re.finditer(rf"({_NUM})\s*(?={_CI})", t, re.IGNORECASE):
             if ok(m, 1):
                 ci = re.match(_CI, t[m.end():], re.IGNORECASE)
@@ -442,7 +459,7 @@ def read_source_draft(path: Path, sid: str) -> SourceDraft:
 
     text = load_source_text(path)
     screen = screen_text(text, path.name)
-    flags = [f.kind for f in screen.flags]
+    flags: list[str] = [f.kind for f in screen.flags]
     notes = [f"screening: {f.kind.replace('_', ' ')} (score {f.score:.2f}): {f.message}"
              for f in screen.flags]
     kind = next((KIND_OF_FLAG[k] for k in flags), "other")
@@ -564,12 +581,12 @@ def _study_dict(study: StudyDraft, kind_of_finding: dict[str, str]) -> dict[str,
                                         else f"{f.number} {f.unit}",
                                         "route": route, "timing": timing}.items() if v})
     condition = first("condition")
-    measures = []
+    measures: list[dict[str, str | None]] = []
     for f in study.facts("measure"):
         if all(m["abbreviation"] != f.label for m in measures):
             measures.append({"name": f.value, "abbreviation": f.label})
     comparator = first("comparator")
-    d = {
+    d: dict[str, Any] = {
         "id": study.id,
         "short_name": _todo("how the study is cited, e.g. Smith et al. 2025"),
         "journal": journal.value if journal else None,
@@ -672,8 +689,8 @@ def draft(paths: list[Path], topic: str = "draft", out: Path | None = None) -> D
     from ..document.model import SOURCE_SUFFIXES
 
     problems = [Problem(str(p), None, "", "not found") for p in paths if not p.is_file()]
-    kinds = ", ".join(sorted(SOURCE_SUFFIXES))
-    problems += [Problem(str(p), None, "", f"a source is text: {kinds}")
+    suffixes = ", ".join(sorted(SOURCE_SUFFIXES))
+    problems += [Problem(str(p), None, "", f"a source is text: {suffixes}")
                  for p in paths if p.is_file() and p.suffix.lower() not in SOURCE_SUFFIXES]
     if problems:
         raise InputError(problems)

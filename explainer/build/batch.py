@@ -158,7 +158,7 @@ def summary_rows(result: TopicResult) -> list[dict[str, Any]]:
     rows = []
     for o in result.outputs:
         body = getattr(o.score, "body", None)
-        target = getattr(o.score, "target", None)
+        target: Any = getattr(o.score, "target", None)  # a readability DocumentScore's
         status = "written" if o.written else "FAILED"
         if o.written and (o.misses or o.budget_misses):
             status = "over"
@@ -311,7 +311,7 @@ def _pool_context() -> Any:
     return context
 
 
-def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None = None,
+def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None = None,  # noqa: C901
                force: bool = False, config: Path | None = None,
                on_start: Callable[[int], None] | None = None,
                on_done: Callable[[Outcome], None] | None = None,

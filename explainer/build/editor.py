@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..document.model import Document
+from ..document.model import Caveat, Document, Finding
 from ..textnorm import fold
 
 _NOTE_WORDS = 7  # a note is found when its first words appear in the output
@@ -28,6 +28,12 @@ def editor_notes(doc: Document) -> Iterator[tuple[str, str]]:
     for s in doc.sources:
         for note in s.notes:
             yield f"note on source {s.id}", note
+    yield from _study_notes(doc)
+    yield from _handling_notes(doc)
+
+
+def _study_notes(doc: Document) -> Iterator[tuple[str, str]]:
+    """The acceptance and status notes of studies, findings and caveats."""
     for study in doc.studies:
         if study.accepted:
             yield f"acceptance note of study {study.id}", study.accepted
@@ -39,6 +45,10 @@ def editor_notes(doc: Document) -> Iterator[tuple[str, str]]:
     for c in doc.caveats:
         if c.accepted:
             yield f"acceptance note of caveat {c.id}", c.accepted
+
+
+def _handling_notes(doc: Document) -> Iterator[tuple[str, str]]:
+    """How the editors handle each disagreement between sources and each record check."""
     for d in doc.disagreements:
         yield f"disagreement handling for {d.study}", d.handling
     for r in doc.record_checks:
@@ -93,6 +103,7 @@ def doubled_full_stop(text: str) -> bool:
 def sheet_data(result: Any) -> dict[str, Any]:
     """Plain data for the editor sheet template."""
     doc: Document = result.document
+    reviewed: list[Finding | Caveat] = [*doc.findings, *doc.caveats]
     return {
         "topic": result.topic,
         "title": doc.title,
@@ -104,7 +115,7 @@ def sheet_data(result: Any) -> dict[str, Any]:
         "studies": [{"id": st.id, "name": st.short_name, "status_note": st.status_note,
                      "accepted": st.accepted, "reported_by": list(st.reported_by)}
                     for st in doc.studies],
-        "accepted": [{"id": f.id, "text": f.accepted} for f in (*doc.findings, *doc.caveats)
+        "accepted": [{"id": f.id, "text": f.accepted} for f in reviewed
                      if f.accepted],
         "disagreements": [{"study": d.study, "field": d.field, "claimed": list(d.values),
                            "claims": [f"{c.source}: “{c.quote}”" for c in d.claims],

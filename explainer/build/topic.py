@@ -175,7 +175,7 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
         InputSnapshot.current.reset(token)
 
 
-def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResult:
+def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResult:  # noqa: C901
     from ..document.config import apply_config
     from ..document.load import load_document
     from ..render.selfcontained import reference_problems

@@ -16,7 +16,7 @@ AUDIENCE_NAMES = ("patient", "clinician", "press")
 
 
 @app.command()
-def build(
+def build(  # noqa: C901
     files: list[Path] = typer.Argument(
         None, help="Findings YAML files, folders (searched for findings files) or quoted glob "
         "patterns such as 'seeds/*.yaml'. Default: the bundled ketamine example."),

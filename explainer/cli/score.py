@@ -25,7 +25,7 @@ _FORMATS = ("plain", "json", "github", "sarif")
 
 
 @app.command()
-def score(
+def score(  # noqa: C901
     paths: list[str] = typer.Argument(
         ..., metavar="PATH",
         help="Files (.txt, .md, .html, .pdf, .docx, .odt), folders (searched recursively for "

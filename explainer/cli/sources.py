@@ -103,7 +103,7 @@ def _print_report(report: ScreenReport, show_sources: bool) -> None:
 
 
 @app.command()
-def sources(
+def sources(  # noqa: C901
     paths: Annotated[list[str] | None, typer.Argument(
         metavar="PATH", help="Source texts to screen: files, folders or glob patterns.",
         show_default=False)] = None,

@@ -22,13 +22,16 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..problems import InputError, Problem
 from ..render.contrast import DEFAULT_PALETTE, palette_failures, parse_colour
 from .load import Loc, dotted, line_of, read_yaml
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 CONFIG_NAME = "explainer.yaml"
 SECTIONS = ("brand", "readability")  # readability: read by explainer.readability.targets
@@ -110,7 +113,7 @@ def find_config(findings: Path, explicit: Path | None = None) -> Path | None:
     return beside if os.path.lexists(beside) else None
 
 
-def load_config(path: Path | None, template_dirs: list[Path] | None = None,
+def load_config(path: Path | None, template_dirs: list[Path] | None = None,  # noqa: C901
                 root: Path | None = None) -> Config:
     """Read and validate a config file. Raises InputError listing every problem.
 
@@ -170,7 +173,7 @@ def load_config(path: Path | None, template_dirs: list[Path] | None = None,
     return config
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     if err["type"] == "extra_forbidden":
         return ("unknown key (brand takes organisation, logo, logo_alt, colours, contact, footer, "
                 "feedback, review_years)")

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import difflib
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
 
 from ..problems import InputError, Problem
-from .model import Document
+from .model import Caveat, Document, Finding, Source, Study
 
 Loc = tuple[str | int, ...]
+Level = Literal["error", "warning"]
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -32,8 +34,8 @@ class LoadedDocument:
     def line_of(self, loc: Loc) -> int | None:
         return line_of(self.lines, loc)
 
-    def problem(self, loc: Loc, message: str, level: str = "error") -> Problem:
-        return Problem(str(self.path), self.line_of(loc), dotted(loc), message, level)  # type: ignore[arg-type]
+    def problem(self, loc: Loc, message: str, level: Level = "error") -> Problem:
+        return Problem(str(self.path), self.line_of(loc), dotted(loc), message, level)
 
     @property
     def sources_dir(self) -> Path:
@@ -70,8 +72,9 @@ def _line_map(node: yaml.Node, lines: dict[Loc, int]) -> list[tuple[Loc, int, in
                     duplicates.append(((*loc, key), line, first[key]))
                     continue
                 first[key] = line
-                lines[(*loc, key)] = line  # a key's own line, not its value's
-                stack.append((value_node, (*loc, key)))
+                key_loc = (*loc, key)
+                lines[key_loc] = line  # a key's own line, not its value's
+                stack.append((value_node, key_loc))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, (*loc, i)) for i, item in enumerate(node.value))
     return duplicates
@@ -231,78 +234,85 @@ def _placeholders(text: str) -> set[str]:
 
 def check_references(loaded: LoadedDocument) -> list[Problem]:
     """Cross-references the schema cannot see: ids that must exist, ids that must be unique."""
-    doc, problems = loaded.doc, []
+    doc = loaded.doc
     source_ids = {s.id for s in doc.sources}
     study_ids = {s.id for s in doc.studies}
+    problems = _duplicate_ids(loaded)
+    for loc, ev in doc.evidence():
+        problems += _unknown_id(loaded, (*loc, "source"), "source", ev.source, source_ids)
+    for i, study in enumerate(doc.studies):
+        for j, sid in enumerate(study.reported_by):
+            problems += _unknown_id(loaded, ("studies", i, "reported_by", j), "source", sid,
+                                    source_ids)
+    for i, finding in enumerate(doc.findings):
+        problems += _unknown_id(loaded, ("findings", i, "study"), "study", finding.study,
+                                study_ids)
+        problems += _placeholder_problems(loaded, i, finding)
+    for i, caveat in enumerate(doc.caveats):
+        problems += _caveat_problems(loaded, i, caveat)
+    for i, quote in enumerate(doc.quotes):
+        problems += _unknown_id(loaded, ("quotes", i, "source"), "source", quote.source,
+                                source_ids)
+    for i, dis in enumerate(doc.disagreements):
+        problems += _unknown_id(loaded, ("disagreements", i, "study"), "study", dis.study,
+                                study_ids)
+    return problems
 
-    for name, items in (
-        ("sources", doc.sources),
-        ("studies", doc.studies),
-        ("findings", doc.findings),
-        ("caveats", doc.caveats),
-    ):
+
+def _duplicate_ids(loaded: LoadedDocument) -> list[Problem]:
+    """An id used twice in one list (sources, studies, findings, caveats)."""
+    doc, problems = loaded.doc, []
+    lists: dict[str, Sequence[Source | Study | Finding | Caveat]] = {
+        "sources": doc.sources, "studies": doc.studies,
+        "findings": doc.findings, "caveats": doc.caveats,
+    }
+    for name, items in lists.items():
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:
                 problems.append(loaded.problem((name, i, "id"), f"duplicate id {item.id!r}"))
             seen.add(item.id)
+    return problems
 
-    def need_source(loc: Loc, source_id: str) -> None:
-        if source_id not in source_ids:
-            problems.append(
-                loaded.problem(
-                    loc, f"no source with id {source_id!r} (known: {', '.join(sorted(source_ids))})"
-                )
-            )
 
-    def need_study(loc: Loc, study_id: str) -> None:
-        if study_id not in study_ids:
-            problems.append(
-                loaded.problem(
-                    loc, f"no study with id {study_id!r} (known: {', '.join(sorted(study_ids))})"
-                )
-            )
+def _unknown_id(loaded: LoadedDocument, loc: Loc, kind: str, wanted: str,
+                known: set[str]) -> list[Problem]:
+    """A reference to a source or study id that the file does not define."""
+    if wanted in known:
+        return []
+    known_ids = ", ".join(sorted(known))
+    return [loaded.problem(loc, f"no {kind} with id {wanted!r} (known: {known_ids})")]
 
-    for loc, ev in doc.evidence():
-        need_source((*loc, "source"), ev.source)
-    for i, study in enumerate(doc.studies):
-        for j, sid in enumerate(study.reported_by):
-            need_source(("studies", i, "reported_by", j), sid)
-    for i, finding in enumerate(doc.findings):
-        need_study(("findings", i, "study"), finding.study)
-        allowed = set(finding.figures) | {"n"}
-        for key in ("clinician", "plain", "press"):
-            text = getattr(finding, key)
-            if not text:
-                continue
-            try:
-                names = _placeholders(text)
-            except ValueError as exc:
-                problems.append(loaded.problem(("findings", i, key), f"bad placeholder: {exc}"))
-                continue
-            for name in sorted(names - allowed):
-                problems.append(
-                    loaded.problem(
-                        ("findings", i, key),
-                        f"placeholder {{{name}}} has no figure (define it under figures:)",
-                    )
-                )
-    for i, caveat in enumerate(doc.caveats):
-        if not caveat.evidence and not caveat.guidance:
-            problems.append(
-                loaded.problem(
-                    ("caveats", i), "a caveat needs evidence from a source, or a guidance reference"
-                )
-            )
-        for aud in caveat.mandatory_for:
-            if not caveat.text.for_(aud):
-                problems.append(
-                    loaded.problem(
-                        ("caveats", i, "text"), f"mandatory for {aud} but has no {aud} wording"
-                    )
-                )
-    for i, quote in enumerate(doc.quotes):
-        need_source(("quotes", i, "source"), quote.source)
-    for i, dis in enumerate(doc.disagreements):
-        need_study(("disagreements", i, "study"), dis.study)
+
+def _placeholder_problems(loaded: LoadedDocument, i: int, finding: Finding) -> list[Problem]:
+    """A finding's {placeholders} that are malformed or name no figure of that finding."""
+    problems = []
+    allowed = set(finding.figures) | {"n"}
+    for key in ("clinician", "plain", "press"):
+        text = getattr(finding, key)
+        if not text:
+            continue
+        try:
+            names = _placeholders(text)
+        except ValueError as exc:
+            problems.append(loaded.problem(("findings", i, key), f"bad placeholder: {exc}"))
+            continue
+        problems += [
+            loaded.problem(("findings", i, key),
+                           f"placeholder {{{name}}} has no figure (define it under figures:)")
+            for name in sorted(names - allowed)
+        ]
+    return problems
+
+
+def _caveat_problems(loaded: LoadedDocument, i: int, caveat: Caveat) -> list[Problem]:
+    """A caveat with nothing behind it, or mandatory for a reader it has no wording for."""
+    problems = []
+    if not caveat.evidence and not caveat.guidance:
+        problems.append(loaded.problem(
+            ("caveats", i), "a caveat needs evidence from a source, or a guidance reference"))
+    problems += [
+        loaded.problem(("caveats", i, "text"), f"mandatory for {aud} but has no {aud} wording")
+        for aud in caveat.mandatory_for if not caveat.text.for_(aud)
+    ]
     return problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -285,12 +285,16 @@ class Caveat(Strict):
     accepted: str | None = None
 
 
+def _press_only() -> list[Audience]:
+    return ["press"]
+
+
 class Quote(Strict):
     speaker: str
     role: str | None = None
     source: str
     text: str = Field(max_length=300)
-    audiences: list[Audience] = Field(default_factory=lambda: ["press"])
+    audiences: list[Audience] = Field(default_factory=_press_only)
 
 
 class Disagreement(Strict):
@@ -437,6 +441,31 @@ class RecordCheck(Strict):
     handling: str
 
 
+def _fill_under(node: object, loc: tuple, fill: Callable[[str], str],
+                raw: dict[tuple, str]) -> None:
+    """Fill the placeholders of every string under ``node`` in place, keeping each raw text
+    in ``raw`` by its key path."""
+    if isinstance(node, (Evidence, Quote, Figure, Finding)):
+        return  # quotes are verbatim; findings fill their own figures
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if isinstance(value, str) and "{" in value:
+                field_loc = (*loc, name)
+                raw[field_loc] = value
+                setattr(node, name, fill(value))
+            else:
+                _fill_under(value, (*loc, name), fill, raw)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            if isinstance(item, str) and "{" in item:
+                item_loc = (*loc, i)
+                raw[item_loc] = item
+                node[i] = fill(item)
+            else:
+                _fill_under(item, (*loc, i), fill, raw)
+
+
 class Document(Strict):
     topic: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Slug used for out/<topic>/.")
     title: str
@@ -489,25 +518,6 @@ class Document(Strict):
         def fill(text: str) -> str:
             return _DOC_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
-        def walk(node: object, loc: tuple) -> None:
-            if isinstance(node, (Evidence, Quote, Figure, Finding)):
-                return  # quotes are verbatim; findings fill their own figures
-            if isinstance(node, BaseModel):
-                for name in type(node).model_fields:
-                    value = getattr(node, name)
-                    if isinstance(value, str) and "{" in value:
-                        self._raw_prose[(*loc, name)] = value
-                        setattr(node, name, fill(value))
-                    else:
-                        walk(value, (*loc, name))
-            elif isinstance(node, list):
-                for i, item in enumerate(node):
-                    if isinstance(item, str) and "{" in item:
-                        self._raw_prose[(*loc, i)] = item
-                        node[i] = fill(item)
-                    else:
-                        walk(item, (*loc, i))
-
         for name in type(self).model_fields:
             if name not in ("topic", "sources_dir", "figures", "findings", "quotes"):
                 value = getattr(self, name)
@@ -515,7 +525,7 @@ class Document(Strict):
                     self._raw_prose[(name,)] = value
                     setattr(self, name, fill(value))
                 else:
-                    walk(value, (name,))
+                    _fill_under(value, (name,), fill, self._raw_prose)
         return self
 
     def raw_text(self, loc: tuple, text: str) -> str:
@@ -539,11 +549,11 @@ class Document(Strict):
         # Figures' own evidence: a quote that holds the number is verified like any other.
         for key, fig in self.figures.items():
             for j, ev in enumerate(fig.evidence):
-                yield ("figures", key, "evidence", j), ev  # type: ignore[misc]
+                yield ("figures", key, "evidence", j), ev
         for i, finding in enumerate(self.findings):
             for key, fig in finding.figures.items():
                 for j, ev in enumerate(fig.evidence):
-                    yield ("findings", i, "figures", key, "evidence", j), ev  # type: ignore[misc]
+                    yield ("findings", i, "figures", key, "evidence", j), ev
 
     def study(self, study_id: str) -> Study:
         return next(s for s in self.studies if s.id == study_id)

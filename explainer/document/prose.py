@@ -62,22 +62,28 @@ def _walk(value: object, loc: Loc, audience: Audience | None) -> Iterator[ProseF
     if isinstance(value, (Evidence, Quote, Figure)):
         return  # verbatim quotes and structured figures are checked elsewhere
     if isinstance(value, PerAudience):
-        for aud in AUDIENCES:
-            text = getattr(value, aud)
-            if text:  # explicit wordings only: press falling back to patient is the same text
-                yield ProseField((*loc, aud), text, aud, aud)
-        return
-    if isinstance(value, BaseModel):
+        yield from _wordings(value, loc)
+    elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            if name in NOT_PROSE:
-                continue
-            yield from _walk(getattr(value, name), (*loc, name), audience)
-        return
-    if isinstance(value, str):
+            if name not in NOT_PROSE:
+                yield from _walk(getattr(value, name), (*loc, name), audience)
+    elif isinstance(value, str):
         if value.strip():
             field = next((p for p in reversed(loc) if isinstance(p, str)), "")
             yield ProseField(loc, value, audience, field)
-        return
+    else:
+        yield from _items(value, loc, audience)
+
+
+def _wordings(value: PerAudience, loc: Loc) -> Iterator[ProseField]:
+    for aud in AUDIENCES:
+        text = getattr(value, aud)
+        if text:  # explicit wordings only: press falling back to patient is the same text
+            yield ProseField((*loc, aud), text, aud, aud)
+
+
+def _items(value: object, loc: Loc, audience: Audience | None) -> Iterator[ProseField]:
+    """The prose inside a list, tuple or mapping (anything else holds none)."""
     if isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             yield from _walk(item, (*loc, i), audience)

@@ -61,20 +61,28 @@ def quote_hint(line: str) -> str | None:
             # A whole list or mapping was meant: only the value inside it needs quotes.
             return ("put this value in quotes: the one inside the brackets that holds a comma, "
                     f"': ' or bracket ({why}), e.g. {{source: a, quote: \"one: two, three\"}}")
-    elif first in "\"'":
-        body = value.split(" #")[0].rstrip()
-        if len(body) < 2 or body[-1] != first or (first == '"' and body.endswith('\\"')):
-            why = "it starts with a quote mark but does not end with one"
-    elif first in _INDICATORS:
-        why = f"it starts with {first!r}, which YAML reads as {_INDICATORS[first]}"
-    elif ": " in value or value.endswith(":"):
-        why = "it contains ': ', which YAML reads as the start of another key"
-    elif re.search(r"\s#\S", value):
-        why = "it contains ' #', and YAML drops everything after it as a comment"
+    else:
+        why = _plain_value_problem(value, first)
     if why is None:
         return None
     written = f"{key}: {_quoted(fix_value)}" if key else f"- {_quoted(fix_value)}"
     return f"put this value in quotes ({why}): {written}"
+
+
+def _plain_value_problem(value: str, first: str) -> str | None:
+    """Why a value that is not a flow list or mapping needs quotes, or None."""
+    if first in "\"'":
+        body = value.split(" #")[0].rstrip()
+        if len(body) < 2 or body[-1] != first or (first == '"' and body.endswith('\\"')):
+            return "it starts with a quote mark but does not end with one"
+        return None
+    if first in _INDICATORS:
+        return f"it starts with {first!r}, which YAML reads as {_INDICATORS[first]}"
+    if ": " in value or value.endswith(":"):
+        return "it contains ': ', which YAML reads as the start of another key"
+    if re.search(r"\s#\S", value):
+        return "it contains ' #', and YAML drops everything after it as a comment"
+    return None
 
 
 def hint_for_lines(lines: list[str], candidates: Iterable[int | None]) -> tuple[int, str] | None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -145,74 +145,106 @@ def _off_label(doc: Document, terms: dict[str, list[str]]) -> list[str]:
     return hits
 
 
-def _fires(rule: CaveatRule, doc: Document, terms: dict[str, list[str]]) -> str | None:
+Terms = dict[str, list[str]]
+
+
+def _study_status(wanted: list[str], doc: Document, terms: Terms) -> str | None:
+    studies = [s for s in doc.studies if s.status in wanted]
+    return ", ".join(f"study {s.id} is {s.status}" for s in studies) or None
+
+
+def _condition(wanted: list[str], doc: Document, terms: Terms) -> str | None:
+    found = set().union(*(_condition_groups(t, terms) for t in _topic_conditions(doc)))
+    matched = [c for c in wanted if c in found]
+    return f"the topic concerns {', '.join(matched)}" if matched else None
+
+
+def _drug_flag(flag: str, doc: Document, terms: Terms) -> str | None:
+    drugs = [d.name for d in _drugs(doc) if getattr(d, flag)]
+    return f"{', '.join(drugs)}: {flag} is true" if drugs else None
+
+
+def _drug_lacks_flag(flag: str, doc: Document, terms: Terms) -> str | None:
+    drugs = [d.name for d in _drugs(doc) if not getattr(d, flag)]
+    return f"{', '.join(drugs)}: {flag} is false" if drugs else None
+
+
+def _drug_off_label(wanted: bool, doc: Document, terms: Terms) -> str | None:
+    pairs = _off_label(doc, terms)
+    if bool(pairs) != wanted:
+        return None
+    return "; ".join(pairs) or "no drug is off-label here"
+
+
+def _design(wanted: list[str], doc: Document, terms: Terms) -> str | None:
+    studies = [s for s in doc.studies if s.design in wanted]
+    if not studies:
+        return None
+    designs = sorted({s.design for s in studies})
+    return f"{', '.join(s.id for s in studies)}: design {', '.join(designs)}"
+
+
+def _subjects(wanted: list[str], doc: Document, terms: Terms) -> str | None:
+    studies = [s.id for s in doc.studies if s.subjects in wanted]
+    return f"{', '.join(studies)} studied {', '.join(wanted)}" if studies else None
+
+
+def _finding_kind(wanted: list[str], doc: Document, terms: Terms) -> str | None:
+    found = [f.id for f in doc.findings if f.kind in wanted]
+    return f"findings {', '.join(found)} are {'/'.join(wanted)}" if found else None
+
+
+def _intervention_kind(wanted: list[str], doc: Document, terms: Terms) -> str | None:
+    kinds = {i.kind for i in doc.subject.all_interventions()}
+    kinds |= {a.kind for s in doc.studies for a in (s.intervention, s.comparator)
+              if a is not None and a.kind}
+    matched = sorted(kinds & set(wanted))
+    return f"an intervention is of kind {', '.join(matched)}" if matched else None
+
+
+def _interim(wanted: bool, doc: Document, terms: Terms) -> str | None:
+    studies = [s.id for s in doc.studies if s.interim == wanted]
+    return f"{', '.join(studies)}: interim analysis" if studies else None
+
+
+def _mentions(wanted: list[str], doc: Document, terms: Terms) -> str | None:
+    text = _mention_text(doc)
+    words = [w for w in wanted if _has_word(text, w)]
+    return f"the text mentions {', '.join(repr(w) for w in words)}" if words else None
+
+
+# One test per field of When, in the order the reasons are given; each says why it holds, or
+# None when it does not. A field left out of the rule (None) is not tested.
+_TESTS: dict[str, Callable[[Any, Document, Terms], str | None]] = {
+    "study_status": _study_status,
+    "condition": _condition,
+    "drug_flag": _drug_flag,
+    "drug_lacks_flag": _drug_lacks_flag,
+    "drug_off_label_for_condition": _drug_off_label,
+    "design": _design,
+    "subjects": _subjects,
+    "finding_kind": _finding_kind,
+    "intervention_kind": _intervention_kind,
+    "interim": _interim,
+    "mentions": _mentions,
+}
+
+
+def _fires(rule: CaveatRule, doc: Document, terms: Terms) -> str | None:
     """Why the rule applies to this document (for messages), or None if it does not."""
     if rule.when == "always":
         return "it applies to every explainer"
     when = rule.when
     assert isinstance(when, When)
     reasons: list[str] = []
-    if when.study_status is not None:
-        studies = [s for s in doc.studies if s.status in when.study_status]
-        if not studies:
+    for name, test in _TESTS.items():
+        wanted = getattr(when, name)
+        if wanted is None:
+            continue
+        reason = test(wanted, doc, terms)
+        if reason is None:
             return None
-        reasons.append(", ".join(f"study {s.id} is {s.status}" for s in studies))
-    if when.condition is not None:
-        found = set().union(*(_condition_groups(t, terms) for t in _topic_conditions(doc)))
-        matched = [c for c in when.condition if c in found]
-        if not matched:
-            return None
-        reasons.append(f"the topic concerns {', '.join(matched)}")
-    if when.drug_flag is not None:
-        drugs = [d.name for d in _drugs(doc) if getattr(d, when.drug_flag)]
-        if not drugs:
-            return None
-        reasons.append(f"{', '.join(drugs)}: {when.drug_flag} is true")
-    if when.drug_lacks_flag is not None:
-        drugs = [d.name for d in _drugs(doc) if not getattr(d, when.drug_lacks_flag)]
-        if not drugs:
-            return None
-        reasons.append(f"{', '.join(drugs)}: {when.drug_lacks_flag} is false")
-    if when.drug_off_label_for_condition is not None:
-        pairs = _off_label(doc, terms)
-        if bool(pairs) != when.drug_off_label_for_condition:
-            return None
-        reasons.append("; ".join(pairs) or "no drug is off-label here")
-    if when.design is not None:
-        studies = [s.id for s in doc.studies if s.design in when.design]
-        if not studies:
-            return None
-        designs = sorted({s.design for s in doc.studies if s.id in studies})
-        reasons.append(f"{', '.join(studies)}: design {', '.join(designs)}")
-    if when.subjects is not None:
-        studies = [s.id for s in doc.studies if s.subjects in when.subjects]
-        if not studies:
-            return None
-        reasons.append(f"{', '.join(studies)} studied {', '.join(when.subjects)}")
-    if when.finding_kind is not None:
-        found = [f.id for f in doc.findings if f.kind in when.finding_kind]
-        if not found:
-            return None
-        reasons.append(f"findings {', '.join(found)} are {'/'.join(when.finding_kind)}")
-    if when.intervention_kind is not None:
-        kinds = {i.kind for i in doc.subject.all_interventions()}
-        kinds |= {a.kind for s in doc.studies for a in (s.intervention, s.comparator)
-                  if a is not None and a.kind}
-        matched = sorted(kinds & set(when.intervention_kind))
-        if not matched:
-            return None
-        reasons.append(f"an intervention is of kind {', '.join(matched)}")
-    if when.interim is not None:
-        studies = [s.id for s in doc.studies if s.interim == when.interim]
-        if not studies:
-            return None
-        reasons.append(f"{', '.join(studies)}: interim analysis")
-    if when.mentions is not None:
-        text = _mention_text(doc)
-        words = [w for w in when.mentions if _has_word(text, w)]
-        if not words:
-            return None
-        reasons.append(f"the text mentions {', '.join(repr(w) for w in words)}")
+        reasons.append(reason)
     return "; ".join(reasons)
 
 

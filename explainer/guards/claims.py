@@ -315,6 +315,25 @@ class _Quotes:
 
 # --- the guard ----------------------------------------------------------------------------
 
+def _applies(rule: ClaimRule, categories: Collection[str] | None, audience: Audience | None,
+             correlational: bool) -> bool:
+    """The rule is asked for, is meant for this reader, and fits the kind of finding."""
+    if categories is not None and rule.category not in categories:
+        return False
+    if rule.audiences is not None and audience not in rule.audiences:
+        return False
+    return rule.type != "causal_on_correlational" or correlational
+
+
+def _dismissed(c: _Compiled, pattern: re.Pattern[str], m: re.Match[str], plain: str) -> bool:
+    """A match the sentence itself takes back: a negation or a hedge before it."""
+    if "neg" in pattern.groupindex and m.group("neg"):
+        return True
+    if c.rule.negation and _negated(plain, m.start()):
+        return True
+    return bool(c.hedge and c.hedge.search(_clause_before(plain, m.start(), 3)))
+
+
 def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlational: bool,
                     quotes: _Quotes, categories: Collection[str] | None,
                     audience: Audience | None = None) -> Iterator[ClaimHit]:
@@ -326,11 +345,7 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
     seen: set[tuple[str, str]] = set()
     for c in compiled:
         rule = c.rule
-        if categories is not None and rule.category not in categories:
-            continue
-        if rule.audiences is not None and audience not in rule.audiences:
-            continue
-        if rule.type == "causal_on_correlational" and not correlational:
+        if not _applies(rule, categories, audience, correlational):
             continue
         excepted: bool | None = None  # looked up only once a pattern matches: most never do
         for pattern in c.patterns:
@@ -339,11 +354,7 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
                     excepted = any(e.search(text) for e in c.exceptions)
                 if excepted:
                     break
-                if "neg" in pattern.groupindex and m.group("neg"):
-                    continue
-                if rule.negation and _negated(plain, m.start()):
-                    continue
-                if c.hedge and c.hedge.search(_clause_before(plain, m.start(), 3)):
+                if _dismissed(c, pattern, m, plain):
                     continue
                 matched = " ".join(m.group(0).split())
                 if (rule.id, matched.lower()) in seen:
@@ -422,7 +433,7 @@ def _audience_of(loc: Loc) -> Audience | None:
         return FINDING_KEYS[str(last)]
     if loc[:1] in PATIENT_SEES or (loc[-1:] == ("plain",) and loc[:1] == ("studies",)):
         return "patient"  # shared by every reader, the patient included: strictest rules
-    return last if last in AUDIENCES else None  # type: ignore[return-value]
+    return last if last in AUDIENCES else None
 
 
 # Fields with no audience of their own that the patient leaflet always prints (the title,

@@ -17,6 +17,7 @@ import ast
 import operator
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from ..document.load import LoadedDocument
 from ..document.model import Document, Figure, KeyMessage, NumberExceptions
@@ -98,7 +99,7 @@ def _key_message_figures(doc: Document, loc: tuple) -> set[str]:
     """A key message's placeholders take the figures of the findings it rests on."""
     if not loc or loc[0] != "key_messages":
         return set()
-    node: object = doc
+    node: Any = doc  # models, then lists of them, down the key path
     for part in loc[:-1]:
         node = node[part] if isinstance(part, int) else getattr(node, part, None)
         if node is None:
@@ -195,42 +196,54 @@ def figure_problems(loaded: LoadedDocument) -> list[Problem]:
         siblings = {name: v for name, fig in figures.items()
                     if (v := _as_decimal(fig.value)) is not None}
         for name, fig in figures.items():
-            loc = (*where, name)
-            evidence = fig.evidence or shared_evidence
-            if not evidence and not fig.derived:
-                problems.append(loaded.problem(loc, (
-                    f"numbers: {name} has no evidence; give it evidence: with a quote that "
-                    "holds it, or derived: with the arithmetic")))
-                continue
-            quotes = [numbers_in(ev.quote) for ev in evidence]
-            if fig.derived:
-                try:
-                    result, literals = evaluate(fig.derived, {k: v for k, v in siblings.items()
-                                                              if k != name})
-                except (ValueError, ZeroDivisionError, ArithmeticError) as exc:
-                    problems.append(loaded.problem((*loc, "derived"), f"numbers: {exc}"))
-                    continue
-                value = _as_decimal(fig.value)
-                places = _places(fig.value)
-                if value is None or round(result, places) != value:
-                    problems.append(loaded.problem((*loc, "derived"), (
-                        f"numbers: {fig.derived} = {round(result, places + 2)}, "
-                        f"not {fig.value}")))
-                for lit in literals:
-                    if lit not in _CONSTANTS and not _in_quotes(lit, quotes):
-                        problems.append(loaded.problem((*loc, "derived"), (
-                            f"numbers: {lit} in the arithmetic is in none of the evidence "
-                            "quotes")))
-                checked = [(k, v) for k, v in _parts(fig) if k != "value"]
-            else:
-                checked = _parts(fig)
-            for part, number in checked:
-                if not _in_quotes(number, quotes):
-                    where = (*loc, part) if part != "ci" else (*loc, "ci")
-                    problems.append(loaded.problem(where, (
-                        f"numbers: {name} {part} {number} is in none of its evidence quotes; "
-                        "correct it, quote the passage that gives it, or declare it derived: "
-                        "with the arithmetic")))
+            problems += _one_figure(loaded, (*where, name), name, fig,
+                                    fig.evidence or shared_evidence, siblings)
+    return problems
+
+
+def _one_figure(loaded: LoadedDocument, loc: tuple, name: str, fig: Figure, evidence: list,
+                siblings: dict[str, Decimal]) -> list[Problem]:
+    """A figure's numbers that no evidence quote holds, or arithmetic that does not add up."""
+    if not evidence and not fig.derived:
+        return [loaded.problem(loc, (
+            f"numbers: {name} has no evidence; give it evidence: with a quote that "
+            "holds it, or derived: with the arithmetic"))]
+    quotes = [numbers_in(ev.quote) for ev in evidence]
+    problems = []
+    if fig.derived:
+        try:
+            result, literals = evaluate(fig.derived, {k: v for k, v in siblings.items()
+                                                      if k != name})
+        except (ValueError, ZeroDivisionError, ArithmeticError) as exc:
+            return [loaded.problem((*loc, "derived"), f"numbers: {exc}")]
+        problems += _arithmetic_problems(loaded, loc, fig, result, literals, quotes)
+        checked = [(k, v) for k, v in _parts(fig) if k != "value"]
+    else:
+        checked = _parts(fig)
+    for part, number in checked:
+        if not _in_quotes(number, quotes):
+            problems.append(loaded.problem((*loc, part), (
+                f"numbers: {name} {part} {number} is in none of its evidence quotes; "
+                "correct it, quote the passage that gives it, or declare it derived: "
+                "with the arithmetic")))
+    return problems
+
+
+def _arithmetic_problems(loaded: LoadedDocument, loc: tuple, fig: Figure, result: Decimal,
+                         literals: list[Decimal], quotes: list[list[Decimal]]) -> list[Problem]:
+    """A derived figure whose arithmetic gives another value, or uses an unquoted number."""
+    problems = []
+    value = _as_decimal(fig.value)
+    places = _places(fig.value)
+    if value is None or round(result, places) != value:
+        problems.append(loaded.problem((*loc, "derived"), (
+            f"numbers: {fig.derived} = {round(result, places + 2)}, "
+            f"not {fig.value}")))
+    for lit in literals:
+        if lit not in _CONSTANTS and not _in_quotes(lit, quotes):
+            problems.append(loaded.problem((*loc, "derived"), (
+                f"numbers: {lit} in the arithmetic is in none of the evidence "
+                "quotes")))
     return problems
 
 

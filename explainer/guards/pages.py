@@ -38,9 +38,10 @@ def count_pages(data: bytes) -> PageCount:
     for item in _flat(reader.outline):
         title = str(getattr(item, "title", "") or "")
         if title.strip().startswith(APPENDIX_PREFIX):
-            main = min(main, reader.get_destination_page_number(item))
-    texts = tuple(page.extract_text() or "" for page in reader.pages)
-    return PageCount(total, main, texts)
+            page = reader.get_destination_page_number(item)
+            main = main if page is None else min(main, page)
+    page_texts = tuple(page.extract_text() or "" for page in reader.pages)
+    return PageCount(total, main, page_texts)
 
 
 def _flat(outline) -> list:

@@ -106,12 +106,12 @@ def _fonts_from_cmap(cmap: bytes, w: Any, default: float) -> _Font:
     for block in _BFRANGE.findall(cmap):
         for line in _BFRANGE_LINE.findall(block):
             lo, hi, *dst = _HEX.findall(line)
-            codes = range(int(lo, 16), int(hi, 16) + 1)
+            span = range(int(lo, 16), int(hi, 16) + 1)
             if b"[" in line:
-                chars.update((code, _utf16(d)) for code, d in zip(codes, dst, strict=True))
+                chars.update((code, _utf16(d)) for code, d in zip(span, dst, strict=True))
             else:
                 first = int(dst[0], 16)
-                chars.update((code, chr(first + i)) for i, code in enumerate(codes))
+                chars.update((code, chr(first + i)) for i, code in enumerate(span))
     widths: dict[int, float] = {}
     i = 0
     while i < len(w):  # [first [w1 w2 ...]] or [first last w]
@@ -148,13 +148,13 @@ def _drop_artifact(m: re.Match[bytes]) -> bytes:
     return m[0] if b"BDC" in inner or b"BMC" in inner else b" "
 
 
-def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:
+def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:  # noqa: C901
     if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
         raise _Unsupported
     if not furniture:
         content = _ARTIFACT.sub(_drop_artifact, content)
     out: list[str] = []
-    last_x = last_y = None
+    last_x, last_y = 0.0, None  # last_x is read only once last_y is set
     for block in _TEXT_OBJECT.findall(content):
         font, size, scale, x, y = None, 0.0, 1.0, 0.0, 0.0
         for op in _text_ops(block):
@@ -192,7 +192,7 @@ def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) 
 _DO = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do(?!\w)")
 
 
-def _text_of_simple_pdf(reader: Any, furniture: bool = True) -> str | None:
+def _text_of_simple_pdf(reader: Any, furniture: bool = True) -> str | None:  # noqa: C901
     fonts: dict[Any, _Font] = {}
     pages = []
 

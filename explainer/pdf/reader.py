@@ -105,15 +105,16 @@ def _read_back(data: bytes) -> _ReadBack | None:
     if held is not None and held[0] is data:
         return held[1]
     back: _ReadBack | None
+    errors: tuple[type[BaseException], ...] = (*_ERRORS, pikepdf.PdfError)
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             pages = list(_pages(pdf))
             try:
                 bookmarks: list[tuple[str, int]] | None = _bookmarks(pdf)
-            except (*_ERRORS, pikepdf.PdfError):
+            except errors:
                 bookmarks = None
             back = _ReadBack(pages, bookmarks)
-    except (*_ERRORS, pikepdf.PdfError):
+    except errors:
         back = None
     _last.held = (data, back)
     return back

@@ -42,8 +42,10 @@ def _kids(element: Any) -> list[Any]:
     return list(kids) if isinstance(kids, list) else [kids]
 
 
-def _structure(reader: Any) -> tuple[list[_Block], dict[tuple[int, int], _Block]] | None:
+def _structure(reader: Any) -> tuple[list[_Block], dict[tuple[int, int], _Block]] | None:  # noqa: C901
     """Blocks in logical order and (page object number, MCID) -> its block."""
+    from pypdf.generic import DictionaryObject
+
     root = reader.trailer["/Root"]
     tree = root.get("/StructTreeRoot")
     if tree is None:
@@ -83,12 +85,14 @@ def _structure(reader: Any) -> tuple[list[_Block], dict[tuple[int, int], _Block]
                     owner[(page, kid)] = block
                 continue
             kid_object = kid.get_object() if hasattr(kid, "get_object") else kid
-            if not isinstance(kid_object, dict):
+            if not isinstance(kid_object, DictionaryObject):
                 continue
             if kid_object.get("/Type") == "/MCR":
                 kid_page = kid_object.raw_get("/Pg").idnum if "/Pg" in kid_object else page
                 if kid_page is not None and block is not None:
-                    owner[(kid_page, int(kid_object["/MCID"]))] = block
+                    # pypdf types a dictionary's values as PdfObject; /MCID is a NumberObject.
+                    mcid = int(kid_object["/MCID"])  # type: ignore[call-overload]
+                    owner[(kid_page, mcid)] = block
                 continue
             if kid_object.get("/Type") == "/OBJR":
                 continue
@@ -151,7 +155,9 @@ def tagged_paragraphs(path: Path, max_pages: int, max_chars: int) -> list[Paragr
                                           f"{len(reader.pages)} pages (limit {max_pages})")])
             for page in reader.pages:
                 check_streams(page)
-                _page_text(page, page.indirect_reference.idnum, owner)
+                ref = page.indirect_reference  # None only for a page made in memory
+                if ref is not None:
+                    _page_text(page, ref.idnum, owner)
                 if sum(len(p) for b in blocks for p in b.pieces) > max_chars:
                     raise InputError([Problem(str(path), None, "", f"too large to score: more "
                                               f"than {max_chars:,} characters of text")])
@@ -197,5 +203,6 @@ def install_apart_titles() -> None:
                 made["T"] = pydyf.String(APART_TITLE + category)
             yield made
 
+    # A mark on the function object (a function's attributes are not typed): patched once.
     build_box_tree.explainer_apart = True  # type: ignore[attr-defined]
     tags._build_box_tree = build_box_tree

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def furniture_as_artifacts(document: Any, pdf: Any) -> None:
+def furniture_as_artifacts(document: Any, pdf: Any) -> None:  # noqa: C901
     """Re-mark content that no structure element reaches as /Artifact (page furniture).
 
     WeasyPrint 70 builds structure elements for margin boxes but leaves them out of the

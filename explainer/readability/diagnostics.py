@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,6 +21,7 @@ from .diagnosis import long_words_in, passive_spans
 from .plain_words import plain_word_spans
 
 if TYPE_CHECKING:
+    from .diagnosis import SentenceRule, SentenceScore
     from .scoring import DocumentScore
 
 Level = Literal["error", "warning", "suggestion"]
@@ -142,7 +144,6 @@ def diagnostics_for(path: str, source: str, fmt: str, score: DocumentScore,
                     glossary_terms: set[str] | frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Every diagnostic of ``score``, positioned in ``source`` (the file's text as read)."""
     from .diagnosis import explained_forms
-    from .inflection import suggest
 
     locator = _Locator(source, markup=fmt in ("html", "md"))
     rule = score.target.sentences
@@ -156,37 +157,46 @@ def diagnostics_for(path: str, source: str, fmt: str, score: DocumentScore,
     for section in score.sections:
         for block in section.blocks:
             for s in block:
-                located = locator.sentence(s.text)
-                if located is None:
-                    offsets, in_sentence = [0], [0]
-                else:
-                    offsets, in_sentence = located
-                start = locator.position(offsets[0])
-                if s.level != "ok":
-                    label = "very hard" if s.level == "very_hard" else "hard"
-                    add(f"{s.level.replace('_', '-')}-sentence", start,
-                        f"{label} sentence: grade {s.grade:g}, {s.words} words (split it or use "
-                        f"shorter words)", s.text, s.text)
-                if s.words > rule.long_words:
-                    add("long-sentence", start, f"long sentence: {s.words} words (over "
-                        f"{rule.long_words})", s.text, s.text)
-                for begin, _, info, _ in long_words_in(s.text, explained):
-                    add("long-word", locator.position(_at(offsets, in_sentence, begin)),
-                        f"long word '{info.text}' ({info.syllables} syllables): explain it or "
-                        f"use a shorter one", s.text, info.text)
-                for begin, phrase in passive_spans(s.text):
-                    add("passive", locator.position(_at(offsets, in_sentence, begin)),
-                        f"passive verb '{phrase}': say who does it", s.text, phrase)
-                for begin, written, previous, entry in plain_word_spans(s.text):
-                    advice = suggest(written, entry.plain, previous)
-                    message = (f"plainer word: '{advice.found}' -> {advice.describe()}"
-                               if advice.swap else
-                               f"plainer word for '{written}': {advice.describe()}")
-                    add("plain-word", locator.position(_at(offsets, in_sentence, begin)),
-                        message, s.text, written)
+                _sentence_diagnostics(s, locator, rule, explained, add)
     order = list(RULES)
     found.sort(key=lambda d: (d.line, d.col, order.index(d.rule)))
     return found
+
+
+def _sentence_diagnostics(s: SentenceScore, locator: _Locator, rule: SentenceRule,
+                          explained: set[str],
+                          add: Callable[[str, tuple[int, int], str, str, str], None]) -> None:
+    """One scored sentence's diagnostics, each passed to ``add`` with its position."""
+    from .inflection import suggest
+
+    located = locator.sentence(s.text)
+    if located is None:
+        offsets, in_sentence = [0], [0]
+    else:
+        offsets, in_sentence = located
+    start = locator.position(offsets[0])
+    if s.level != "ok":
+        label = "very hard" if s.level == "very_hard" else "hard"
+        add(f"{s.level.replace('_', '-')}-sentence", start,
+            f"{label} sentence: grade {s.grade:g}, {s.words} words (split it or use "
+            f"shorter words)", s.text, s.text)
+    if s.words > rule.long_words:
+        add("long-sentence", start, f"long sentence: {s.words} words (over "
+            f"{rule.long_words})", s.text, s.text)
+    for begin, _, info, _ in long_words_in(s.text, explained):
+        add("long-word", locator.position(_at(offsets, in_sentence, begin)),
+            f"long word '{info.text}' ({info.syllables} syllables): explain it or "
+            f"use a shorter one", s.text, info.text)
+    for begin, phrase in passive_spans(s.text):
+        add("passive", locator.position(_at(offsets, in_sentence, begin)),
+            f"passive verb '{phrase}': say who does it", s.text, phrase)
+    for begin, written, previous, entry in plain_word_spans(s.text):
+        advice = suggest(written, entry.plain, previous)
+        message = (f"plainer word: '{advice.found}' -> {advice.describe()}"
+                   if advice.swap else
+                   f"plainer word for '{written}': {advice.describe()}")
+        add("plain-word", locator.position(_at(offsets, in_sentence, begin)),
+            message, s.text, written)
 
 
 # ---------------------------------------------------------------------------------------------

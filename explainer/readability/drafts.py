@@ -33,7 +33,7 @@ class Input:
     format: Format | None  # None: standard input, format guessed from its content
 
 
-def collect_inputs(args: list[str]) -> tuple[list[Input], list[Problem]]:
+def collect_inputs(args: list[str]) -> tuple[list[Input], list[Problem]]:  # noqa: C901
     """Expand files, folders (recursively, known suffixes only) and glob patterns."""
     inputs: list[Input] = []
     problems: list[Problem] = []
@@ -191,7 +191,7 @@ def _text_of(name: str, data: bytes) -> str:
     return decode(data)
 
 
-def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:
+def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:  # noqa: C901
     """Read one input within the size limits; bad input raises InputError (one line each)."""
     if item.name == STDIN:
         stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
@@ -231,10 +231,9 @@ def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:
     if fmt == "pdf":
         from ..pdf.structure import tagged_paragraphs
 
-        paragraphs = tagged_paragraphs(path, MAX_PDF_PAGES, MAX_TEXT_CHARS)
-        if paragraphs is not None:
-            return Draft(item.name, "\n".join(p.text for p in paragraphs), fmt,
-                         tuple(paragraphs))
+        tagged = tagged_paragraphs(path, MAX_PDF_PAGES, MAX_TEXT_CHARS)
+        if tagged is not None:
+            return Draft(item.name, "\n".join(p.text for p in tagged), fmt, tuple(tagged))
         return Draft(item.name, pdf_file_text(path), fmt)
     try:
         with path.open("rb") as handle:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 _UPOS_TAGS = {
     "NOUN": ("NN", "NNS"),
@@ -75,7 +76,6 @@ def tags_of(word: str) -> dict[str, str]:
     """Penn tag -> lemma for every reading of ``word`` (lower case)."""
     li = _lemminflect()
     word = word.lower()
-    found: dict[str, str] = {}
     lemmas = li.getAllLemmas(word)
     if not lemmas:  # not in lemminflect's tables: guess the part of speech from the ending
         tag = _guess(word)
@@ -83,6 +83,18 @@ def tags_of(word: str) -> dict[str, str]:
             return {}
         upos = _TAG_UPOS[tag]
         return {tag: (li.getAllLemmasOOV(word, upos).get(upos) or (word,))[0]}
+    found = _known_tags(li, word, lemmas)
+    if "NN" in found and found.get("NNS") == word:
+        del found["NNS"]  # "mortality", "utilization": a mass noun is singular
+    for singular, plural in _PLURALS.items():
+        if word == plural:
+            found["NNS"] = singular
+    return found
+
+
+def _known_tags(li: Any, word: str, lemmas: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Penn tag -> lemma from lemminflect's tables, for a word they know."""
+    found: dict[str, str] = {}
     for upos, candidates in lemmas.items():
         for lemma in candidates:
             table = li.getAllInflections(lemma, upos) or li.getAllInflectionsOOV(lemma, upos)
@@ -93,11 +105,6 @@ def tags_of(word: str) -> dict[str, str]:
                 found.setdefault("VBN", lemma)  # the table leaves out a participle like its past
             if upos in _UPOS_TAGS and lemma == word:
                 found.setdefault(_UPOS_TAGS[upos][0], lemma)
-    if "NN" in found and found.get("NNS") == word:
-        del found["NNS"]  # "mortality", "utilization": a mass noun is singular
-    for singular, plural in _PLURALS.items():
-        if word == plural:
-            found["NNS"] = singular
     return found
 
 
@@ -172,20 +179,25 @@ def _fits(alternative: str, tag: str) -> str | None:
     words = alternative.split()
     upos = _TAG_UPOS[tag]
     if upos in ("ADJ", "ADV"):
-        # Adjectives and adverbs do not inflect. A phrase fits ("without symptoms", "by mouth");
-        # one word must be able to stand there: "kidney" (renal), "raised", but not "works".
-        readings = tags_of(words[0])
-        if len(words) > 1:
-            # "the same" for "identical" fits; "into a vein" in place of "intravenous" before a
-            # noun does not, so a phrase that opens with anything but an adjective is a hint.
-            if upos == "ADV" or words[0] in ("the", "very", "more", "not") or (
-                    "JJ" in readings and words[0] not in _PREPOSITIONS):
-                return alternative
-            return None
-        allowed = {"JJ", "NN", "VBN", "VBG"} if upos == "ADJ" else {"RB"}
-        if not readings or allowed & set(readings):
-            return alternative
-        return None
+        return alternative if _fits_as_modifier(words, upos) else None
+    return _fits_as_head(alternative, words, tag, upos)
+
+
+def _fits_as_modifier(words: list[str], upos: str) -> bool:
+    # Adjectives and adverbs do not inflect. A phrase fits ("without symptoms", "by mouth");
+    # one word must be able to stand there: "kidney" (renal), "raised", but not "works".
+    readings = tags_of(words[0])
+    if len(words) > 1:
+        # "the same" for "identical" fits; "into a vein" in place of "intravenous" before a
+        # noun does not, so a phrase that opens with anything but an adjective is a hint.
+        return upos == "ADV" or words[0] in ("the", "very", "more", "not") or (
+            "JJ" in readings and words[0] not in _PREPOSITIONS)
+    allowed = {"JJ", "NN", "VBN", "VBG"} if upos == "ADJ" else {"RB"}
+    return not readings or bool(allowed & set(readings))
+
+
+def _fits_as_head(alternative: str, words: list[str], tag: str, upos: str) -> str | None:
+    """A noun or verb phrase with its head word inflected to ``tag``, or None."""
     if tag == "NNS" and any(w in ("that", "who", "which") for w in words):
         return None  # "something that causes cancer": the clause would need changing too
     i = _head(words, tag)
@@ -199,15 +211,18 @@ def _fits(alternative: str, tag: str) -> str | None:
     if upos == "NOUN" and any(_TAG_UPOS[t] == "VERB" for t in head_tags) \
             and inflect(words[i], "NNS") is None:
         return None  # "give" is a verb: lemminflect's noun "give" has not even a plural
-    if tag == "NN":
-        form: str | None = words[i]  # "thoughts of suicide" can stand for "suicidal ideation"
-    elif tag in ("VB", "VBP"):
-        form = words[i] if tag in head_tags or "VB" in head_tags else inflect(words[i], tag)
-    else:
-        form = inflect(words[i], tag)
+    form = _head_form(words[i], tag, head_tags)
     if not form:
         return None
     return " ".join([*words[:i], form, *words[i + 1:]])
+
+
+def _head_form(head: str, tag: str, head_tags: dict[str, str]) -> str | None:
+    if tag == "NN":
+        return head  # "thoughts of suicide" can stand for "suicidal ideation"
+    if tag in ("VB", "VBP"):
+        return head if tag in head_tags or "VB" in head_tags else inflect(head, tag)
+    return inflect(head, tag)
 
 
 def _article(word: str) -> str:

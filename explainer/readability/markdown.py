@@ -53,7 +53,7 @@ def _inline(text: str) -> str:
     return text
 
 
-def markdown_blocks(markdown: str) -> tuple[list[str], list[str]]:
+def markdown_blocks(markdown: str) -> tuple[list[str], list[str]]:  # noqa: C901
     """(body blocks, headings) of a Markdown document, with the syntax stripped."""
     text = drop_comments(markdown.replace("\r\n", "\n"))
     lines = text.split("\n")

@@ -116,10 +116,10 @@ def _ends_sentence(block: str, stop: int, end: int) -> bool:
     # Look at the next characters in place: copying the rest of the block at every full stop
     # made a long one-line block quadratic.
     ahead = _NEXT_CHAR.match(block, end)
-    first, second = ahead.group(1), ahead.group(2)  # type: ignore[union-attr]
-    if not first:
+    if ahead is None or not ahead.group(1):  # the pattern is all optional: None never happens
         return True
-    following_at = ahead.start(1)  # type: ignore[union-attr]
+    first, second = ahead.group(1), ahead.group(2)
+    following_at = ahead.start(1)
     if first in _OPENERS and second:
         first = second
     if not (first.isupper() or first.isdigit()):
@@ -128,6 +128,12 @@ def _ends_sentence(block: str, stop: int, end: int) -> bool:
         return True  # ! ? … end a sentence before a capital
     if block[stop:end].startswith(".."):
         return True  # ellipsis before a capital
+    return _full_stop_ends(block, stop, first, following_at)
+
+
+def _full_stop_ends(block: str, stop: int, first: str, following_at: int) -> bool:
+    """Whether the full stop at ``stop``, before a capital or a digit, ends a sentence or an
+    abbreviation ("Dr. Smith", "approx. 3", "et al. In")."""
     space = block.rfind(" ", 0, stop)
     token = block[space + 1:stop].lstrip(_OPENERS)
     lower = token.lower()

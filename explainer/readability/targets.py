@@ -200,7 +200,7 @@ def _target(name: str, spec: dict[str, Any]) -> Target:
     return Target(name, limits, sentences, list(spec.get("sources") or []), budget)
 
 
-def _merge_config(audiences: dict[str, Any], path: Path) -> None:
+def _merge_config(audiences: dict[str, Any], path: Path) -> None:  # noqa: C901
     from ..document.load import dotted, line_of, read_yaml
 
     where = str(path)

@@ -62,9 +62,9 @@ def parse_colour(value: str) -> tuple[int, int, int]:
         return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
     match = _RGB.match(text)
     if match:
-        rgb = tuple(int(g) for g in match.groups())
+        rgb = (int(match[1]), int(match[2]), int(match[3]))
         if all(0 <= c <= 255 for c in rgb):
-            return rgb  # type: ignore[return-value]
+            return rgb
     raise ValueError(f"{value!r} is not a colour; write it as #rrggbb, #rgb or rgb(r, g, b)")
 
 

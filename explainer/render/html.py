@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..problems import InputError, Problem
@@ -133,8 +133,9 @@ def template_problem(exc: BaseException, default: str, folders: list[Path]) -> P
 
 
 def context(doc: Document, view, audience: Audience, options: RenderOptions, css: str) -> dict:
-    brand = {"organisation": None, "logo": None, "logo_alt": "", "contact": [], "footer": None,
-             "colours": {}, "feedback": None, "review_years": 3}
+    brand: dict[str, Any] = {
+        "organisation": None, "logo": None, "logo_alt": "", "contact": [], "footer": None,
+        "colours": {}, "feedback": None, "review_years": 3}
     brand.update(options.brand)
     from .view import date_in_words, produced_line
 

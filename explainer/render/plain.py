@@ -25,6 +25,7 @@ class Record(Mapping):
     """
 
     __slots__ = ("_data",)
+    _data: dict[str, Any]
 
     def __init__(self, data: dict[str, Any]):
         object.__setattr__(self, "_data", data)

@@ -12,7 +12,9 @@ Allowed: ``data:`` URLs, fragment links (``#id``), and links a reader follows by
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
+from typing import Any
 
 from ..problems import Problem
 
@@ -62,8 +64,8 @@ def _css_urls(css: str) -> list[str]:
         return []
     found: list[str] = []
 
-    def walk(nodes: object, in_image: bool = False) -> None:
-        for node in nodes or ():  # type: ignore[attr-defined]
+    def walk(nodes: Iterable[Any] | None, in_image: bool = False) -> None:
+        for node in nodes or ():
             kind = node.type
             if kind == "url" or (kind == "string" and in_image):
                 found.append(node.value)
@@ -106,6 +108,22 @@ def _candidates(srcset: str) -> list[str]:
     return urls
 
 
+def _attribute_fetches(tag: str, name: str, value: str, attrs: list[tuple[str, str | None]],
+                       fetching: frozenset[str]) -> list[str]:
+    """What one attribute would make a browser fetch (or refresh to), as messages."""
+    if name == "http-equiv" and value.strip().lower() in ("refresh", "set-cookie", "link"):
+        content = dict(attrs).get("content") or ""
+        return [f"<meta http-equiv={value!r}>: {content!r} is not allowed "
+                "(a refresh or link header fetches a page)"]
+    if name in fetching:
+        urls = (_candidates(value) if name in ("srcset", "imagesrcset")
+                else value.split() if name in ("ping", "archive") else [value])
+        return [f"<{tag} {name}>: {url!r} would be fetched" for url in urls if not _is_local(url)]
+    if name in _CSS_ATTRIBUTES:
+        return [f"<{tag} {name}>: CSS url {url!r} would be fetched" for url in _css_urls(value)]
+    return []
+
+
 class _Scan(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -125,21 +143,7 @@ class _Scan(HTMLParser):
         if tag == "link" and set((dict(attrs).get("rel") or "").lower().split()) <= _INERT_RELS:
             fetching = fetching - {"href"}  # a link no browser follows by itself
         for name, value in attrs:
-            name, value = name.lower(), value or ""
-            if name == "http-equiv" and value.strip().lower() in ("refresh", "set-cookie",
-                                                                  "link"):
-                content = dict(attrs).get("content") or ""
-                self.found.append(f"<meta http-equiv={value!r}>: {content!r} is not allowed "
-                                  "(a refresh or link header fetches a page)")
-            elif name in fetching:
-                urls = (_candidates(value) if name in ("srcset", "imagesrcset")
-                        else value.split() if name in ("ping", "archive") else [value])
-                for url in urls:
-                    if not _is_local(url):
-                        self.found.append(f"<{tag} {name}>: {url!r} would be fetched")
-            elif name in _CSS_ATTRIBUTES:
-                for url in _css_urls(value):
-                    self.found.append(f"<{tag} {name}>: CSS url {url!r} would be fetched")
+            self.found += _attribute_fetches(tag, name.lower(), value or "", attrs, fetching)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..document.model import (
     Audience,
@@ -256,7 +257,7 @@ def caveat_groups(doc: Document, caveat_texts: list[tuple[str, str]],
     rules = load_rules("communication")[f"{audience}_caveat_sections"]
     kind = {c.id: c.kind for c in doc.caveats}
     rest = next((r for r in rules if r.get("rest")), rules[-1])
-    groups = {r["section"]: [] for r in rules}
+    groups: dict[str, list[tuple[str, str]]] = {r["section"]: [] for r in rules}
     for cid, text in caveat_texts:
         home = next((r for r in rules if kind.get(cid) in r["kinds"]), rest)
         groups[home["section"]].append((cid, text))
@@ -322,7 +323,8 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
         # Summary of findings: the key findings, then any other finding on a primary or
         # safety outcome not yet in the table (GRADE SoF tables list the critical outcomes
         # and harms), each with its certainty in GRADE domains and its source problems apart.
-        rows, seen = [], set()
+        rows: list[dict[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
         for f in doc.findings:
             study = doc.study(f.study)
             text = finding_text(f, study, audience)

@@ -38,9 +38,10 @@ page-level, reported by :func:`page_refusals`:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, TypeGuard
 
 SCREEN, ANY_SCREEN, PRINT = 1, 2, 4
 ALL_MEDIA = SCREEN | ANY_SCREEN | PRINT
@@ -119,6 +120,67 @@ def _serialize(nodes: Any) -> str:
 
 
 @lru_cache(maxsize=32)
+def _declarations(node: Any) -> tuple[tuple[str, str, bool], ...]:
+    """A style rule's declarations that bear on visibility: (name, value, important)."""
+    import tinycss2
+
+    decls = []
+    for d in tinycss2.parse_declaration_list(node.content, skip_whitespace=True,
+                                             skip_comments=True):
+        if d.type == "declaration" and (d.lower_name in _PROPS or d.name.startswith("--")):
+            value = _serialize(d.value)
+            name = d.name if d.name.startswith("--") else d.lower_name
+            decls.append((name, value if name.startswith("--") else value.lower(), d.important))
+    return tuple(decls)
+
+
+def _style_rule(node: Any, media: int, layered: bool) -> _Rule | None:
+    """A qualified rule compiled for matching; None when nothing in it bears on visibility or
+    its selector cannot be matched (browsers drop the whole rule too)."""
+    import cssselect2
+
+    decls = _declarations(node)
+    if not decls:
+        return None
+    try:
+        selectors = cssselect2.compile_selector_list(node.prelude)
+    except cssselect2.SelectorError:
+        return None
+    return _Rule(selectors, decls, media, layered)
+
+
+_GROUPING = ("media", "supports", "layer", "scope", "container", "document", "starting-style")
+
+
+def _collect_rules(nodes: list[Any], media: int, layered: bool, rules: list[_Rule]) -> int:
+    """Append the style rules among ``nodes`` (inside grouping at-rules too) to ``rules``;
+    return the number of @font-face rules whose font can arrive."""
+    import tinycss2
+
+    font_faces = 0
+    for node in nodes:
+        if node.type == "qualified-rule":
+            rule = _style_rule(node, media, layered)
+            if rule is not None:
+                rules.append(rule)
+        elif node.type == "at-rule" and node.content is not None:
+            keyword = node.lower_at_keyword
+            if keyword == "font-face":
+                # The page's policy lets a browser load fonts from data: URLs only (and
+                # local() needs no fetch); a font from anywhere else never arrives.
+                src = _serialize(node.content).lower()
+                font_faces += "data:" in src or "local(" in src
+            inner = media
+            if keyword == "media":
+                inner = media & _media_mask(_serialize(node.prelude))
+            if inner and keyword in _GROUPING:
+                font_faces += _collect_rules(
+                    tinycss2.parse_rule_list(node.content, skip_whitespace=True,
+                                             skip_comments=True),
+                    inner, layered or keyword == "layer", rules)
+    return font_faces
+
+
 def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:
     """The rules of the page's <style> blocks that bear on visibility, compiled once per
     distinct set of style sheets (the built-in one is the same on every page)."""
@@ -127,50 +189,12 @@ def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:
 
     rules: list[_Rule] = []
     font_faces = 0
-
-    def walk(nodes: list[Any], media: int, layered: bool) -> None:
-        nonlocal font_faces
-        for node in nodes:
-            if node.type == "qualified-rule":
-                decls = []
-                for d in tinycss2.parse_declaration_list(node.content, skip_whitespace=True,
-                                                         skip_comments=True):
-                    if d.type == "declaration" and (d.lower_name in _PROPS
-                                                    or d.name.startswith("--")):
-                        value = _serialize(d.value)
-                        name = d.name if d.name.startswith("--") else d.lower_name
-                        decls.append((name, value if name.startswith("--") else value.lower(),
-                                      d.important))
-                if not decls:
-                    continue
-                try:
-                    selectors = cssselect2.compile_selector_list(node.prelude)
-                except cssselect2.SelectorError:
-                    continue  # a selector we cannot match: browsers drop the whole rule too
-                rules.append(_Rule(selectors, tuple(decls), media, layered))
-            elif node.type == "at-rule":
-                keyword = node.lower_at_keyword
-                if keyword == "font-face" and node.content is not None:
-                    # The page's policy lets a browser load fonts from data: URLs only (and
-                    # local() needs no fetch); a font from anywhere else never arrives.
-                    src = _serialize(node.content).lower()
-                    font_faces += "data:" in src or "local(" in src
-                if node.content is None:
-                    continue
-                inner = media
-                if keyword == "media":
-                    inner = media & _media_mask(_serialize(node.prelude))
-                if inner and keyword in ("media", "supports", "layer", "scope", "container",
-                                         "document", "starting-style"):
-                    walk(tinycss2.parse_rule_list(node.content, skip_whitespace=True,
-                                                  skip_comments=True),
-                         inner, layered or keyword == "layer")
-
     for css, media in styles:
         mask = _media_mask(media or "")
         if mask:
-            walk(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
-                 mask, False)
+            font_faces += _collect_rules(
+                tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
+                mask, False, rules)
     if not rules:
         return Rules(None, font_faces)
     matcher = cssselect2.Matcher()
@@ -201,33 +225,8 @@ def cascade(root: Any, rules: Rules) -> dict[int, Matched]:
     computed: dict[int, Matched] = {}
     for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
         matches = rules.matcher.match(wrapper)
-        if not matches:
-            continue
-        own: list[Decls] = [{}, {}, {}]
-        pseudo: list[Decls] = [{}, {}, {}]
-
-        def rank(m: Any, important: bool) -> tuple:
-            specificity, order, _, rule = m
-            layer = (0 if rule.layered else 1) if not important else (1 if rule.layered else 0)
-            return (layer, specificity, order)
-
-        for important in (False, True):
-            for m in sorted(matches, key=lambda m, i=important: rank(m, i)):
-                _, _, pseudo_type, rule = m
-                # ::first-line and ::first-letter style part of the element's own text; a
-                # caveat may be one line, so they count as styling all of it.
-                target = pseudo if pseudo_type in ("before", "after") else own
-                if pseudo_type and pseudo_type not in ("before", "after", "first-line",
-                                                       "first-letter"):
-                    continue
-                for name, value, imp in rule.decls:
-                    if imp != important:
-                        continue
-                    for i, medium in enumerate(MEDIA):
-                        if rule.media & medium:
-                            target[i][name] = (value, imp)
-        computed[id(wrapper.etree_element)] = Matched(
-            (own[0], own[1], own[2]), (pseudo[0], pseudo[1], pseudo[2]))
+        if matches:
+            computed[id(wrapper.etree_element)] = _winning(matches)
     return computed
 
 
@@ -237,6 +236,34 @@ def cascade_styles(root: Any, styles: list[tuple[str, str | None]]) -> tuple[dic
     id(element) -> its winning declarations per medium, and the compiled rules."""
     rules = compile_rules(tuple(styles))
     return cascade(root, rules), rules
+
+
+def _rank(m: Any, important: bool) -> tuple:
+    specificity, order, _, rule = m
+    layer = (0 if rule.layered else 1) if not important else (1 if rule.layered else 0)
+    return (layer, specificity, order)
+
+
+def _winning(matches: list[Any]) -> Matched:
+    """The declarations that win, per medium, among the rules matching one element."""
+    own: list[Decls] = [{}, {}, {}]
+    pseudo: list[Decls] = [{}, {}, {}]
+    for important in (False, True):
+        for m in sorted(matches, key=partial(_rank, important=important)):
+            _, _, pseudo_type, rule = m
+            # ::first-line and ::first-letter style part of the element's own text; a
+            # caveat may be one line, so they count as styling all of it.
+            target = pseudo if pseudo_type in ("before", "after") else own
+            if pseudo_type and pseudo_type not in ("before", "after", "first-line",
+                                                   "first-letter"):
+                continue
+            for name, value, imp in rule.decls:
+                if imp != important:
+                    continue
+                for i, medium in enumerate(MEDIA):
+                    if rule.media & medium:
+                        target[i][name] = (value, imp)
+    return Matched((own[0], own[1], own[2]), (pseudo[0], pseudo[1], pseudo[2]))
 
 
 def inline_decls(style: str) -> Decls:
@@ -335,8 +362,8 @@ def _colour(value: str, current: RGBA) -> RGBA | None:
     parsed = parse_color(value)
     if parsed is None or isinstance(parsed, str):
         return current if parsed == "currentcolor" else None
-    r, g, b = parsed.to("srgb").coordinates
-    return (r or 0.0), (g or 0.0), (b or 0.0), parsed.alpha
+    r, g, b, alpha = parsed.to("srgb")  # three coordinates, then the alpha
+    return (r or 0.0), (g or 0.0), (b or 0.0), (alpha or 0.0)
 
 
 def _length_px(value: str, font_px: float, root_px: float, percent_of: float) -> float | None:
@@ -344,37 +371,57 @@ def _length_px(value: str, font_px: float, root_px: float, percent_of: float) ->
     value = value.strip()
     m = _LENGTH.match(value)
     if m:
-        number, unit = float(m[1]), m[2]
-        if unit in _ABSOLUTE:
-            return number * _ABSOLUTE[unit]
-        if unit == "" and number == 0:
-            return 0.0
-        if unit == "em":
-            return number * font_px
-        if unit == "rem":
-            return number * root_px
-        if unit in ("ex", "ch", "cap", "ic"):
-            return number * font_px * 0.5
-        if unit == "lh":
-            return number * font_px * 1.2
-        if unit == "%":
-            return number * percent_of / 100
-        if unit in ("vw", "vh", "vmin", "vmax", "svw", "svh", "lvw", "lvh", "dvw", "dvh",
-                    "vi", "vb", "cqw", "cqh", "cqi", "cqb", "cqmin", "cqmax"):
-            return 0.0 if number >= 0 else None  # a viewport may be tiny
-        return None
+        return _unit_px(float(m[1]), m[2], font_px, root_px, percent_of)
     fn = re.match(r"^(min|max|clamp)\((.*)\)$", value)
     if fn:
-        args = _split_args(fn[2])
-        bounds = [_length_px(a, font_px, root_px, percent_of) for a in args]
-        if any(b is None for b in bounds):
-            return None
-        if fn[1] == "min":
-            return min(bounds)  # type: ignore[type-var]
-        if fn[1] == "max":
-            return max(bounds)  # type: ignore[type-var]
-        if len(bounds) == 3:
-            return max(bounds[0], min(bounds[1], bounds[2]))  # type: ignore[type-var]
+        bounds = [_length_px(a, font_px, root_px, percent_of) for a in _split_args(fn[2])]
+        return _bounded(fn[1], bounds)
+    return None
+
+
+_VIEWPORT_UNITS = ("vw", "vh", "vmin", "vmax", "svw", "svh", "lvw", "lvh", "dvw", "dvh",
+                   "vi", "vb", "cqw", "cqh", "cqi", "cqb", "cqmin", "cqmax")
+
+
+def _unit_px(number: float, unit: str, font_px: float, root_px: float,
+             percent_of: float) -> float | None:
+    if unit in _ABSOLUTE:
+        return number * _ABSOLUTE[unit]
+    if unit == "" and number == 0:
+        return 0.0
+    relative = _font_relative_px(number, unit, font_px, root_px)
+    if relative is not None:
+        return relative
+    if unit == "%":
+        return number * percent_of / 100
+    if unit in _VIEWPORT_UNITS:
+        return 0.0 if number >= 0 else None  # a viewport may be tiny
+    return None
+
+
+def _font_relative_px(number: float, unit: str, font_px: float, root_px: float) -> float | None:
+    if unit == "em":
+        return number * font_px
+    if unit == "rem":
+        return number * root_px
+    if unit in ("ex", "ch", "cap", "ic"):
+        return number * font_px * 0.5
+    if unit == "lh":
+        return number * font_px * 1.2
+    return None
+
+
+def _bounded(function: str, bounds: list[float | None]) -> float | None:
+    """min(), max() or clamp() of lengths; None if any of them cannot be bounded."""
+    known = [b for b in bounds if b is not None]
+    if len(known) < len(bounds):
+        return None
+    if function == "min":
+        return min(known)
+    if function == "max":
+        return max(known)
+    if len(known) == 3:
+        return max(known[0], min(known[1], known[2]))
     return None
 
 
@@ -410,7 +457,8 @@ def _is_offset(value: str) -> bool:
 
 
 def _over(top: RGBA, below: RGB, alpha: float) -> RGB:
-    return tuple(t * alpha + b * (1 - alpha) for t, b in zip(top[:3], below, strict=True))  # type: ignore[return-value]
+    return (top[0] * alpha + below[0] * (1 - alpha), top[1] * alpha + below[1] * (1 - alpha),
+            top[2] * alpha + below[2] * (1 - alpha))
 
 
 def _luminance(rgb: RGB) -> float:
@@ -459,6 +507,18 @@ def _get(decls: Decls, name: str, variables: dict[str, str]) -> str | None:
     return _substitute(found[0], variables)
 
 
+Value = Callable[[str], str | None]  # a property's winning value, var() substituted
+_NEUTRAL = ("none", "initial", "unset", "revert")
+
+
+class _Unjudged(Exception):
+    """A declared value whose effect on the text cannot be bounded: the text counts as hidden."""
+
+
+def _is_set(v: str | None, neutral: tuple[str, ...]) -> TypeGuard[str]:
+    return v is not None and v not in neutral
+
+
 def enter(parent: Look, decls: Decls, tag: str) -> Look:
     """The look inside an element with these winning declarations (one medium)."""
     if parent.hidden is not None:
@@ -466,12 +526,7 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
     ua_scale = _UA_FONT.get(tag)
     if not decls and ua_scale is None and tag not in ("a", "bdo", "html"):
         return parent  # nothing declared: non-inherited values are initial, the rest inherit
-    variables = dict(parent.variables)
-    for name, (value, _) in decls.items():
-        if name.startswith("--"):
-            variables[name] = value
-    if any("var(" in v for v in variables.values()):
-        variables = {k: (_substitute(v, variables) or "") for k, v in variables.items()}
+    variables = _variables(parent, decls)
 
     def value(name: str) -> str | None:
         return _get(decls, name, variables)
@@ -481,169 +536,254 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
         gone = gone or value("visibility") in ("hidden", "collapse")
         return replace(parent, hidden=why, gone=gone)
 
-    def unresolved(name: str) -> bool:
-        return name in decls and value(name) is None
-
     for name in ("display", "font-size", "color", "opacity", "visibility"):
-        if unresolved(name):
+        if name in decls and value(name) is None:
             return hide(f"{name} uses an undefined var()")
-    display = value("display")
-    if display == "none":
-        return hide("display: none", gone=True)
-    if value("content-visibility") == "hidden":
-        return hide("content-visibility: hidden", gone=True)
     # What draws nothing at all comes first: it is left out of every text, scores included.
+    why = _not_drawn(value)
+    if why is not None:
+        return hide(why, gone=True)
+    why = (_drawn_otherwise(value, tag) or _out_of_place(value) or _clipped(value, parent)
+           or _indented_away(value, parent))
+    if why is not None:
+        return hide(why)
+    try:
+        return _inherited(parent, value, tag, ua_scale, variables)
+    except _Unjudged as exc:
+        return hide(str(exc))
+
+
+def _variables(parent: Look, decls: Decls) -> dict[str, str]:
+    """Custom properties in force: the inherited ones, then this element's, var() resolved."""
+    variables = dict(parent.variables)
+    for name, (declared, _) in decls.items():
+        if name.startswith("--"):
+            variables[name] = declared
+    if any("var(" in v for v in variables.values()):
+        variables = {k: (_substitute(v, variables) or "") for k, v in variables.items()}
+    return variables
+
+
+def _not_drawn(value: Value) -> str | None:
+    """Why nothing of the element is drawn or laid out, or None."""
+    if value("display") == "none":
+        return "display: none"
+    if value("content-visibility") == "hidden":
+        return "content-visibility: hidden"
     clip = value("clip") or ""
     if clip.startswith("rect("):
         sizes = re.findall(r"[\d.]+", clip)
         if sizes and all(float(s) <= 1 for s in sizes):
-            return hide("clip: rect(0 0 0 0)", gone=True)  # screen-reader-only text
+            return "clip: rect(0 0 0 0)"  # screen-reader-only text
     if re.match(r"inset\(\s*(50|100)%", value("clip-path") or ""):
-        return hide("clip-path: inset(50%)", gone=True)  # screen-reader-only text
+        return "clip-path: inset(50%)"  # screen-reader-only text
     if value("opacity") in ("0", "0%", "0.0", "-0"):
-        return hide("opacity: 0", gone=True)
+        return "opacity: 0"
     if (value("font-size") or "x") in ("0", "0px", "0em", "0rem", "0%", "0pt"):
-        return hide("font-size: 0", gone=True)
+        return "font-size: 0"
+    return None
+
+
+_MASKS = (("clip-path", "clip-path"), ("mask", "a mask"), ("mask-image", "a mask"),
+          ("-webkit-mask", "a mask"), ("-webkit-mask-image", "a mask"),
+          ("filter", "a filter"), ("-webkit-box-reflect", "a reflection"))
+
+
+def _drawn_otherwise(value: Value, tag: str) -> str | None:
+    """Why the letters are drawn masked, blended, moved, scaled or reordered, or None."""
     if tag == "bdo":
-        return hide("<bdo> draws the letters in another order")
-    for name, why in (("clip-path", "clip-path"), ("mask", "a mask"), ("mask-image", "a mask"),
-                      ("-webkit-mask", "a mask"), ("-webkit-mask-image", "a mask"),
-                      ("filter", "a filter"), ("-webkit-box-reflect", "a reflection")):
+        return "<bdo> draws the letters in another order"
+    for name, why in _MASKS:
         v = value(name)
-        if v is not None and v not in ("none", "initial", "unset", "revert"):
-            return hide(f"{why} ({name}: {v})")
+        if _is_set(v, _NEUTRAL):
+            return f"{why} ({name}: {v})"
     v = value("mix-blend-mode")
-    if v is not None and v not in ("normal", "initial", "unset", "revert"):
-        return hide(f"mix-blend-mode: {v}")
+    if _is_set(v, ("normal", "initial", "unset", "revert")):
+        return f"mix-blend-mode: {v}"
     for name in ("transform", "translate", "scale", "rotate"):
         v = value(name)
-        if v is not None and v not in ("none", "initial", "unset", "revert"):
-            return hide(f"{name}: {v} (may move it off screen or shrink it)")
+        if _is_set(v, _NEUTRAL):
+            return f"{name}: {v} (may move it off screen or shrink it)"
     v = value("zoom")
-    if v is not None and v not in ("normal", "1", "100%", "reset", "initial", "unset"):
-        return hide(f"zoom: {v}")
+    if _is_set(v, ("normal", "1", "100%", "reset", "initial", "unset")):
+        return f"zoom: {v}"
+    return None
+
+
+_OFFSETS = ("top", "left", "right", "bottom", "inset", "inset-block", "inset-inline")
+_MARGINS = ("margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
+            "margin-block", "margin-inline", "margin-block-start", "margin-block-end",
+            "margin-inline-start", "margin-inline-end")
+
+
+def _out_of_place(value: Value) -> str | None:
+    """Why the element may sit out of the flow, off screen, or read in another order, or None."""
     position = value("position")
     if position in ("absolute", "fixed", "sticky"):
-        return hide(f"position: {position} (out of the flow: anywhere, or off screen)")
+        return f"position: {position} (out of the flow: anywhere, or off screen)"
     if position == "relative":
-        for name in ("top", "left", "right", "bottom", "inset", "inset-block", "inset-inline"):
+        for name in _OFFSETS:
             v = value(name)
             if v is not None and _is_offset(v):
-                return hide(f"position: relative with {name}: {v}")
-    for name in ("margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
-                 "margin-block", "margin-inline", "margin-block-start", "margin-block-end",
-                 "margin-inline-start", "margin-inline-end"):
+                return f"position: relative with {name}: {v}"
+    for name in _MARGINS:
         v = value(name)
         if v is not None and _is_negative(v):
-            return hide(f"a negative margin ({name}: {v})")
+            return f"a negative margin ({name}: {v})"
     v = value("unicode-bidi")
     if v in ("bidi-override", "isolate-override", "plaintext"):
-        return hide(f"unicode-bidi: {v} (letters drawn in another order)")
+        return f"unicode-bidi: {v} (letters drawn in another order)"
     for name in ("-webkit-line-clamp", "line-clamp"):
         v = value(name)
-        if v is not None and v not in ("none", "initial", "unset"):
-            return hide(f"{name}: {v}")
+        if _is_set(v, ("none", "initial", "unset")):
+            return f"{name}: {v}"
+    return _under_backgrounds(value("z-index"), position)
+
+
+def _under_backgrounds(z_index: str | None, position: str | None) -> str | None:
+    if z_index is not None and z_index.startswith("-") and position in (
+            "relative", "absolute", "fixed", "sticky"):
+        return f"z-index: {z_index} (drawn under the backgrounds around it)"
+    return None
+
+
+_SIZES = ("height", "max-height", "width", "max-width", "block-size", "max-block-size",
+          "inline-size", "max-inline-size")
+_UNBOUNDED = ("auto", "none", "initial", "unset", "revert", "fit-content", "max-content",
+              "min-content")
+
+
+def _clipped(value: Value, parent: Look) -> str | None:
+    """Why an overflow clip may cut the text off (one line, a short line-height, a size)."""
     clipping = any((value(n) or "visible") not in ("visible", "initial", "unset", "revert")
                    for n in ("overflow", "overflow-x", "overflow-y"))
     contain = value("contain") or ""
     clipping = clipping or any(w in contain.split() for w in ("paint", "strict", "content"))
-    z_index = value("z-index")
-    if z_index is not None and z_index.startswith("-") and position in (
-            "relative", "absolute", "fixed", "sticky"):
-        return hide(f"z-index: {z_index} (drawn under the backgrounds around it)")
-    if clipping:
-        if (value("white-space") or "") in ("nowrap", "pre"):
-            return hide(f"overflow clipped on one line (white-space: {value('white-space')})")
-        line_height = value("line-height")
-        if line_height is not None and line_height not in ("normal", "initial", "unset"):
-            factor = re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", line_height)
-            px = (float(line_height) * parent.font_px if factor else
-                  _length_px(line_height, parent.font_px, parent.root_px, parent.font_px))
-            if px is None or px < 0.8 * parent.font_px:
-                return hide(f"overflow clipped to line-height: {line_height}")
-        for name in ("height", "max-height", "width", "max-width", "block-size",
-                     "max-block-size", "inline-size", "max-inline-size"):
-            v = value(name)
-            if v is not None and v not in ("auto", "none", "initial", "unset", "revert",
-                                           "fit-content", "max-content", "min-content"):
-                return hide(f"overflow clipped to {name}: {v}")
-    indent = value("text-indent")
-    if indent is not None and indent not in ("initial", "unset", "revert", "inherit"):
-        px = _length_px(indent.split()[0], parent.font_px, parent.root_px, 0.0) \
-            if indent.split() else 0.0
-        if px is None or px < 0 or px > 3 * parent.font_px:
-            return hide(f"text-indent: {indent} (may push the first line off screen)")
+    if not clipping:
+        return None
+    if (value("white-space") or "") in ("nowrap", "pre"):
+        return f"overflow clipped on one line (white-space: {value('white-space')})"
+    line_height = value("line-height")
+    if line_height is not None and line_height not in ("normal", "initial", "unset"):
+        factor = re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", line_height)
+        px = (float(line_height) * parent.font_px if factor else
+              _length_px(line_height, parent.font_px, parent.root_px, parent.font_px))
+        if px is None or px < 0.8 * parent.font_px:
+            return f"overflow clipped to line-height: {line_height}"
+    for name in _SIZES:
+        v = value(name)
+        if _is_set(v, _UNBOUNDED):
+            return f"overflow clipped to {name}: {v}"
+    return None
 
-    # Inherited and accumulated values.
-    look = parent
-    font = value("font-size")
-    font_px: float | None = parent.font_px * (ua_scale or 1.0)
-    if font is not None and font not in _INHERITED_KEYWORDS:
-        font_px = 16.0 if font in _RESET_KEYWORDS else _font_px(font, parent)
-        if font_px is None:
-            return hide(f"font-size: {font} cannot be bounded")
-    elif font in _INHERITED_KEYWORDS:
-        font_px = parent.font_px
+
+def _indented_away(value: Value, parent: Look) -> str | None:
+    indent = value("text-indent")
+    if indent is None or indent in ("initial", "unset", "revert", "inherit"):
+        return None
+    px = _length_px(indent.split()[0], parent.font_px, parent.root_px, 0.0) \
+        if indent.split() else 0.0
+    if px is None or px < 0 or px > 3 * parent.font_px:
+        return f"text-indent: {indent} (may push the first line off screen)"
+    return None
+
+
+def _inherited(parent: Look, value: Value, tag: str, ua_scale: float | None,
+               variables: dict[str, str]) -> Look:
+    """The inherited and accumulated values; raises _Unjudged for one that cannot be judged."""
+    font_px = _font_size(value("font-size"), parent, ua_scale)
     root_px = font_px if tag == "html" else parent.root_px
-    colour = parent.color if tag != "a" else _LINK
-    c = value("color")
+    colour = _text_colour(value("color"), parent, tag)
+    fill = _text_fill(value("-webkit-text-fill-color"), parent.fill, colour)
+    opacity = _opacity(value("opacity"), parent.opacity)
+    backgrounds = _backgrounds(value, parent.backgrounds, colour)
+    visibility = parent.visibility
+    vis = value("visibility")
+    if vis in ("hidden", "collapse", "visible"):
+        visibility = vis
+    spacing = _letter_spacing(value("letter-spacing"), parent.letter_spacing_em, font_px,
+                              root_px)
+    variables_t = tuple(sorted(variables.items())) if variables != dict(parent.variables) \
+        else parent.variables
+    return Look(variables_t, colour, fill, font_px, root_px, visibility, opacity, backgrounds,
+                letter_spacing_em=spacing)
+
+
+def _font_size(font: str | None, parent: Look, ua_scale: float | None) -> float:
+    if font is not None and font not in _INHERITED_KEYWORDS:
+        bounded = 16.0 if font in _RESET_KEYWORDS else _font_px(font, parent)
+        if bounded is None:
+            raise _Unjudged(f"font-size: {font} cannot be bounded")
+        return bounded
+    if font in _INHERITED_KEYWORDS:
+        return parent.font_px
+    return parent.font_px * (ua_scale or 1.0)
+
+
+def _text_colour(c: str | None, parent: Look, tag: str) -> RGBA:
     if c is not None and c not in _INHERITED_KEYWORDS:
-        colour = _BLACK if c in _RESET_KEYWORDS else _colour(c, parent.color)  # type: ignore[assignment]
-        if colour is None:
-            return hide(f"color: {c} cannot be judged")
-    elif c in _INHERITED_KEYWORDS:
-        colour = parent.color
-    fill = parent.fill
-    f = value("-webkit-text-fill-color")
-    if f is not None and f not in _INHERITED_KEYWORDS:
-        fill = None if f in _RESET_KEYWORDS or f == "currentcolor" else _colour(f, colour)
-        if fill is None and f not in _RESET_KEYWORDS and f != "currentcolor":
-            return hide(f"-webkit-text-fill-color: {f} cannot be judged")
-    opacity = parent.opacity
-    o = value("opacity")
-    if o is not None and o not in _INHERITED_KEYWORDS + _RESET_KEYWORDS:
-        try:
-            number = float(o[:-1]) / 100 if o.endswith("%") else float(o)
-        except ValueError:
-            return hide(f"opacity: {o} cannot be judged")
-        opacity *= min(max(number, 0.0), 1.0)
-    # Every colour the text may sit on: a box with a fixed height lets text run out of it
-    # onto what is below, so both then count.
-    backgrounds = parent.backgrounds
+        judged = _BLACK if c in _RESET_KEYWORDS else _colour(c, parent.color)
+        if judged is None:
+            raise _Unjudged(f"color: {c} cannot be judged")
+        return judged
+    if c in _INHERITED_KEYWORDS:
+        return parent.color
+    return parent.color if tag != "a" else _LINK
+
+
+def _text_fill(f: str | None, fill: RGBA | None, colour: RGBA) -> RGBA | None:
+    if f is None or f in _INHERITED_KEYWORDS:
+        return fill
+    if f in _RESET_KEYWORDS or f == "currentcolor":
+        return None
+    judged = _colour(f, colour)
+    if judged is None:
+        raise _Unjudged(f"-webkit-text-fill-color: {f} cannot be judged")
+    return judged
+
+
+def _opacity(o: str | None, opacity: float) -> float:
+    if o is None or o in _INHERITED_KEYWORDS + _RESET_KEYWORDS:
+        return opacity
+    try:
+        number = float(o[:-1]) / 100 if o.endswith("%") else float(o)
+    except ValueError:
+        raise _Unjudged(f"opacity: {o} cannot be judged") from None
+    return opacity * min(max(number, 0.0), 1.0)
+
+
+def _backgrounds(value: Value, backgrounds: tuple[RGB, ...] | None,
+                 colour: RGBA) -> tuple[RGB, ...] | None:
+    """Every colour the text may sit on: a box with a fixed height lets text run out of it
+    onto what is below, so both then count. None once an image is under it."""
     for name in ("background", "background-color", "background-image"):
         v = value(name)
         if v is None or backgrounds is None:
             continue
+        painted: RGBA | str | None
         if name == "background-image":
             painted = "image" if _is_image(v) else None
         else:
             painted = _background(v, colour)
         if painted == "image":
             backgrounds = None
-        elif painted is not None:
-            covered = tuple(_over(painted, b, painted[3]) for b in backgrounds)  # type: ignore[index, arg-type]
+        elif isinstance(painted, tuple):
+            covered = tuple(_over(painted, b, painted[3]) for b in backgrounds)
             limited = any((value(n) or "auto") not in ("auto", "none", "initial", "unset")
                           for n in ("height", "max-height", "block-size", "max-block-size"))
             backgrounds = tuple(dict.fromkeys(covered + backgrounds)) if limited else covered
-    visibility = parent.visibility
-    vis = value("visibility")
-    if vis in ("hidden", "collapse", "visible"):
-        visibility = vis
-    spacing = parent.letter_spacing_em
-    ls = value("letter-spacing")
-    if ls is not None and ls not in _INHERITED_KEYWORDS:
-        if ls in ("normal", *_RESET_KEYWORDS):
-            spacing = 0.0
-        else:
-            px = _length_px(ls, font_px, root_px, font_px)
-            if px is None:
-                return hide(f"letter-spacing: {ls} cannot be judged")
-            spacing = px / font_px if font_px else 0.0
-    variables_t = tuple(sorted(variables.items())) if variables != dict(parent.variables) \
-        else parent.variables
-    look = Look(variables_t, colour, fill, font_px, root_px, visibility, opacity, backgrounds,
-                letter_spacing_em=spacing)
-    return look
+    return backgrounds
+
+
+def _letter_spacing(ls: str | None, spacing: float, font_px: float, root_px: float) -> float:
+    if ls is None or ls in _INHERITED_KEYWORDS:
+        return spacing
+    if ls in ("normal", *_RESET_KEYWORDS):
+        return 0.0
+    px = _length_px(ls, font_px, root_px, font_px)
+    if px is None:
+        raise _Unjudged(f"letter-spacing: {ls} cannot be judged")
+    return px / font_px if font_px else 0.0
 
 
 @lru_cache(maxsize=4096)  # looks repeat: most elements inherit their parent's
@@ -719,20 +859,29 @@ def fill(decls: Decls, variables: tuple[tuple[str, str], ...], pseudo: bool) -> 
     def value(name: str) -> str:
         return _get(decls, name, env) or ""
 
+    if _paints_nothing(value, pseudo):
+        return None
+    return _what_paints(value)
+
+
+def _paints_nothing(value: Callable[[str], str], pseudo: bool) -> bool:
+    """Hidden, transparent, clipped to nothing, or a pseudo-element without content."""
     if value("display") == "none" or value("visibility") in ("hidden", "collapse"):
-        return None
+        return True
     if value("opacity") in ("0", "0%", "0.0"):
-        return None
+        return True
     if pseudo and value("content") in ("", "none", "normal"):
-        return None
+        return True
     clip = value("clip")
-    if clip.startswith("rect(") and all(float(s) <= 1 for s in re.findall(r"[\d.]+", clip)):
-        return None
+    return clip.startswith("rect(") and all(float(s) <= 1 for s in re.findall(r"[\d.]+", clip))
+
+
+def _what_paints(value: Callable[[str], str]) -> str | None:
     for name in ("background", "background-color", "background-image"):
         v = value(name)
         if v and v not in ("none", "transparent", "initial", "unset"):
             painted = _background(v, _BLACK)
-            if painted == "image" or (painted is not None and painted[3] > 0):  # type: ignore[index]
+            if painted == "image" or (isinstance(painted, tuple) and painted[3] > 0):
                 return "a background"
     if value("box-shadow") not in ("", "none"):
         return "a shadow"

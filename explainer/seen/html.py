@@ -126,6 +126,34 @@ class _Context:
     moved: str | None = None  # how this element or an ancestor is moved (css.movement)
 
 
+def _never_seen(tag: str, attrs: Any) -> bool:
+    """Elements whose content is never drawn: invisible or fallback elements, a closed
+    dialog, aria-hidden or popover content."""
+    if tag in _INVISIBLE or tag in _FALLBACK:
+        return True
+    if tag == "dialog" and "open" not in attrs:
+        return True
+    return attrs.get("aria-hidden", "").strip().lower() == "true" or "popover" in attrs
+
+
+def _scored_as(tag: str, attrs: Any, parent: _Context) -> tuple[str, Kind, str]:
+    """(section, kind, apart category) inside the element, from its data-* and role."""
+    section, kind, category = parent.section, parent.kind, parent.category
+    if tag == "section" and attrs.get("data-section"):
+        section = attrs["data-section"].strip() or section
+    if attrs.get("data-score", "").strip().lower() == "apart":
+        kind = "apart"
+        category = attrs.get("data-apart", "").strip() or category or "other"
+    elif kind == "apart" and attrs.get("data-apart"):
+        category = attrs["data-apart"].strip()
+    elif kind != "apart":
+        if tag == "nav" or attrs.get("role", "").lower() == "navigation":
+            kind = "nav"
+        elif kind != "nav" and (tag in _HEADINGS or attrs.get("role", "").lower() == "heading"):
+            kind = "heading"
+    return section, kind, category
+
+
 class _Walker:
     def __init__(self, computed: dict[int, Any]):
         self.computed = computed
@@ -184,18 +212,9 @@ class _Walker:
         while stack:
             element, parent, _, leaving, tail_shown = stack.pop()
             tag = element.tag if isinstance(element.tag, str) else ""
-            if leaving:
-                if tag in _BLOCKS:
-                    self.flush()
-                if tail_shown:
-                    self.add(element.tail, parent)
-                continue
-            inner = self.enter(element, tag, parent)
-            if inner is None:  # hidden: skip the subtree, keep the text after it
-                if tag in _BLOCKS:
-                    self.flush()
-                if tail_shown:
-                    self.add(element.tail, parent)
+            inner = None if leaving else self.enter(element, tag, parent)
+            if inner is None:  # left, or hidden: skip the subtree, keep the text after it
+                self._leave(element, tag, parent, tail_shown)
                 continue
             if tag in _BLOCKS:
                 self.flush()
@@ -211,16 +230,18 @@ class _Walker:
             for child in reversed(children):
                 stack.append((child, inner, inner, False, not closed))
 
+    def _leave(self, element: Element, tag: str, parent: _Context, tail_shown: bool) -> None:
+        if tag in _BLOCKS:
+            self.flush()
+        if tail_shown:
+            self.add(element.tail, parent)
+
     def enter(self, element: Element, tag: str, parent: _Context) -> _Context | None:
         """The context inside ``element``, or None when nothing inside it can be seen."""
-        from .css import MEDIA, enter, inline_decls, merge, movement, unseen
+        from .css import inline_decls, unseen
 
         attrs = element.attrib
-        if tag in _INVISIBLE or tag in _FALLBACK:
-            return None
-        if tag == "dialog" and "open" not in attrs:
-            return None
-        if attrs.get("aria-hidden", "").strip().lower() == "true" or "popover" in attrs:
+        if _never_seen(tag, attrs):
             return None
         matched = self.computed.get(id(element))
         inline = inline_decls(attrs["style"]) if "style" in attrs else {}
@@ -230,49 +251,50 @@ class _Walker:
         moved = parent.moved
         if matched is not None or inline or hints or tag in ("a", "bdo", "html", *_UA_SIZED) \
                 or "hidden" in attrs or tag in _NOT_JUDGED or tag in _REPLACED:
-            new_looks: list[Any] = []
-            last: tuple[Any, ...] | None = None  # (decls, parent look, pseudo) of the last medium
-            for i in range(len(MEDIA)):
-                decls = merge(matched.own[i] if matched is not None else {}, inline)
-                if hints:
-                    decls = {**hints, **decls}  # below every author rule
-                pseudo_decls = matched.pseudo[i] if matched is not None else None
-                if last is not None and last == (decls, parent.looks[i], pseudo_decls):
-                    new_looks.append(new_looks[-1])  # the same rules as the medium before
-                    continue
-                last = (decls, parent.looks[i], pseudo_decls)
-                if "hidden" in attrs and decls.get("display", ("none", False))[0] == "none":
-                    return None  # the hidden attribute is display:none unless CSS says otherwise
-                look = enter(parent.looks[i], decls, tag)
-                if look.hidden is not None and look.hidden.startswith("display"):
-                    return None
-                moved = moved or movement(decls, parent.looks[i].variables)
-                self._note_overlay(element, tag, decls, parent, moved)
-                if pseudo_decls:
-                    self._note_overlay(element, f"{tag}::before/after", pseudo_decls, parent,
-                                       moved or movement(pseudo_decls, parent.looks[i].variables),
-                                       pseudo=True)
-                if tag in _NOT_JUDGED and look.hidden is None:
-                    look = replace(look, hidden=f"text inside <{tag}> (its painting is not judged)")
-                new_looks.append(look)
-            looks = tuple(new_looks)
+            found = self._looks(element, tag, parent, matched, inline, hints)
+            if found is None:
+                return None
+            looks, moved = found
         why, gone = (None, False) if looks is parent.looks and parent.unseen is None else next(
             ((w, g) for w, g in map(unseen, dict.fromkeys(looks)) if w is not None),
             (None, False))
-        section, kind, category = parent.section, parent.kind, parent.category
-        if tag == "section" and attrs.get("data-section"):
-            section = attrs["data-section"].strip() or section
-        if attrs.get("data-score", "").strip().lower() == "apart":
-            kind = "apart"
-            category = attrs.get("data-apart", "").strip() or category or "other"
-        elif kind == "apart" and attrs.get("data-apart"):
-            category = attrs["data-apart"].strip()
-        elif kind != "apart":
-            if tag == "nav" or attrs.get("role", "").lower() == "navigation":
-                kind = "nav"
-            elif kind != "nav" and (tag in _HEADINGS or attrs.get("role", "").lower() == "heading"):
-                kind = "heading"
+        section, kind, category = _scored_as(tag, attrs, parent)
         return _Context(section, kind, category, looks, why, gone, moved)
+
+    def _looks(self, element: Element, tag: str, parent: _Context, matched: Any,
+               inline: dict, hints: dict) -> tuple[tuple[Any, ...], str | None] | None:
+        """The element's look in each medium and how it is moved (or None); None when it is
+        not displayed at all."""
+        from .css import MEDIA, enter, merge, movement
+
+        attrs = element.attrib
+        moved = parent.moved
+        new_looks: list[Any] = []
+        last: tuple[Any, ...] | None = None  # (decls, parent look, pseudo) of the last medium
+        for i in range(len(MEDIA)):
+            decls = merge(matched.own[i] if matched is not None else {}, inline)
+            if hints:
+                decls = {**hints, **decls}  # below every author rule
+            pseudo_decls = matched.pseudo[i] if matched is not None else None
+            if last is not None and last == (decls, parent.looks[i], pseudo_decls):
+                new_looks.append(new_looks[-1])  # the same rules as the medium before
+                continue
+            last = (decls, parent.looks[i], pseudo_decls)
+            if "hidden" in attrs and decls.get("display", ("none", False))[0] == "none":
+                return None  # the hidden attribute is display:none unless CSS says otherwise
+            look = enter(parent.looks[i], decls, tag)
+            if look.hidden is not None and look.hidden.startswith("display"):
+                return None
+            moved = moved or movement(decls, parent.looks[i].variables)
+            self._note_overlay(element, tag, decls, parent, moved)
+            if pseudo_decls:
+                self._note_overlay(element, f"{tag}::before/after", pseudo_decls, parent,
+                                   moved or movement(pseudo_decls, parent.looks[i].variables),
+                                   pseudo=True)
+            if tag in _NOT_JUDGED and look.hidden is None:
+                look = replace(look, hidden=f"text inside <{tag}> (its painting is not judged)")
+            new_looks.append(look)
+        return tuple(new_looks), moved
 
     def _note_overlay(self, element: Element, what: str, decls: dict, parent: _Context,
                       moved: str | None, pseudo: bool = False) -> None:

@@ -154,6 +154,11 @@ def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:
         return "glyphs squeezed on top of each other"
     if state.under:
         return "drawn under the backgrounds around it (a negative z-index)"
+    return _contrast_problem(style, state, rect)
+
+
+def _contrast_problem(style: Any, state: _State, rect: Rect) -> str | None:
+    """Why the text's colour cannot be read on what is under it, or None."""
     # The colours under the text: each background whose box reaches it, over the paper.
     # Where a box covers only part of the text, both what is under it and what is not count.
     unders: list[tuple[float, float, float]] = [_PAPER]
@@ -200,6 +205,10 @@ class _Buckets:
         return list(found.values())
 
 
+# A text box: box, rect, why hidden, line box, pre-order index, inside a moved box, a first letter
+_Text = tuple[Any, Rect, str | None, Any, int, bool, bool]
+
+
 def seen_text(document: Any) -> Seen:
     """The text a person can see in a rendered WeasyPrint document, and what is hidden."""
     from weasyprint.formatting_structure import boxes
@@ -207,85 +216,13 @@ def seen_text(document: Any) -> Seen:
     lines: list[str] = []
     hidden: list[tuple[str, str]] = []
     for page in document.pages:
-        page_box = page._page_box
         page_rect = (0.0, 0.0, page.width, page.height)
-        # box, rect, why hidden, line box, pre-order index, inside a moved box, a first letter
-        texts: list[tuple[Any, Rect, str | None, Any, int, bool, bool]] = []
-        painting = _Buckets()  # every box that paints, by height on the page
-        overlays: list[tuple[Rect, int]] = []  # rect, pre-order index (-1: furniture)
-        start = _State(None, None, 1.0, (), False)
-        ends: dict[int, int] = {}  # pre-order index -> index after its subtree
-        order = 0
-        # (box, state of its parent, line box it is in), or (None, index) to close a
-        # subtree; explicit, because box trees can be deeper than Python's recursion limit.
-        stack: list[tuple[Any, ...]] = [(child, start, None, False)
-                                        for child in reversed(page_box.children)]
-        while stack:
-            item = stack.pop()
-            if item[0] is None:
-                ends[item[1]] = order
-                continue
-            box, parent, line, initial = item
-            # A ::first-letter (a drop cap, often floated) is the start of the word after it.
-            initial = initial or str(getattr(box, "element_tag", "")).endswith("::first-letter")
-            index = order
-            order += 1
-            if isinstance(box, boxes.MarginBox):
-                if _paints(box, boxes) or any(_paints(b, boxes) for b in box.descendants()):
-                    overlays.append(((box.position_x, box.position_y,
-                                      box.position_x + box.margin_width(),
-                                      box.position_y + box.margin_height()), -1))
-                continue
-            state = _enter(box, parent, boxes)
-            if state is None:  # a singular transform: WeasyPrint draws nothing of it
-                hidden.extend((b.text, "transformed to nothing") for b in box.descendants()
-                              if isinstance(b, boxes.TextBox) and b.text.strip())
-                continue
-            if isinstance(box, boxes.LineBox):
-                line = box
-            if isinstance(box, boxes.TextBox):
-                rect = _aabb(state.matrix, box.position_x, box.position_y, box.width,
-                             box.height)
-                texts.append((box, rect, _text_problem(box, state, page_rect), line, index,
-                              state.overlay_root, initial))
-            width = box.style["outline_width"]
-            if width > 4 and box.style["outline_style"] != "none" \
-                    and not isinstance(box, boxes.TextBox):  # drawn last, over its neighbours
-                grow = width + max(box.style["outline_offset"], 0)
-                x0, y0, x1, y1 = _aabb(state.matrix, box.border_box_x(), box.border_box_y(),
-                                       box.border_width(), box.border_height())
-                overlays.append(((x0 - grow, y0 - grow, x1 + grow, y1 + grow), index))
-            if _paints(box, boxes):
-                if isinstance(box, boxes.TextBox):
-                    rect = texts[-1][1]
-                else:
-                    rect = _aabb(state.matrix, box.border_box_x(), box.border_box_y(),
-                                 box.border_width(), box.border_height())
-                rect = rect if state.clip is None else _intersect(state.clip, rect)
-                painting.add(rect, index)
-                if state.overlay_root:
-                    overlays.append((rect, index))
-            children = getattr(box, "children", ())
-            stack.append((None, index))
-            stack.extend((child, state, line, initial) for child in reversed(children))
+        texts, painting, overlays, ends = _page_boxes(page._page_box, page_rect, boxes, hidden)
         last_line = None
         after_initial = False
         for box, rect, why, line, index, moved, initial in texts:
             if why is None:
-                for o_rect, o_start in overlays:
-                    ancestor = 0 <= o_start <= index < ends[o_start]
-                    if not ancestor and _overlap(rect, o_rect):
-                        why = "covered by a box drawn over it"
-                        break
-            if why is None and moved:
-                # Moved out of the flow, it may sit on a box whose background the contrast
-                # above did not see, or under one: it must not overlap any other box.
-                for o_rect, o_start in painting.near(rect):
-                    ancestor = o_start <= index < ends[o_start]
-                    if not ancestor and _overlap(rect, o_rect):
-                        why = ("moved onto another box (positioned, transformed or by a "
-                               "negative margin)")
-                        break
+                why = _covered(rect, index, moved, overlays, painting, ends)
             if why is not None:
                 if box.text.strip():
                     hidden.append((box.text, why))
@@ -297,6 +234,97 @@ def seen_text(document: Any) -> Seen:
             after_initial = initial
         lines.append("\n")
     return Seen("".join(lines), tuple(hidden))
+
+
+def _covered(rect: Rect, index: int, moved: bool, overlays: list[tuple[Rect, int]],
+             painting: _Buckets, ends: dict[int, int]) -> str | None:
+    """Why a text box that is drawn is still not seen: a box drawn over it, or it was moved
+    onto another box; None when nothing but its own ancestors overlaps it."""
+    for o_rect, o_start in overlays:
+        ancestor = 0 <= o_start <= index < ends[o_start]
+        if not ancestor and _overlap(rect, o_rect):
+            return "covered by a box drawn over it"
+    if moved:
+        # Moved out of the flow, it may sit on a box whose background the contrast
+        # above did not see, or under one: it must not overlap any other box.
+        for o_rect, o_start in painting.near(rect):
+            ancestor = o_start <= index < ends[o_start]
+            if not ancestor and _overlap(rect, o_rect):
+                return "moved onto another box (positioned, transformed or by a negative margin)"
+    return None
+
+
+def _page_boxes(page_box: Any, page_rect: Rect, boxes: Any, hidden: list[tuple[str, str]]
+                ) -> tuple[list[_Text], _Buckets, list[tuple[Rect, int]], dict[int, int]]:
+    """One page's text boxes in order, the boxes that paint, the boxes drawn over others, and
+    each box's subtree as pre-order indexes [index, ends[index]). Text a transform draws as
+    nothing goes to ``hidden``."""
+    texts: list[_Text] = []
+    painting = _Buckets()  # every box that paints, by height on the page
+    overlays: list[tuple[Rect, int]] = []  # rect, pre-order index (-1: furniture)
+    start = _State(None, None, 1.0, (), False)
+    ends: dict[int, int] = {}  # pre-order index -> index after its subtree
+    order = 0
+    # (box, state of its parent, line box it is in), or (None, index) to close a
+    # subtree; explicit, because box trees can be deeper than Python's recursion limit.
+    stack: list[tuple[Any, ...]] = [(child, start, None, False)
+                                    for child in reversed(page_box.children)]
+    while stack:
+        item = stack.pop()
+        if item[0] is None:
+            ends[item[1]] = order
+            continue
+        box, parent, line, initial = item
+        # A ::first-letter (a drop cap, often floated) is the start of the word after it.
+        initial = initial or str(getattr(box, "element_tag", "")).endswith("::first-letter")
+        index = order
+        order += 1
+        if isinstance(box, boxes.MarginBox):
+            if _paints(box, boxes) or any(_paints(b, boxes) for b in box.descendants()):
+                overlays.append(((box.position_x, box.position_y,
+                                  box.position_x + box.margin_width(),
+                                  box.position_y + box.margin_height()), -1))
+            continue
+        state = _enter(box, parent, boxes)
+        if state is None:  # a singular transform: WeasyPrint draws nothing of it
+            hidden.extend((b.text, "transformed to nothing") for b in box.descendants()
+                          if isinstance(b, boxes.TextBox) and b.text.strip())
+            continue
+        if isinstance(box, boxes.LineBox):
+            line = box
+        if isinstance(box, boxes.TextBox):
+            rect = _aabb(state.matrix, box.position_x, box.position_y, box.width, box.height)
+            texts.append((box, rect, _text_problem(box, state, page_rect), line, index,
+                          state.overlay_root, initial))
+        _add_painted(box, state, index, boxes, texts, painting, overlays)
+        children = getattr(box, "children", ())
+        stack.append((None, index))
+        stack.extend((child, state, line, initial) for child in reversed(children))
+    return texts, painting, overlays, ends
+
+
+def _add_painted(box: Any, state: _State, index: int, boxes: Any, texts: list[_Text],
+                 painting: _Buckets, overlays: list[tuple[Rect, int]]) -> None:
+    """Record what the box paints: a wide outline over its neighbours, its own background
+    or glyphs (clipped), and all of it as an overlay when it sits in a moved subtree."""
+    width = box.style["outline_width"]
+    if width > 4 and box.style["outline_style"] != "none" \
+            and not isinstance(box, boxes.TextBox):  # drawn last, over its neighbours
+        grow = width + max(box.style["outline_offset"], 0)
+        x0, y0, x1, y1 = _aabb(state.matrix, box.border_box_x(), box.border_box_y(),
+                               box.border_width(), box.border_height())
+        overlays.append(((x0 - grow, y0 - grow, x1 + grow, y1 + grow), index))
+    if not _paints(box, boxes):
+        return
+    if isinstance(box, boxes.TextBox):
+        rect = texts[-1][1]
+    else:
+        rect = _aabb(state.matrix, box.border_box_x(), box.border_box_y(),
+                     box.border_width(), box.border_height())
+    rect = rect if state.clip is None else _intersect(state.clip, rect)
+    painting.add(rect, index)
+    if state.overlay_root:
+        overlays.append((rect, index))
 
 
 def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:

@@ -143,7 +143,7 @@ def _field_loc(index: int, fld: str) -> Loc:
     return ("studies", index, "participants", "n") if fld == "n" else ("studies", index, fld)
 
 
-def compare_studies(
+def compare_studies(  # noqa: C901
     loaded: LoadedDocument, texts: dict[str, SourceText], report: ScreenReport
 ) -> None:
     doc = loaded.doc

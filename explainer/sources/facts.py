@@ -66,7 +66,7 @@ class PeopleCount:
     study_cue: bool  # its sentence says enrolled, took part, a cohort of ...
 
 
-def people_counts(text: str) -> list[PeopleCount]:
+def people_counts(text: str) -> list[PeopleCount]:  # noqa: C901
     """Every count of people (n = 26, 26 adults) in text order, each with its role.
 
     Only "sample" counts are sample sizes to compare across sources: a sentence with several
@@ -198,7 +198,7 @@ def same_journal(a: str, b: str) -> bool:
     return all(x.startswith(y) or y.startswith(x) for x, y in zip(ka, kb, strict=True))
 
 
-def extract_facts(text: str) -> list[Fact]:
+def extract_facts(text: str) -> list[Fact]:  # noqa: C901
     """Every journal, year, peer-review status and sample size a text states, in text order."""
     lines = LineIndex(text)
     facts: list[Fact] = []
@@ -232,7 +232,7 @@ def extract_facts(text: str) -> list[Fact]:
     return list(unique.values())
 
 
-def same_value(fld: FactField, a: str, b: str) -> bool:
+def same_value(fld: str, a: str, b: str) -> bool:
     if fld == "journal":
         return same_journal(a, b)
     return a == b

@@ -24,7 +24,9 @@ from ..problems import Problem
 from ..textnorm import DROP, FOLD
 
 if TYPE_CHECKING:
-    from ..document.load import LoadedDocument, Loc
+    from difflib import SequenceMatcher
+
+    from ..document.load import Level, LoadedDocument, Loc
     from ..document.model import Source
 
 _WORD = re.compile(r"\S+")
@@ -77,7 +79,7 @@ class FoldIndex(Sequence[int]):
     def __len__(self) -> int:
         return self._length
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(self._length))]
         if i < 0:
@@ -289,56 +291,78 @@ def closest_passage(quote: str, source: SourceText) -> Passage | None:
 
     words = source.words
     q_words = [_bare(w) for w in fold_text(quote).split()]
-    n = len(q_words)
     if not q_words or not len(words.ids):
         return None
     # Quote words as ids in the source's vocabulary; a word the source lacks matches nothing.
     q_ids = [words.vocab.get(w, -1 - i) for i, w in enumerate(q_words)]
-    s_ids = words.ids
-    matcher = SequenceMatcher(autojunk=False)
-    matcher.set_seq2(q_ids)  # seq2 is the one SequenceMatcher indexes, so index the quote once
+    # seq2 is the one SequenceMatcher indexes, so index the quote once (seq1 is each window).
+    matcher = SequenceMatcher(a=[], b=q_ids, autojunk=False)
+    found = _best_window(matcher, words.ids, q_ids)
+    if found is None:
+        return None
+    lo, hi = _without_context(matcher, words.ids, *found)
+    matcher.set_seq1(words.ids[lo:hi])
+    ratio = matcher.ratio()
+    if ratio < _CLOSEST_MIN_RATIO:
+        return None
+    shown = [source.folded[a:b] for a, b in zip(words.starts[lo:hi], words.ends[lo:hi],
+                                                  strict=True)]
+    diffs = _differences(matcher, shown, fold_text(quote).split())
+    start = source.index[words.starts[lo]]
+    end = source.index[words.ends[hi - 1] - 1] + 1
+    text = " ".join(source.text[start:end].split())  # as the source spells it, on one line
+    if len(text) > 240:
+        text = text[:237] + "..."
+    return Passage(source.line_at(start), text, ratio, diffs)
 
-    def rank(a: int, b: int) -> tuple[int, int, int]:
-        """Words in common, then closeness to the quote's length, then fewest source words
-        hanging off either end: so a changed word shows as a replacement."""
-        matcher.set_seq1(s_ids[a:b])
-        ops = matcher.get_opcodes()
-        hanging = sum(i2 - i1 for tag, i1, i2, _, _ in (ops[0], ops[-1]) if tag == "delete")
-        same = sum(block.size for block in matcher.get_matching_blocks())
-        return same, -abs(b - a - n), -hanging
 
+def _rank(matcher: SequenceMatcher[int], s_ids: array, n: int, a: int,
+          b: int) -> tuple[int, int, int]:
+    """Words in common, then closeness to the quote's length, then fewest source words
+    hanging off either end: so a changed word shows as a replacement."""
+    matcher.set_seq1(s_ids[a:b])
+    ops = matcher.get_opcodes()
+    hanging = sum(i2 - i1 for tag, i1, i2, _, _ in (ops[0], ops[-1]) if tag == "delete")
+    same = sum(block.size for block in matcher.get_matching_blocks())
+    return same, -abs(b - a - n), -hanging
+
+
+def _best_window(matcher: SequenceMatcher[int], s_ids: array,
+                 q_ids: list[int]) -> tuple[int, int] | None:
+    """Source word span [lo, hi) with the most words in common with the quote; None if none."""
+    n = len(q_ids)
     best, lo, hi = (0, 0, 0), 0, 0
     for start in _candidate_windows(s_ids, set(q_ids), n):
         window = s_ids[start:start + n]
         matcher.set_seq1(window)
         if matcher.quick_ratio() * n <= best[0]:  # an upper bound on the words in common
             continue
-        key = rank(start, start + n)
+        key = _rank(matcher, s_ids, n, start, start + n)
         if key > best or (key == best and start < lo):
             best, lo, hi = key, start, start + n
-    s_words = words
     # A word added or dropped makes the best window a word longer or shorter: try nearby sizes.
     for a in range(max(0, lo - 2), lo + 3):
         for b in range(max(a + 1, hi - 2), min(len(s_ids), hi + 2) + 1):
-            key = rank(a, b)
+            key = _rank(matcher, s_ids, n, a, b)
             if key > best:
                 best, lo, hi = key, a, b
-    if not best[0]:
-        return None
+    return (lo, hi) if best[0] else None
+
+
+def _without_context(matcher: SequenceMatcher[int], s_ids: array, lo: int,
+                     hi: int) -> tuple[int, int]:
+    """Source words beyond either end of the quote are context, not differences: drop them."""
     matcher.set_seq1(s_ids[lo:hi])
     ops = matcher.get_opcodes()
-    # Source words beyond either end of the quote are context, not differences: drop them.
     if ops[-1][0] == "delete":
         hi -= ops[-1][2] - ops[-1][1]
     if ops[0][0] == "delete":
         lo += ops[0][2] - ops[0][1]
-    matcher.set_seq1(s_ids[lo:hi])
-    ratio = matcher.ratio()
-    if ratio < _CLOSEST_MIN_RATIO:
-        return None
-    shown = [source.folded[a:b] for a, b in zip(s_words.starts[lo:hi], s_words.ends[lo:hi],
-                                                  strict=True)]
-    q_shown = fold_text(quote).split()
+    return lo, hi
+
+
+def _differences(matcher: SequenceMatcher[int], shown: list[str], q_shown: list[str]) -> list[str]:
+    """What the quote changes, adds or leaves out, in words (source as seq1, quote as seq2)."""
     diffs = []
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         theirs, ours = " ".join(shown[a1:a2]), " ".join(q_shown[b1:b2])
@@ -350,12 +374,7 @@ def closest_passage(quote: str, source: SourceText) -> Passage | None:
             diffs.append(f'quote adds "{ours}"')
     if not diffs:  # same words, different punctuation or case inside a word
         diffs.append("same words, different punctuation or letter case")
-    start = source.index[s_words.starts[lo]]
-    end = source.index[s_words.ends[hi - 1] - 1] + 1
-    text = " ".join(source.text[start:end].split())  # as the source spells it, on one line
-    if len(text) > 240:
-        text = text[:237] + "..."
-    return Passage(source.line_at(start), text, ratio, diffs)
+    return diffs
 
 
 def verify_quotes(
@@ -377,7 +396,7 @@ def verify_quotes(
         path = find_source_file(source, base)
         if path is None:
             searched = " or ".join(str(p) for p in source_candidates(source, base))
-            level = "error" if require_sources else "warning"
+            level: Level = "error" if require_sources else "warning"
             problems.append(loaded.problem(
                 ("sources", i, "file"),
                 f"source file not found: {searched} (use --sources DIR or sources_dir:)", level))
@@ -394,12 +413,12 @@ def verify_quotes(
                 (*ref.loc[:-1], "source"),
                 f"no source with id {ref.source_id!r} (known: {', '.join(sorted(known))})"))
             continue
-        source = texts.get(ref.source_id)
-        if source is None:
+        text = texts.get(ref.source_id)
+        if text is None:
             continue  # missing file reported once above
-        if find_quote(ref.text, source) is not None:
+        if find_quote(ref.text, text) is not None:
             continue
-        problems.append(loaded.problem(ref.loc, _miss_message(ref, source, texts)))
+        problems.append(loaded.problem(ref.loc, _miss_message(ref, text, texts)))
     return problems
 
 

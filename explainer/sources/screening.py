@@ -116,6 +116,7 @@ def _required_literal(pattern: re.Pattern[str]) -> str:
     """Text every match of ``pattern`` contains: its longest run of plain characters at the
     top level (not inside a group, a branch or a repeat), case-folded; "" when it has none.
     Only ASCII runs count, whose case variants ``_folded`` is proven to keep."""
+    # The stdlib's private regex parser, which typeshed does not describe.
     from re import _constants, _parser  # type: ignore[attr-defined]
 
     runs, run = [], ""
@@ -402,7 +403,7 @@ class ScreenReport:
 
 
 def _enough_reason(text: str | None) -> bool:
-    return bool(text) and len(text.split()) >= 3  # a bare "yes"/"ok" is not a reason
+    return text is not None and len(text.split()) >= 3  # a bare "yes"/"ok" is not a reason
 
 
 def screen_document(loaded: LoadedDocument, sources_dir: Path | None = None) -> ScreenReport:

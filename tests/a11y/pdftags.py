@@ -50,6 +50,20 @@ HEADINGS = {"H1", "H2", "H3", "H4", "H5", "H6"}
 
 def read(data: bytes) -> TaggedPdf:
     pdf = pikepdf.open(io.BytesIO(data))
+    elems = _structure_elements(pdf)
+    texts: dict[tuple[int, int], str] = {}
+    artifact_text, untagged_text = [], []
+    mcids: set[tuple[int, int]] = set()
+    for index, page in enumerate(PdfReader(io.BytesIO(data)).pages):
+        marked = _MarkedContent(index, texts, mcids)
+        page.extract_text(visitor_operand_before=marked.before, visitor_text=marked.text)
+        artifact_text.append("".join(marked.artifacts))
+        untagged_text.append("".join(marked.untagged))
+    return TaggedPdf(pdf, elems, texts, artifact_text, untagged_text, mcids)
+
+
+def _structure_elements(pdf: pikepdf.Pdf) -> list[Elem]:
+    """The structure tree's elements in pre-order, each with its marked-content parts."""
     pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
     elems: list[Elem] = []
 
@@ -76,43 +90,42 @@ def read(data: bytes) -> TaggedPdf:
     root = pdf.Root.StructTreeRoot.K
     for top in (list(root) if isinstance(root, pikepdf.Array) else [root]):
         walk(top, 0, None)
+    return elems
 
-    texts: dict[tuple[int, int], str] = {}
-    artifact_text, untagged_text = [], []
-    mcids: set[tuple[int, int]] = set()
-    for index, page in enumerate(PdfReader(io.BytesIO(data)).pages):
-        stack: list[object] = []  # MCID (int), "artifact" or None per open marked content
-        artifacts: list[str] = []
-        untagged: list[str] = []
 
-        def before(op, args, cm, tm, stack=stack, index=index):
-            if op == b"BDC":
-                props = args[1] if len(args) > 1 else {}
-                if args[0] == "/Artifact":
-                    stack.append("artifact")
-                elif hasattr(props, "get") and props.get("/MCID") is not None:
-                    mcids.add((index, int(props["/MCID"])))
-                    stack.append(int(props["/MCID"]))
-                else:
-                    stack.append(None)
-            elif op == b"BMC":
-                stack.append("artifact" if args[0] == "/Artifact" else None)
-            elif op == b"EMC" and stack:
-                stack.pop()
+class _MarkedContent:
+    """pypdf text visitors for one page: text by (page, MCID), artifact and untagged text."""
 
-        def text(t, cm, tm, font, size, stack=stack, index=index, artifacts=artifacts,
-                 untagged=untagged):
-            if not t:
-                return
-            if "artifact" in stack:
-                artifacts.append(t)
-            elif any(isinstance(s, int) for s in stack):
-                mcid = next(s for s in reversed(stack) if isinstance(s, int))
-                texts[(index, mcid)] = texts.get((index, mcid), "") + t
-            elif t.strip():
-                untagged.append(t)
+    def __init__(self, index: int, texts: dict[tuple[int, int], str],
+                 mcids: set[tuple[int, int]]):
+        self.index, self.texts, self.mcids = index, texts, mcids
+        self.stack: list[object] = []  # MCID (int), "artifact" or None per open marked content
+        self.artifacts: list[str] = []
+        self.untagged: list[str] = []
 
-        page.extract_text(visitor_operand_before=before, visitor_text=text)
-        artifact_text.append("".join(artifacts))
-        untagged_text.append("".join(untagged))
-    return TaggedPdf(pdf, elems, texts, artifact_text, untagged_text, mcids)
+    def before(self, op, args, cm, tm) -> None:
+        if op == b"BDC":
+            props = args[1] if len(args) > 1 else {}
+            if args[0] == "/Artifact":
+                self.stack.append("artifact")
+            elif hasattr(props, "get") and props.get("/MCID") is not None:
+                self.mcids.add((self.index, int(props["/MCID"])))
+                self.stack.append(int(props["/MCID"]))
+            else:
+                self.stack.append(None)
+        elif op == b"BMC":
+            self.stack.append("artifact" if args[0] == "/Artifact" else None)
+        elif op == b"EMC" and self.stack:
+            self.stack.pop()
+
+    def text(self, t, cm, tm, font, size) -> None:
+        if not t:
+            return
+        if "artifact" in self.stack:
+            self.artifacts.append(t)
+        elif any(isinstance(s, int) for s in self.stack):
+            mcid = next(s for s in reversed(self.stack) if isinstance(s, int))
+            key = (self.index, mcid)
+            self.texts[key] = self.texts.get(key, "") + t
+        elif t.strip():
+            self.untagged.append(t)
