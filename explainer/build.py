@@ -15,20 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .audiences import AUDIENCES, FORMATS, Audience
 from .problems import InputError, Problem, errors
 from .render import RenderOptions, render_html
 from .templates_dir import builtin_templates
 
 if TYPE_CHECKING:
     from .load import LoadedDocument
-    from .model import Audience
-
-FORMATS = ("html", "pdf")
 
 
 def _all_audiences() -> tuple[Audience, ...]:
-    from .model import AUDIENCES
-
     return AUDIENCES
 
 

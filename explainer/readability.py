@@ -22,12 +22,9 @@ from typing import Any, Literal
 
 from . import syllables
 from .sentences import split_sentences
+from .textnorm import word_set
 
 MetricKey = Literal["fk", "fre", "smog", "fog", "cli", "ari", "dc"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 @dataclass(frozen=True)
@@ -322,7 +319,7 @@ _BE = r"(?:am|is|are|was|were|be|been|being)"
 _FILLER = r"(?:not|never|also|often|then|still|always|usually|generally|now|already|just|only|" \
           r"mostly|largely|widely|all|both|\w+ly)"
 _PASSIVE = re.compile(rf"\b{_BE}\b(?:\s+{_FILLER}\b)*\s+([A-Za-z]+)\b", re.I)
-_IRREGULAR_PARTICIPLES = _words(
+_IRREGULAR_PARTICIPLES = word_set(
     """arisen awoken been beaten become begun bent bet bitten bled blown broken bred brought
     built burnt burst bought caught chosen come cost crept cut dealt done drawn dreamt driven
     drunk dug eaten fallen fed felt fought found fled flown forbidden forgotten forgiven frozen
@@ -334,7 +331,7 @@ _IRREGULAR_PARTICIPLES = _words(
     told thought thrown understood undertaken undergone upset woken worn woven wed wept won
     wound withdrawn withheld written"""
 )
-_NOT_PARTICIPLES = _words(
+_NOT_PARTICIPLES = word_set(
     """bed bleed breed creed deed embed exceed feed greed heed hundred indeed need proceed red
     seed shed sled speed succeed weed wed sacred naked wicked rugged ragged"""
 )

@@ -9,10 +9,9 @@ from typing import Any
 
 import typer
 
+from ..audiences import AUDIENCES, FORMATS
 from ..batch import summary_rows
 from .app import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, app, fail_input, split_list
-
-AUDIENCE_NAMES = ("patient", "clinician", "press")
 
 
 @app.command()
@@ -92,8 +91,8 @@ def build(
         except InputError as exc:
             fail_input(exc.problems)
     options = BuildOptions(
-        audiences=tuple(split_list(audience, AUDIENCE_NAMES, "--audience")),  # type: ignore[arg-type]
-        formats=tuple(split_list(fmt, ("html", "pdf"), "--format")),
+        audiences=tuple(split_list(audience, AUDIENCES, "--audience")),  # type: ignore[arg-type]
+        formats=tuple(split_list(fmt, FORMATS, "--format")),
         out_dir=out,
         render=RenderOptions(paper=paper, large_print=large_print,
                              templates=templates.resolve() if templates else None),
