@@ -9,10 +9,10 @@ import yaml
 from typer.testing import CliRunner
 
 from explainer.cli import app
-from explainer.decode import decode_text
-from explainer.quotes import load_source_text
-from explainer.scoring import Input, read_draft
-from explainer.source_texts import source_text
+from explainer.inputs.decode import decode_text
+from explainer.readability.scoring import Input, read_draft
+from explainer.sources.quotes import load_source_text
+from explainer.sources.texts import source_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 QUOTES_OK = FIXTURES / "findings" / "quotes_ok.yaml"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from explainer.batch import discover
-from explainer.input_paths import expand_paths
-from explainer.scoring import collect_inputs
-from explainer.source_texts import find_source_files
+from explainer.build.batch import discover
+from explainer.inputs.paths import expand_paths
+from explainer.readability.scoring import collect_inputs
+from explainer.sources.texts import find_source_files
 
 FINDINGS = "topic: {name}\nfindings: []\n"
 

@@ -9,9 +9,10 @@ import zlib
 import pikepdf
 import pytest
 
-from explainer import pdf_reader, pdf_structure
-from explainer.model import AUDIENCES
-from explainer.pdf_reader import PdfTooLarge, PdfUnreadable, read_pdf_text
+from explainer.document.model import AUDIENCES
+from explainer.pdf import reader as pdf_reader
+from explainer.pdf import structure as pdf_structure
+from explainer.pdf.reader import PdfTooLarge, PdfUnreadable, read_pdf_text
 
 
 def _paragraphs(blocks: list) -> list[tuple[str, str, str]]:

@@ -11,7 +11,7 @@ import typer
 from .app import app, guarded
 
 if TYPE_CHECKING:
-    from ..screening import Screen, ScreenReport
+    from ..sources.screening import Screen, ScreenReport
 
 KIND_LABELS = {"spun": "spun", "ai_generated": "AI-generated", "preprint": "preprint"}
 
@@ -60,9 +60,9 @@ def sources(
     For each file prints the three scores (0-1; flagged at 0.5) and the lines that earned them.
     It informs and does not judge: the exit code is 0 unless an argument cannot be read.
     """
-    from ..load import load_document
-    from ..screening import screen_document
-    from ..source_texts import screen_files
+    from ..document.load import load_document
+    from ..sources.screening import screen_document
+    from ..sources.texts import screen_files
 
     if not paths and findings is None:
         raise typer.BadParameter("give source files or folders, or --findings FILE",
