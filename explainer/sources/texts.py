@@ -7,6 +7,7 @@ text, anything else decoded by explainer.inputs.decode; each unreadable file is 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ def find_source_files(args: Sequence[str | Path]) -> tuple[list[Path], list[Prob
     from ..inputs.paths import expand_paths
 
     def explicit(path: Path) -> str | None:
-        return None if path.is_symlink() or path.exists() else _NOTHING
+        return None if os.path.lexists(path) else _NOTHING  # the reader refuses the rest
 
     return expand_paths(args, lambda p: p.suffix.lower() in SOURCE_SUFFIXES,
                         explicit=explicit, empty=lambda arg, pattern: _NOTHING)
