@@ -45,3 +45,8 @@ def fold(text: str, *, dashes: bool = True) -> str:
     """
     text = text.translate(_TABLE if dashes else _TABLE_NO_DASHES)
     return _SOFT_BREAK.sub("", text) if SOFT_HYPHEN in text else text
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of a whitespace-separated list: how modules write their word lists."""
+    return frozenset(text.split())

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..document.audiences import AUDIENCES
 from ..problems import InputError, Problem
 
 if TYPE_CHECKING:
@@ -718,7 +719,7 @@ def draft(paths: list[Path], topic: str = "draft", out: Path | None = None) -> D
                                "drugs": [{"name": d} for d in drugs]}) or {},
         "background": {a: _todo(f"the background for {a}s" if a != "press"
                                 else "the background for the press")
-                       for a in ("patient", "clinician", "press")},
+                       for a in AUDIENCES},
         "press": {"headline": _todo("a headline that says how sure the result is"),
                   "lede": _todo("who, what, how many, how sure")},
         "sources": [_drop_none({"id": s.id, "file": p.relative_to(common).as_posix(),

@@ -28,10 +28,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from ..document.audiences import AUDIENCES, FORMATS
 from ..problems import InputError, Problem
 
-OUTPUT_NAMES = frozenset(f"{a}.{ext}" for a in ("patient", "clinician", "press")
-                         for ext in ("html", "pdf")) | {"report.html"}
+OUTPUT_NAMES = frozenset(f"{a}.{ext}" for a in AUDIENCES for ext in FORMATS) | {"report.html"}
 PDF_DELAY = 1.5  # seconds of quiet after the last HTML build before the PDFs are made
 ASSETS = {"/": ("preview.html", "text/html; charset=utf-8"),
           "/preview.js": ("preview.js", "text/javascript; charset=utf-8"),

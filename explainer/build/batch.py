@@ -9,7 +9,6 @@ One topic's failure is its own: the others still build.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import traceback
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SAVE_EVERY = 5.0  # seconds between manifest saves during a batch (and one at the end)
-SKIP_DIRS = {"node_modules", "__pycache__"}
 _TOP_KEY = re.compile(rb"^(topic|findings)[ \t]*:", re.MULTILINE)
 _TOPIC = re.compile(rb"^topic[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)", re.MULTILINE)
 
@@ -59,49 +57,23 @@ def looks_like_findings(path: Path) -> bool:
     return {m.group(1) for m in _TOP_KEY.finditer(head)} == {b"topic", b"findings"}
 
 
-def _candidates(folder: Path) -> Iterable[Path]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(YAML_SUFFIXES) and name != "explainer.yaml":
-                yield Path(root) / name
+def _is_findings(path: Path) -> bool:
+    return (path.suffix in YAML_SUFFIXES and path.name != "explainer.yaml"
+            and looks_like_findings(path))
 
 
 def discover(args: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Findings files named by ``args``: files as given, folders searched (recursively,
-    hidden folders skipped) and glob patterns expanded; from folders and patterns only
+    """Findings files named by ``args`` (explainer.inputs.paths' rules): files as given,
+    folders searched recursively and glob patterns expanded; from folders and patterns only
     files that look like findings files count. A folder or pattern with none is a problem."""
-    found: list[Path] = []
-    problems: list[Problem] = []
-    for arg in args:
-        text = str(arg)
-        path = Path(text)
-        try:
-            is_dir, exists = path.is_dir(), path.exists()
-        except (OSError, ValueError):  # a name too long for the file system: load says so
-            is_dir, exists = False, True
-        if is_dir:
-            hits = [p for p in _candidates(path) if looks_like_findings(p)]
-            where = "in this folder"
-        elif exists or not glob.has_magic(text):
-            found.append(path)  # named explicitly: a bad or missing file is reported by load
-            continue
-        else:
-            hits = []
-            for match in sorted(glob.glob(text, recursive=True)):
-                m = Path(match)
-                if m.is_dir():
-                    hits += [p for p in _candidates(m) if looks_like_findings(p)]
-                elif (m.suffix in YAML_SUFFIXES and m.name != "explainer.yaml"
-                      and looks_like_findings(m)):
-                    hits.append(m)
-            where = "match this pattern"
-        if not hits:
-            problems.append(Problem(text, None, "", f"no findings files {where} "
-                                    "(YAML files with top-level topic: and findings: keys)"))
-        found += hits
-    unique = {p.resolve(): p for p in reversed(found)}  # first mention wins
-    return [p for p in found if unique.get(p.resolve()) is p], problems
+    from ..inputs.paths import expand_paths
+
+    def empty(arg: str, pattern: bool) -> str:
+        where = "match this pattern" if pattern else "in this folder"
+        return f"no findings files {where} (YAML files with top-level topic: and findings: keys)"
+
+    # A file named explicitly is always taken: a bad or missing file is reported by load.
+    return expand_paths(args, _is_findings, empty=empty)
 
 
 def default_jobs() -> int:

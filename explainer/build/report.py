@@ -229,17 +229,10 @@ def _communication(results: list[Any]) -> dict[str, Any]:
 
 
 def _template_text() -> str:
-    """report.html from the installed package, or from the checkout's templates/ folder."""
-    try:
-        from importlib.resources import files
+    """report.html from the built-in templates (explainer.render.templates_dir finds them)."""
+    from ..render.templates_dir import builtin_templates
 
-        resource = files("explainer.templates").joinpath(TEMPLATE)
-        if resource.is_file():
-            return resource.read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        pass
-    return (Path(__file__).resolve().parents[2] / "templates" / TEMPLATE).read_text(
-        encoding="utf-8")
+    return (builtin_templates() / TEMPLATE).read_text(encoding="utf-8")
 
 
 @cache

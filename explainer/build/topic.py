@@ -15,20 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..document.audiences import AUDIENCES, FORMATS, Audience
 from ..problems import InputError, Problem, errors
 from ..render.html import RenderOptions, render_html
 from ..render.templates_dir import builtin_templates
 
 if TYPE_CHECKING:
     from ..document.load import LoadedDocument
-    from ..document.model import Audience
-
-FORMATS = ("html", "pdf")
 
 
 def _all_audiences() -> tuple[Audience, ...]:
-    from ..document.model import AUDIENCES
-
     return AUDIENCES
 
 
@@ -185,14 +181,13 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
     inputs = [*input_files(loaded, options), *config_files]
     snapshot.take(inputs)  # sources before the checks read them
     _note_logo(snapshot, options, config_files)  # the logo was read by apply_config already
-    if options.target_overrides:
+    if options.target_overrides and not config_files:  # else apply_config applied them
         import dataclasses
 
         from ..readability.targets import load_targets
 
-        has_readability = bool(config_files) and _has_readability(config_files[0])
         options = dataclasses.replace(options, targets=load_targets(
-            config_files[0] if has_readability else None, options.target_overrides))
+            None, options.target_overrides))
     problems = preflight(loaded, options.sources_dir)
     if errors(problems):
         raise InputError(errors(problems))
@@ -317,13 +312,6 @@ def _render_pdf(html: str, pdf_path: Path, options: BuildOptions,
                                   f"{': ' + detail if detail else ''} in {where}); simplify "
                                   "the CSS it uses (transforms, floats, ::first-letter)")]
                          ) from None
-
-
-def _has_readability(config: Path) -> bool:
-    from ..document.load import read_yaml
-
-    data, _ = read_yaml(config, "config file")
-    return isinstance(data, dict) and "readability" in data
 
 
 def main_words(score: Any) -> int | None:

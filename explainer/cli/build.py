@@ -10,9 +10,8 @@ from typing import Any
 import typer
 
 from ..build.batch import summary_rows
+from ..document.audiences import AUDIENCES, FORMATS
 from .app import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, app, fail_input, split_list
-
-AUDIENCE_NAMES = ("patient", "clinician", "press")
 
 
 @app.command()
@@ -92,8 +91,8 @@ def build(  # noqa: C901
         except InputError as exc:
             fail_input(exc.problems)
     options = BuildOptions(
-        audiences=tuple(split_list(audience, AUDIENCE_NAMES, "--audience")),  # type: ignore[arg-type]
-        formats=tuple(split_list(fmt, ("html", "pdf"), "--format")),
+        audiences=tuple(split_list(audience, AUDIENCES, "--audience")),  # type: ignore[arg-type]
+        formats=tuple(split_list(fmt, FORMATS, "--format")),
         out_dir=out,
         render=RenderOptions(paper=paper, large_print=large_print,
                              templates=templates.resolve() if templates else None),

@@ -86,6 +86,9 @@ class Config:
     data: dict[str, Any] = field(default_factory=dict)
     brand: Brand = field(default_factory=Brand)
     logo_uri: str | None = None
+    # Each key path's line in the file: a section another module checks (readability:) is
+    # then checked from this parse, not from a second one.
+    lines: dict[Loc, int] = field(default_factory=dict, repr=False, compare=False)
 
     def palette(self) -> dict[str, str]:
         palette = dict(DEFAULT_PALETTE)
@@ -157,7 +160,7 @@ def load_config(path: Path | None, template_dirs: list[Path] | None = None,  # n
         if not brand.logo_alt:
             problems.append(problem(("brand", "logo"),
                                     "a logo needs logo_alt: the text a screen reader says for it"))
-    config = Config(path=path, data=data, brand=brand, logo_uri=logo_uri)
+    config = Config(path=path, data=data, brand=brand, logo_uri=logo_uri, lines=lines)
     palette = config.palette()
     for failure in palette_failures(palette):
         # The defaults pass, so a failing pair holds at least one colour the user set: name it.
@@ -218,7 +221,8 @@ def apply_config(findings: Path, options: Any) -> tuple[Any, list[Path]]:
     """BuildOptions for one findings file with its config applied, and the files it read.
 
     The brand goes to the templates; a ``readability:`` section goes to the targets, unless
-    the caller already chose targets. Raises InputError for a bad config file (exit 2).
+    the caller already chose targets, and ``--target`` overrides go over them. The file is
+    parsed once. Raises InputError for a bad config file (exit 2).
     """
     import dataclasses
 
@@ -231,9 +235,14 @@ def apply_config(findings: Path, options: Any) -> tuple[Any, list[Path]]:
                          root=None if explicit is not None else findings.parent)
     brand = {**config.render_brand(), **options.render.brand}
     changes: dict[str, Any] = {"render": dataclasses.replace(options.render, brand=brand)}
-    if options.targets is None and "readability" in config.data:
+    readability = "readability" in config.data
+    overrides = getattr(options, "target_overrides", None)
+    if overrides or (options.targets is None and readability):
         from ..readability.targets import load_targets
 
-        changes["targets"] = load_targets(config=path)
+        # --target goes over the config's targets; both from the one parse of the file
+        changes["targets"] = load_targets(config=path if readability else None,
+                                          overrides=overrides,
+                                          parsed=(config.data, config.lines))
     files = [path] + ([(path.parent / config.brand.logo)] if config.brand.logo else [])
     return dataclasses.replace(options, **changes), files

@@ -15,11 +15,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from .audiences import AUDIENCES as AUDIENCES  # named once there; re-exported for importers
+from .audiences import Audience as Audience
+
 _DOC_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 SOURCE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 
-Audience = Literal["patient", "clinician", "press"]
-AUDIENCES: tuple[Audience, ...] = ("patient", "clinician", "press")
 
 SourceKind = Literal[
     "press_release", "news", "news_summary", "ai_explainer", "paper", "preprint", "copy", "other"

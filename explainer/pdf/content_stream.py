@@ -4,7 +4,6 @@ or without the artifacts: running footer, page numbers); anything else goes to p
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from collections.abc import Iterator
@@ -32,19 +31,13 @@ def pdf_text(data: bytes, furniture: bool = True) -> str:
     through the font's ToUnicode map, as copy-and-paste and screen readers do.
     ``furniture=False`` leaves out content marked as an artifact (running footer, page
     numbers) in the PDFs WeasyPrint writes, as screen readers do: a caveat that crosses a
-    page break then reads on without the footer in the middle of it."""
-    from .reader import simple_text
+    page break then reads on without the footer in the middle of it.
 
-    text = simple_text(data, furniture)  # qpdf reads only the objects it needs: fast
-    if text is not None:
-        return text
-    from pypdf import PdfReader
+    The one PDF text reader (explainer.pdf.reader.read_pdf_text), here without limits: the
+    build reads back the file it wrote."""
+    from .reader import read_pdf_text
 
-    reader = PdfReader(io.BytesIO(data))
-    text = _text_of_simple_pdf(reader, furniture)
-    if text is None:  # something our reader does not handle: pypdf's general extractor
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    return text
+    return read_pdf_text(data, furniture)
 
 
 # A reader for the PDFs WeasyPrint writes. pypdf's general extractor parses every operand
@@ -148,16 +141,26 @@ def _drop_artifact(m: re.Match[bytes]) -> bytes:
     return m[0] if b"BDC" in inner or b"BMC" in inner else b" "
 
 
-def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:  # noqa: C901
+def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:
     if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
         raise _Unsupported
     if not furniture:
         content = _ARTIFACT.sub(_drop_artifact, content)
-    out: list[str] = []
+    return "".join(piece for _, piece in _page_pieces(content, fonts))
+
+
+def _page_pieces(content: bytes, fonts: dict[str, _Font]  # noqa: C901
+                 ) -> Iterator[tuple[int, str]]:
+    """Each run of text on a page, after the space or line break that parts it from the one
+    before, with the offset of its text object in ``content`` (the structure reader maps that
+    to its marked content)."""
+    if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
+        raise _Unsupported
     last_x, last_y = 0.0, None  # last_x is read only once last_y is set
-    for block in _TEXT_OBJECT.findall(content):
+    after_space = False
+    for match in _TEXT_OBJECT.finditer(content):
         font, size, scale, x, y = None, 0.0, 1.0, 0.0, 0.0
-        for op in _text_ops(block):
+        for op in _text_ops(match[1]):
             if op["font"]:
                 font, size = fonts[op["font"].decode()], float(op["size"] or 0)
             if op["matrix"]:
@@ -175,18 +178,18 @@ def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) 
             if not chunk:
                 continue
             # A new line, or a gap on the same line, separates words as a reader sees it.
+            gap = ""
             if last_y is not None:
                 if abs(y - last_y) > size / 2:
-                    out.append("\n")
-                elif (x - last_x > size * 0.15 and not out[-1].endswith(" ")
-                      and not chunk.startswith(" ")):
-                    out.append(" ")
-            out.append(chunk)
+                    gap = "\n"
+                elif x - last_x > size * 0.15 and not after_space and not chunk.startswith(" "):
+                    gap = " "
+            yield match.start(), gap + chunk
+            after_space = chunk.endswith(" ")
             # Advance: the glyphs' widths less the TJ adjustments between them.
             adjust = sum(map(float, _NUMBER.findall(_HEX_STRING.sub(b" ", array))))
             x += scale * (sum(map(font.widths.__getitem__, codes)) - adjust) * size / 1000
             last_x, last_y = x, y
-    return "".join(out)
 
 
 _DO = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do(?!\w)")

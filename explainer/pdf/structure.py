@@ -13,8 +13,9 @@ An untagged PDF gives None: the caller falls back to plain text extraction.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..inputs.office import Paragraph, ParagraphKind
 from ..problems import InputError, Problem
@@ -35,37 +36,53 @@ class _Block:
         self.pieces: list[str] = []
 
 
-def _kids(element: Any) -> list[Any]:
+class _Objects(NamedTuple):
+    """What the structure walk needs of a PDF library's objects (pikepdf's or pypdf's)."""
+
+    is_array: Callable[[Any], bool]
+    is_dict: Callable[[Any], bool]
+    resolve: Callable[[Any], Any]
+    page_of: Callable[[Any], int]  # object number of the page in an element's /Pg
+
+
+def _pikepdf_objects() -> _Objects:
+    import pikepdf
+
+    return _Objects(lambda x: isinstance(x, pikepdf.Array),
+                    lambda x: isinstance(x, pikepdf.Dictionary), lambda x: x,
+                    lambda e: e.Pg.objgen[0])
+
+
+_PYPDF = _Objects(lambda x: isinstance(x, list), lambda x: isinstance(x, dict),
+                  lambda x: x.get_object() if hasattr(x, "get_object") else x,
+                  lambda e: e.raw_get("/Pg").idnum)
+
+
+def _kids(element: Any, objects: _Objects) -> list[Any]:
     kids = element.get("/K")
     if kids is None:
         return []
-    return list(kids) if isinstance(kids, list) else [kids]
+    return list(kids) if objects.is_array(kids) else [kids]
 
 
-def _structure(reader: Any) -> tuple[list[_Block], dict[tuple[int, int], _Block]] | None:  # noqa: C901
+def _structure(tree: Any, objects: _Objects  # noqa: C901
+               ) -> tuple[list[_Block], dict[tuple[int, int], _Block]]:
     """Blocks in logical order and (page object number, MCID) -> its block."""
-    from pypdf.generic import DictionaryObject
-
-    root = reader.trailer["/Root"]
-    tree = root.get("/StructTreeRoot")
-    if tree is None:
-        return None
     blocks: list[_Block] = []
     owner: dict[tuple[int, int], _Block] = {}
     # (element, page object number, enclosing block, apart category)
-    stack: list[tuple[Any, int | None, _Block | None, str]] = [(tree.get_object(), None, None,
-                                                                 "")]
+    stack: list[tuple[Any, int | None, _Block | None, str]] = [(tree, None, None, "")]
     seen = 0
     while stack:
         element, page, block, apart = stack.pop()
         seen += 1
         if seen > MAX_ELEMENTS:
             raise ValueError(f"more than {MAX_ELEMENTS:,} structure elements")
-        kind = element.get("/S")
+        kind = str(element.get("/S"))
         if kind in _SKIP:
             continue
         if "/Pg" in element:
-            page = element.raw_get("/Pg").idnum
+            page = objects.page_of(element)
         title = str(element.get("/T", ""))
         if title.startswith(APART_TITLE):
             apart = title[len(APART_TITLE):] or "other"
@@ -79,22 +96,22 @@ def _structure(reader: Any) -> tuple[list[_Block], dict[tuple[int, int], _Block]
                 "heading" if kind in _HEADINGS else "caption" if kind == "/Caption" else "body")
             blocks.append(block)
         children = []
-        for kid in _kids(element):
+        for kid in _kids(element, objects):
             if isinstance(kid, int):
                 if page is not None and block is not None:
                     owner[(page, kid)] = block
                 continue
-            kid_object = kid.get_object() if hasattr(kid, "get_object") else kid
-            if not isinstance(kid_object, DictionaryObject):
+            kid_object = objects.resolve(kid)
+            if not objects.is_dict(kid_object):
                 continue
-            if kid_object.get("/Type") == "/MCR":
-                kid_page = kid_object.raw_get("/Pg").idnum if "/Pg" in kid_object else page
+            kid_type = str(kid_object.get("/Type"))
+            if kid_type == "/MCR":
+                kid_page = objects.page_of(kid_object) if "/Pg" in kid_object else page
                 if kid_page is not None and block is not None:
-                    # pypdf types a dictionary's values as PdfObject; /MCID is a NumberObject.
-                    mcid = int(kid_object["/MCID"])  # type: ignore[call-overload]
+                    mcid = int(kid_object["/MCID"])
                     owner[(kid_page, mcid)] = block
                 continue
-            if kid_object.get("/Type") == "/OBJR":
+            if kid_type == "/OBJR":
                 continue
             children.append((kid_object, page, block, apart))
         stack.extend(reversed(children))
@@ -137,42 +154,96 @@ _BROKEN_WORD = re.compile(r"(?<=\w)(?:([-\u2010])|\u00ad)[ \t]*\n\s*(?=\w)")
 
 
 def tagged_paragraphs(path: Path, max_pages: int, max_chars: int) -> list[Paragraph] | None:
-    """Paragraphs of a tagged PDF in logical order, or None when it has no structure tree."""
+    """Paragraphs of a tagged PDF in logical order, or None when it has no structure tree.
+
+    The structure tree is read with qpdf and the text by the one PDF text reader
+    (explainer.pdf.reader), as the build reads its own PDFs back; a file that reader declines
+    is read with pypdf."""
+    from .reader import PdfTooLarge, PdfUnreadable
+
+    try:
+        data = path.read_bytes()  # the caller has checked its size
+        found = _read_fast(data, max_pages, max_chars)
+        if found is _DECLINED:
+            found = _read_with_pypdf(data, max_pages, max_chars)
+    except PdfTooLarge as exc:
+        raise InputError([Problem(str(path), None, "", f"too large to score: {exc}")]) from None
+    except PdfUnreadable as exc:
+        raise InputError([Problem(str(path), None, "", f"cannot read PDF: {exc}")]) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), None, "", f"cannot read: {exc.strerror}")]
+                         ) from None
+    if found is None:
+        return None
+    paragraphs = []
+    for block in found:
+        text = _BROKEN_WORD.sub(lambda m: m.group(1) or "", "".join(block.pieces))
+        text = " ".join(text.split())
+        if text:
+            paragraphs.append(Paragraph(block.kind, text, block.category))
+    return paragraphs or None
+
+
+_DECLINED: Any = object()
+
+
+def _read_fast(data: bytes, max_pages: int, max_chars: int) -> list[_Block] | None:
+    """Blocks with their text by qpdf and the one reader; _DECLINED for a file they decline."""
+    import io
+
+    import pikepdf
+
+    from .reader import marked_text
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            tree = pdf.Root.get("/StructTreeRoot")
+            if tree is None:
+                return None
+            blocks, owner = _structure(tree, _pikepdf_objects())
+    except (pikepdf.PdfError, KeyError, IndexError, TypeError, ValueError, AttributeError,
+            RecursionError):
+        return _DECLINED
+    marked = marked_text(data, max_pages, max_chars)
+    if marked is None:
+        return _DECLINED
+    for key, pieces in marked.items():
+        block = owner.get(key)
+        if block is not None:
+            block.pieces += pieces
+    return blocks
+
+
+def _read_with_pypdf(data: bytes, max_pages: int, max_chars: int) -> list[_Block] | None:
+    import io
+
     from pypdf import PdfReader
 
-    from ..readability.drafts import _pdf_error, check_streams
     from .content_stream import quiet_pypdf
+    from .reader import PdfTooLarge, PdfUnreadable, check_streams, pdf_error
 
     try:
         with quiet_pypdf():
-            reader = PdfReader(str(path))
-            found = _structure(reader)
-            if found is None:
+            reader = PdfReader(io.BytesIO(data))
+            root: Any = reader.trailer["/Root"]  # pypdf types it as a bare PdfObject
+            tree = root.get("/StructTreeRoot")
+            if tree is None:
                 return None
-            blocks, owner = found
+            blocks, owner = _structure(tree.get_object(), _PYPDF)
             if len(reader.pages) > max_pages:
-                raise InputError([Problem(str(path), None, "", f"too large to score: "
-                                          f"{len(reader.pages)} pages (limit {max_pages})")])
+                raise PdfTooLarge(f"{len(reader.pages)} pages", f"{max_pages} pages")
             for page in reader.pages:
                 check_streams(page)
                 ref = page.indirect_reference  # None only for a page made in memory
                 if ref is not None:
                     _page_text(page, ref.idnum, owner)
                 if sum(len(p) for b in blocks for p in b.pieces) > max_chars:
-                    raise InputError([Problem(str(path), None, "", f"too large to score: more "
-                                              f"than {max_chars:,} characters of text")])
-    except InputError:
+                    raise PdfTooLarge("more text", f"{max_chars:,} characters")
+    except PdfUnreadable:
         raise
     except Exception as exc:
-        raise InputError([Problem(str(path), None, "", f"cannot read PDF: {_pdf_error(exc)}")]
-                         ) from None
-    paragraphs = []
-    for block in blocks:
-        text = _BROKEN_WORD.sub(lambda m: m.group(1) or "", "".join(block.pieces))
-        text = " ".join(text.split())
-        if text:
-            paragraphs.append(Paragraph(block.kind, text, block.category))
-    return paragraphs or None
+        raise PdfUnreadable(pdf_error(exc)) from None
+    return blocks
 
 
 # ---------------------------------------------------------------------------------------------

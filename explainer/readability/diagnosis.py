@@ -9,12 +9,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from ..textnorm import word_set
 from .formulas import (
     _APOSTROPHES,
     Counts,
     Scores,
     WordInfo,
-    _words,
     count_sentence,
     familiar_words,
     word_info,
@@ -114,7 +114,7 @@ _BE = r"(?:am|is|are|was|were|be|been|being)"
 _FILLER = r"(?:not|never|also|often|then|still|always|usually|generally|now|already|just|only|" \
           r"mostly|largely|widely|all|both|\w+ly)"
 _PASSIVE = re.compile(rf"\b{_BE}\b(?:\s+{_FILLER}\b)*\s+([A-Za-z]+)\b", re.I)
-_IRREGULAR_PARTICIPLES = _words(
+_IRREGULAR_PARTICIPLES = word_set(
     """arisen awoken been beaten become begun bent bet bitten bled blown broken bred brought
     built burnt burst bought caught chosen come cost crept cut dealt done drawn dreamt driven
     drunk dug eaten fallen fed felt fought found fled flown forbidden forgotten forgiven frozen
@@ -126,7 +126,7 @@ _IRREGULAR_PARTICIPLES = _words(
     told thought thrown understood undertaken undergone upset woken worn woven wed wept won
     wound withdrawn withheld written"""
 )
-_NOT_PARTICIPLES = _words(
+_NOT_PARTICIPLES = word_set(
     """bed bleed breed creed deed embed exceed feed greed heed hundred indeed need proceed red
     seed shed sled speed succeed weed wed sacred naked wicked rugged ragged"""
 )

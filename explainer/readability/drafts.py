@@ -4,7 +4,6 @@ limits, so that bad input is one problem line, never a traceback."""
 
 from __future__ import annotations
 
-import glob
 import re
 import sys
 from dataclasses import dataclass
@@ -33,66 +32,36 @@ class Input:
     format: Format | None  # None: standard input, format guessed from its content
 
 
-def collect_inputs(args: list[str]) -> tuple[list[Input], list[Problem]]:  # noqa: C901
-    """Expand files, folders (recursively, known suffixes only) and glob patterns."""
-    inputs: list[Input] = []
-    problems: list[Problem] = []
+def collect_inputs(args: list[str]) -> tuple[list[Input], list[Problem]]:
+    """Files, folders (searched recursively for known suffixes), glob patterns and ``-``,
+    by explainer.inputs.paths' rules."""
+    import stat
+
+    from ..inputs.paths import expand_paths
+
     known = ", ".join(sorted(SUFFIXES))
 
-    def add_folder(folder: Path) -> int:
-        found = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        inputs.extend(Input(str(p), SUFFIXES[p.suffix.lower()]) for p in found)
-        return len(found)
+    def explicit(path: Path) -> str | None:
+        try:
+            info = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return "no such file or folder"
+        except (OSError, ValueError) as exc:  # a name too long, no permission
+            return f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file (a FIFO, device or folder): refused"
+        if path.suffix.lower() not in SUFFIXES:
+            return f"unknown suffix '{path.suffix}' (use {known}, or - for standard input)"
+        return None
 
-    for arg in args:
-        if arg == STDIN:
-            inputs.append(Input(STDIN, None))
-            continue
-        path = Path(arg)
-        if not path.exists() and glob.has_magic(arg):
-            matched = 0
-            for match in sorted(glob.glob(arg, recursive=True)):
-                p = Path(match)
-                if p.is_dir():
-                    matched += add_folder(p)
-                elif p.suffix.lower() in SUFFIXES:
-                    inputs.append(Input(str(p), SUFFIXES[p.suffix.lower()]))
-                    matched += 1
-            if not matched:
-                problems.append(Problem(arg, None, "", f"no files to score match this pattern "
-                                                       f"(suffixes: {known})"))
-        elif path.is_dir():
-            if not add_folder(path):
-                problems.append(Problem(arg, None, "", f"no files to score in this folder "
-                                                       f"(suffixes: {known})"))
-        elif path.is_file():
-            fmt = SUFFIXES.get(path.suffix.lower())
-            if fmt is None:
-                problems.append(Problem(arg, None, "", f"unknown suffix '{path.suffix}' "
-                                                       f"(use {known}, or - for standard input)"))
-            else:
-                inputs.append(Input(arg, fmt))
-        elif path.exists():
-            problems.append(Problem(arg, None, "", "not a regular file (a FIFO, device or "
-                                                   "folder): refused"))
-        else:
-            problems.append(Problem(arg, None, "", "no such file or folder"))
-    seen: set[str] = set()
-    unique = []
-    for item in inputs:
-        key = item.name if item.name == STDIN else str(Path(item.name).resolve())
-        if key not in seen:
-            seen.add(key)
-            unique.append(item)
-    return unique, problems
+    def empty(arg: str, pattern: bool) -> str:
+        where = "match this pattern" if pattern else "in this folder"
+        return f"no files to score {where} (suffixes: {known})"
 
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, which never fails."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    paths, problems = expand_paths(args, lambda p: p.suffix.lower() in SUFFIXES,
+                                   explicit=explicit, empty=empty, stdin=True)
+    return [Input(STDIN, None) if str(p) == STDIN else Input(str(p), SUFFIXES[p.suffix.lower()])
+            for p in paths], problems
 
 
 _CONTROL = bytes(i for i in range(32) if i not in (9, 10, 12, 13))
@@ -117,49 +86,23 @@ def guess_format(text: str) -> Format:
     return "txt"
 
 
-def pdf_file_text(path: Path) -> str:
-    """Text of a PDF file, page by page (a Flate bomb or a broken file is one problem)."""
-    from pypdf import PdfReader
-
-    from ..pdf.content_stream import quiet_pypdf
+def read_pdf(path: Path) -> str:
+    """Text of a PDF file by the one PDF reader, within score's limits (a Flate bomb or a
+    broken file is one problem)."""
+    from ..pdf.reader import PdfTooLarge, PdfUnreadable, read_pdf_text
 
     try:
-        with quiet_pypdf():  # a broken PDF is one problem line, not pypdf's log lines too
-            reader = PdfReader(str(path))
-            if len(reader.pages) > MAX_PDF_PAGES:
-                raise _too_big(str(path), f"{len(reader.pages)} pages", f"{MAX_PDF_PAGES} pages")
-            pages: list[str] = []
-            size = 0
-            for page in reader.pages:
-                check_streams(page)
-                pages.append(page.extract_text() or "")
-                size += len(pages[-1])
-                if size > MAX_TEXT_CHARS:
-                    raise _too_big(str(path), "more text", f"{MAX_TEXT_CHARS:,} characters")
-            return "\n".join(pages)
-    except InputError:
-        raise
-    except Exception as exc:
-        raise InputError([Problem(str(path), None, "", f"cannot read PDF: {_pdf_error(exc)}")]
+        with path.open("rb") as handle:
+            data = _read_limited(str(path), handle.read, MAX_FILE_BYTES)
+        return read_pdf_text(data, max_pages=MAX_PDF_PAGES, max_chars=MAX_TEXT_CHARS,
+                             quiet=True)
+    except PdfTooLarge as exc:
+        raise _too_big(str(path), exc.size, exc.limit) from None
+    except PdfUnreadable as exc:
+        raise InputError([Problem(str(path), None, "", f"cannot read PDF: {exc}")]) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), None, "", f"cannot read: {exc.strerror}")]
                          ) from None
-
-
-def check_streams(page: Any) -> None:
-    """Decode a page's content streams once, so that a decompression bomb raises pypdf's
-    LimitReachedError here (its text extraction swallows it and returns nothing)."""
-    contents = page.get_contents()
-    if contents is not None:
-        contents.get_data()
-
-
-def _pdf_error(exc: Exception) -> str:
-    from pypdf.errors import LimitReachedError
-
-    if isinstance(exc, LimitReachedError):
-        return "a stream unpacks to more than pypdf's limit (a decompression bomb?): refused"
-    if isinstance(exc, RecursionError):
-        return "objects nested too deep"
-    return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
 def _too_big(name: str, size: str, limit: str) -> InputError:
@@ -188,7 +131,9 @@ def _text_of(name: str, data: bytes) -> str:
     if looks_binary(data):
         raise InputError([Problem(name, None, "", "binary data, not text: refused (score "
                                                   ".txt, .md, .html, .pdf, .docx or .odt)")])
-    return decode(data)
+    from ..inputs.decode import decode_text
+
+    return decode_text(data)
 
 
 def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:  # noqa: C901
@@ -234,7 +179,7 @@ def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:  # noq
         tagged = tagged_paragraphs(path, MAX_PDF_PAGES, MAX_TEXT_CHARS)
         if tagged is not None:
             return Draft(item.name, "\n".join(p.text for p in tagged), fmt, tuple(tagged))
-        return Draft(item.name, pdf_file_text(path), fmt)
+        return Draft(item.name, read_pdf(path), fmt)
     try:
         with path.open("rb") as handle:
             data = _read_limited(item.name, handle.read, limit)

@@ -27,10 +27,6 @@ from .sentences import split_sentences
 MetricKey = Literal["fk", "fre", "smog", "fog", "cli", "ari", "dc"]
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 @dataclass(frozen=True)
 class Metric:
     key: str

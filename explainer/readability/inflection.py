@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ..textnorm import word_set
+
 _UPOS_TAGS = {
     "NOUN": ("NN", "NNS"),
     "VERB": ("VB", "VBD", "VBN", "VBG", "VBZ", "VBP"),
@@ -26,20 +28,16 @@ _TAG_UPOS = {tag: upos for upos, tags in _UPOS_TAGS.items() for tag in tags}
 _PLURALS = {"person": "people", "child": "children", "man": "men", "woman": "women"}
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_BEFORE_PARTICIPLE = _words("am is are was were be been being has have had having get gets got "
-                            "gotten")
-_NOUN_CONTEXT = _words(
+_BEFORE_PARTICIPLE = word_set("am is are was were be been being has have had having get gets got "
+                              "gotten")
+_NOUN_CONTEXT = word_set(
     "the a an these those their our its his her your my some many more most few fewer of and or "
     "other such all any no each every several")
-_VERB_CONTEXT = _words(
+_VERB_CONTEXT = word_set(
     "it he she they we you i who that which to can could may might must should will would "
     "not also often")
-_DETERMINERS = _words("the a an your their his her its our my this that these those")
-_PREPOSITIONS = _words("into through by of without with from in on for to at about under after")
+_DETERMINERS = word_set("the a an your their his her its our my this that these those")
+_PREPOSITIONS = word_set("into through by of without with from in on for to at about under after")
 # A phrase's head noun is its last word before one of these ("person taking part",
 # "thoughts of suicide"), else its last word ("high blood pressure").
 _AFTER_HEAD = re.compile(r"^(?:of|in|on|for|to|with|without|by|from|who|that|which|\w+ing)$")

@@ -10,30 +10,27 @@ from __future__ import annotations
 
 import re
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
+from ..textnorm import word_set
 
 # Never end a sentence after these (compared lower-case, without the final full stop).
-_ABBREVIATIONS = _words(
+_ABBREVIATIONS = word_set(
     """dr mr mrs ms mx prof rev hon st mt vs v e.g eg i.e ie cf fig figs eq eqs approx ca
     c incl dept univ est min max avg lt col gen sgt capt jan feb mar apr jun jul aug sep sept oct
     nov dec mon tue wed thu fri sat sun ed eds trans viz resp"""
 )
 # Abbreviations of this kind only before a number: "No. 5", "p. 12", "vol. 3".
-_BEFORE_NUMBER = _words("no nos p pp vol vols ch sec para art")
+_BEFORE_NUMBER = word_set("no nos p pp vol vols ch sec para art")
 # These end sentences often enough ("... in the U.K. The study"), so they end one when the next
 # word is a common way to start a sentence.
-_WEAK_ABBREVIATIONS = _words("etc inc ltd co corp plc jr sr al")
-_SENTENCE_STARTERS = _words(
+_WEAK_ABBREVIATIONS = word_set("etc inc ltd co corp plc jr sr al")
+_SENTENCE_STARTERS = word_set(
     """the this that these those it its in on at we they he she you i a an but and however there
     our their his her what when where why how if as for so yet after before during while although
     though because since some many most all no not one two three both each other such then also
     researchers patients people doctors"""
 )
 # A capital letter and a full stop is an initial ("L. A. Jelen") unless one of these precedes it.
-_LETTER_NAMES = _words(
+_LETTER_NAMES = word_set(
     "vitamin group type phase arm plan class grade stage part appendix section schedule "
     "hepatitis category level model option table figure box"
 )

@@ -146,9 +146,13 @@ def parse_target_option(value: str) -> dict[str, float | None]:
 
 
 def load_targets(
-    config: Path | None = None, overrides: dict[str, Any] | None = None
+    config: Path | None = None, overrides: dict[str, Any] | None = None,
+    parsed: tuple[Any, dict[Any, int]] | None = None,
 ) -> dict[str, Target]:
     """Targets per audience: the shipped rules, then ``config``, then ``overrides``.
+
+    ``parsed``: the config file's data and line map when the caller has read it already
+    (a build reads explainer.yaml once).
 
     ``overrides`` maps an audience to ``{metric: value}``, or a metric straight to a value to
     change it for every audience; a value of None removes that limit.
@@ -158,7 +162,7 @@ def load_targets(
     data = copy.deepcopy(load_rules("targets"))  # load_rules is cached and shared: copy it
     audiences: dict[str, Any] = data["audiences"]
     if config is not None:
-        _merge_config(audiences, Path(config))
+        _merge_config(audiences, Path(config), parsed)
     if overrides:
         for key, value in overrides.items():
             if isinstance(value, dict):
@@ -200,13 +204,17 @@ def _target(name: str, spec: dict[str, Any]) -> Target:
     return Target(name, limits, sentences, list(spec.get("sources") or []), budget)
 
 
-def _merge_config(audiences: dict[str, Any], path: Path) -> None:  # noqa: C901
+def _merge_config(audiences: dict[str, Any], path: Path,  # noqa: C901
+                  parsed: tuple[Any, dict[Any, int]] | None = None) -> None:
     from ..document.load import dotted, line_of, read_yaml
 
     where = str(path)
-    if not path.exists():
+    if parsed is not None:
+        data, lines = parsed
+    elif not path.exists():
         raise InputError([Problem(where, None, "", "no such config file")])
-    data, lines = read_yaml(path, "config file")
+    else:
+        data, lines = read_yaml(path, "config file")
     if not isinstance(data, dict) or "readability" not in data:
         return  # the file configures other things only
     problems: list[Problem] = []

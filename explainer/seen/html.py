@@ -23,19 +23,20 @@ from functools import lru_cache
 from typing import Any, Literal
 from xml.etree.ElementTree import Element
 
-from .html_tree import _words, parse_html
+from ..textnorm import word_set
+from .html_tree import parse_html
 
 Kind = Literal["body", "heading", "nav", "apart"]
 OUTSIDE = "other"
 
 
-_INVISIBLE = _words("script style template head noscript title desc")
-_BLOCKS = _words(
+_INVISIBLE = word_set("script style template head noscript title desc")
+_BLOCKS = word_set(
     """address article aside blockquote body button caption dd details dialog div dl dt
     fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li
     main nav ol option p pre section summary table tbody td tfoot th thead tr ul br"""
 )
-_HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_HEADINGS = word_set("h1 h2 h3 h4 h5 h6")
 _UA_SIZED = ("small", "sub", "sup", "h1", "h2", "h3", "h5", "h6")  # smaller by default
 
 
@@ -44,16 +45,16 @@ _UA_SIZED = ("small", "sub", "sup", "h1", "h2", "h3", "h5", "h6")  # smaller by 
 
 # Fallback content: shown only by a browser that cannot play or draw the element itself; and
 # text a browser shows in part, moving, or in a form control's box.
-_FALLBACK = _words("""video audio canvas object iframe meter progress applet noembed noframes
+_FALLBACK = word_set("""video audio canvas object iframe meter progress applet noembed noframes
     datalist select textarea marquee""")
 # SVG text is painted by fill and stroke, under SVG transforms, none of which is judged here.
-_NOT_JUDGED = _words("svg math")
+_NOT_JUDGED = word_set("svg math")
 # Presentational attributes a browser (but not WeasyPrint) still applies.
 _HINTS = {("font", "color"): "color", ("body", "text"): "color",
           ("body", "bgcolor"): "background-color", ("table", "bgcolor"): "background-color",
           ("tr", "bgcolor"): "background-color", ("td", "bgcolor"): "background-color",
           ("th", "bgcolor"): "background-color"}
-_REPLACED = _words("img picture video canvas object embed iframe input svg")
+_REPLACED = word_set("img picture video canvas object embed iframe input svg")
 # Bidi override characters draw the letters after them in reverse order.
 _OVERRIDES = re.compile("[\u202d\u202e]")
 

@@ -8,18 +8,15 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element
 
+from ..textnorm import word_set
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_VOID = _words("area base br col embed hr img input link meta param source track wbr keygen")
+_VOID = word_set("area base br col embed hr img input link meta param source track wbr keygen")
 
 
 # An open element of the key is closed by the start of any element in the value (HTML's
 # implied end tags), so that "<li>a<li>b" is two items.
 _CLOSED_BY: dict[str, frozenset[str]] = {
-    "p": _words(
+    "p": word_set(
         """address article aside blockquote details div dl fieldset figcaption figure
         footer form h1 h2 h3 h4 h5 h6 header hgroup hr main nav ol p pre section table ul"""
     ),
@@ -31,7 +28,7 @@ _CLOSED_BY: dict[str, frozenset[str]] = {
     "th": frozenset({"td", "th", "tr"}),
     "option": frozenset({"option"}),
 }
-_SCOPES = _words("ul ol dl table tbody thead tfoot select")
+_SCOPES = word_set("ul ol dl table tbody thead tfoot select")
 
 
 # Deeper elements become siblings of the deepest open one, as in browsers' parsers (Blink

@@ -143,9 +143,10 @@ def fold_text(text: str) -> str:
 
 
 def load_source_text(path: str | Path, root: str | Path | None = None) -> str:
-    """The text of a source file (UTF-8, NFC), read once per file version.
+    """The text of a source file (NFC), read once per file version.
 
-    Undecodable bytes become U+FFFD rather than an error: the quotes around them still verify.
+    Decoded by explainer.inputs.decode, as ``score`` reads it: UTF-8, any other byte as
+    Windows-1252, never an error, so the quotes around a stray byte still verify.
     Raises guarded_files.FileRefused for a file that fails the guarded reader's checks.
     """
     return read_source(path, root).text
@@ -167,10 +168,11 @@ def read_source(path: str | Path, root: str | Path | None = None) -> SourceText:
 
 @lru_cache(maxsize=8)
 def _read_source(path: str, root: str, _mtime_ns: int, _size: int) -> SourceText:
+    from ..inputs.decode import decode_text
     from ..inputs.guarded_files import read_bytes
 
     raw = read_bytes(path, "source", root=root)  # reports the bytes to the build's snapshot
-    return source_from_text(raw.decode("utf-8-sig", errors="replace"), Path(path))
+    return source_from_text(decode_text(raw), Path(path))
 
 
 def source_from_text(text: str, path: Path | None = None) -> SourceText:
