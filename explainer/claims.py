@@ -17,80 +17,18 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .caveats import words_of
 from .load import LoadedDocument, Loc
 from .model import AUDIENCES, Audience, Document, Finding
 from .problems import Problem
 from .prose import FINDING_KEYS, prose
+from .rules.schema import ClaimLevel as Level
+from .rules.schema import ClaimRule, ClaimRules, Vocab
 from .sentences import split_sentences
 from .textnorm import fold
 
 RULES_FILE = "claims"
-Level = Literal["error", "warning"]
-Category = Literal["hype", "causal", "advice", "classification", "combination", "statistics"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Examples(_Strict):
-    bad: list[str] = Field(min_length=1)
-    good: list[str] = Field(min_length=1)
-
-
-class ClaimRule(_Strict):
-    id: str
-    type: Literal["existence", "pattern", "causal_on_correlational"]
-    category: Category
-    level: Level
-    tokens: list[str] = Field(default_factory=list)
-    patterns: list[str] = Field(default_factory=list)
-    exceptions: list[str] = Field(default_factory=list)
-    hedges: list[str] = Field(default_factory=list)
-    negation: bool = True
-    audiences: list[Audience] | None = Field(
-        None, description="Only text for these readers is checked; unset: every text.")
-    reason: str
-    fix: str
-    source: str
-    examples: Examples
-
-    @model_validator(mode="after")
-    def _has_matchers(self) -> ClaimRule:
-        if self.type == "existence" and not self.tokens:
-            raise ValueError(f"{self.id}: an existence rule needs tokens")
-        if self.type != "existence" and not self.patterns:
-            raise ValueError(f"{self.id}: a {self.type} rule needs patterns")
-        return self
-
-
-class Vocab(_Strict):
-    """Words of any topic. Names of the document's own interventions are added per file."""
-
-    drug_generic: list[str] = Field(default_factory=list)
-    medicine: list[str]
-    treatment: list[str]
-    clinician: list[str]
-
-
-class ExampleIntervention(_Strict):
-    name: str
-    opioid: bool = False
-    misuse_potential: bool = False
-
-
-class ClaimRules(_Strict):
-    vocab: Vocab
-    # The interventions the rules' own examples are about: for the self-tests only, never
-    # a default for a findings file (a file names its own interventions).
-    examples_subject: list[ExampleIntervention] = Field(default_factory=list)
-    fragments: dict[str, str] = Field(default_factory=dict)
-    rules: list[ClaimRule]
 
 
 @dataclass(frozen=True)
@@ -107,13 +45,9 @@ class ClaimHit:
 
 @cache
 def load_claim_rules() -> ClaimRules:
-    from .rules import load_rules
+    from .rules import rule_model
 
-    rules = ClaimRules.model_validate(load_rules(RULES_FILE))
-    ids = [r.id for r in rules.rules]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"{RULES_FILE}.yaml: duplicate rule ids {dupes}")
+    rules: ClaimRules = rule_model(RULES_FILE)  # validated: unique ids, matchers present
     _compile_all(rules, _DrugKey(()))  # fail at load on a bad regex, not mid-build
     return rules
 

@@ -12,32 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .model import Audience, Document, HelpLine
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Headings(_Strict):
-    patient: str
-    clinician: str
-    press: str
-
-
-class HelpRule(_Strict):
-    id: str
-    conditions: list[str] = Field(min_length=1)
-    headings: Headings
-    lines: list[HelpLine] = Field(default_factory=list)
-    source: str
-
-
-class HelpRules(_Strict):
-    rules: list[HelpRule]
-    fallback_headings: Headings
+from .rules.schema_topic import HelpRule, HelpRules
 
 
 @dataclass(frozen=True)
@@ -58,9 +34,9 @@ class HelpSection:
 @cache
 def load_help_rules() -> HelpRules:
     from .caveats import load_caveat_rules
-    from .rules import load_rules
+    from .rules import rule_model
 
-    rules = HelpRules.model_validate(load_rules("help_lines"))
+    rules: HelpRules = rule_model("help_lines")
     known = load_caveat_rules().condition_terms
     unknown = sorted({c for r in rules.rules for c in r.conditions if c not in known})
     if unknown:

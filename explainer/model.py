@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
+
+from .rules.schema import Audience, Strict  # the one strict base of every schema
 
 _DOC_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 SOURCE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 
-Audience = Literal["patient", "clinician", "press"]
 AUDIENCES: tuple[Audience, ...] = ("patient", "clinician", "press")
 
 SourceKind = Literal[
@@ -57,10 +58,6 @@ EffectMeasure = Literal[
     "hr", "rr", "or", "rate_ratio", "mean_difference", "risk_difference", "absolute_risk",
     "rate", "percentage", "sensitivity", "specificity", "ppv", "npv", "count", "nnt", "other",
 ]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Evidence(Strict):
