@@ -14,12 +14,12 @@ rules, help lines) have their models in ``schema_topic``.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Audience = Literal["patient", "clinician", "press"]  # explainer.model re-exports it
-Number = StrictInt | StrictFloat  # a number written as a number: not "6", not true
+Number = Annotated[float, Field(strict=True)]  # a number written as a number: not "6", not true
 Weight = float  # checked by field constraints: 0 < weight <= 1
 
 
@@ -403,8 +403,8 @@ class Limits(Strict):
 class SentenceLimits(Strict):
     hard: Number | None = None
     very_hard: Number | None = None
-    min_words: StrictInt | None = None
-    long_words: StrictInt | None = None
+    min_words: Number | None = None
+    long_words: Number | None = None
 
 
 class Budget(Strict):
