@@ -23,8 +23,8 @@ from .load import LoadedDocument, Loc
 from .model import AUDIENCES, Audience, Document, Finding
 from .problems import Problem
 from .prose import FINDING_KEYS, prose
-from .rules.schema import ClaimLevel as Level
-from .rules.schema import ClaimRule, ClaimRules, Vocab
+from .rules.schema_guards import ClaimLevel as Level
+from .rules.schema_guards import ClaimRule, ClaimRules, Vocab
 from .sentences import split_sentences
 from .textnorm import fold
 

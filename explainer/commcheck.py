@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any, Literal
 
 from .model import Audience, Document
-from .rules.schema import CommunicationRules as _Rules
+from .rules.schema_guards import CommunicationRules as _Rules
 
 Status = Literal["met", "not met", "not applicable", "human"]
 

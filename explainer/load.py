@@ -18,12 +18,12 @@ import yaml
 from pydantic import ValidationError
 
 from .problems import InputError, Problem
+from .yaml_errors import SAFE_LOADER
 
 if TYPE_CHECKING:
     from .model import Document
 
 Loc = tuple[str | int, ...]
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -295,7 +295,7 @@ def _compose_and_construct(path: Path, text: str) -> tuple[yaml.Node | None, Any
     """The node tree and the data of one YAML document; any failure is an InputError."""
     from .yaml_errors import CONSTRUCTOR_ERRORS, constructor_problem, reader_problem
 
-    loader = _SAFE_LOADER(text)
+    loader = SAFE_LOADER(text)
     node = None
     try:
         node = loader.get_single_node()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .rules.schema import FieldHelp
+from .rules.schema_render import FieldHelp
 
 
 def help_rules() -> dict[str, FieldHelp]:
