@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import FIXTURES, MIN_TOPIC
 from typer.testing import CliRunner
 
-from explainer.batch import discover, looks_like_findings
+from explainer.build.batch import discover, looks_like_findings
 from explainer.cli import app
 
 runner = CliRunner()

@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import MIN_TOPIC
 
-from explainer.templates_dir import builtin_templates
+from explainer.render.templates_dir import builtin_templates
 
 CAVEATS_CALL = '{{ parts.caveat_groups(view) }}'
 

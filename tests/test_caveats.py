@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from explainer.caveats import (
+from explainer.document.load import load_document
+from explainer.document.model import AUDIENCES, Document
+from explainer.guards.caveats import (
     caveat_rule_problems,
     load_caveat_rules,
     mandatory_caveats,
@@ -16,8 +18,6 @@ from explainer.caveats import (
     required_caveats,
     words_of,
 )
-from explainer.load import load_document
-from explainer.model import AUDIENCES, Document
 from explainer.problems import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -32,7 +32,7 @@ BUNDLED_PRESENT = pytest.mark.skipif(
 @pytest.fixture
 def source_checks_only(monkeypatch):
     """Run only this module's checks, so these tests do not depend on the caveat/claim rules."""
-    from explainer import checks
+    from explainer.guards import checks
 
     monkeypatch.setattr(checks, "DATA_CHECKS", [checks.quote_check, checks.screening_check])
 

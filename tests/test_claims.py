@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from explainer.claims import (
+from explainer.document.load import load_document
+from explainer.document.model import Document
+from explainer.guards.claims import (
     claim_problems,
     correlational_terms,
     guard_example,
@@ -15,8 +17,6 @@ from explainer.claims import (
     load_claim_rules,
     prose_fields,
 )
-from explainer.load import load_document
-from explainer.model import Document
 from explainer.problems import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"

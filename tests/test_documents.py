@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from explainer.cli import app
-from explainer.documents import read_docx, read_odt
-from explainer.scoring import Input, read_draft, score_draft
+from explainer.inputs.office import read_docx, read_odt
+from explainer.readability.scoring import Input, read_draft, score_draft
 
 runner = CliRunner()
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from test_batch import build, make_topics
 
-from explainer.manifest import MANIFEST_NAME
-from explainer.templates_dir import builtin_templates
+from explainer.build.manifest import MANIFEST_NAME
+from explainer.render.templates_dir import builtin_templates
 
 Snapshot = dict[str, tuple[int, int, bytes]]
 

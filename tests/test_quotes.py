@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from explainer.load import load_document
-from explainer.quotes import (
+from explainer.document.load import load_document
+from explainer.sources.quotes import (
     closest_passage,
     count_verified,
     find_quote,

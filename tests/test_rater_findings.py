@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from explainer.certainty import certainty
-from explainer.commcheck import evaluate
-from explainer.load import load_document
-from explainer.view import build_view, defined_inline
+from explainer.document.load import load_document
+from explainer.guards.commcheck import evaluate
+from explainer.render.certainty import certainty
+from explainer.render.view import build_view, defined_inline
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "ketamine-opioid.yaml"
 

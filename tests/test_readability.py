@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from explainer.readability import (
+from explainer.readability.formulas import (
     SentenceRule,
     diagnose,
     score_sentence,
     score_text,
 )
-from explainer.scoring import score_html
+from explainer.readability.scoring import score_html
 
 PROSE = (
     "Ketamine is an anaesthetic that has been used in hospitals for decades. In this study, "
@@ -37,7 +37,7 @@ def test_empty_text_scores_zero() -> None:
 def test_agrees_with_textstat_on_plain_prose() -> None:
     """Same words, sentences and syllables as textstat (given our CMU data), so the same scores;
     Coleman-Liau and ARI differ only by the documented choices of the published formulas."""
-    from explainer.syllables import install_into_textstat
+    from explainer.readability.syllables import install_into_textstat
 
     install_into_textstat()
     import textstat

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from explainer import rules
 from explainer.cli import app
-from explainer.config import load_config
-from explainer.load import _model_at, dotted, read_yaml
+from explainer.document.config import load_config
+from explainer.document.load import _model_at, dotted, read_yaml
 from explainer.problems import InputError
 from explainer.rules.schema import SCHEMAS, schema_of
 
@@ -197,8 +197,8 @@ def test_a_value_of_the_wrong_type_in_explainer_yaml_is_its_file_line_and_key(tm
 
 
 def test_every_spin_swap_finds_its_examples_and_leaves_the_ordinary_use_alone():
-    from explainer.screening import rules as screening_rules
-    from explainer.screening import swap_hits
+    from explainer.sources.screening import rules as screening_rules
+    from explainer.sources.screening import swap_hits
 
     entries = rules.rule_model("spin_lexicon").swaps
     swaps = screening_rules().swaps
@@ -211,7 +211,7 @@ def test_every_spin_swap_finds_its_examples_and_leaves_the_ordinary_use_alone():
 
 
 def test_every_source_marker_finds_its_examples_and_nothing_in_the_counter_examples():
-    from explainer.screening import rules as screening_rules
+    from explainer.sources.screening import rules as screening_rules
 
     model = rules.rule_model("source_markers")
     entries = {m.id: m for m in [*model.ai_generated, *model.preprint]}

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from explainer.schema_help import findings_schema, undescribed, unknown_help_keys
+from explainer.document.schema_help import findings_schema, undescribed, unknown_help_keys
 
 
 def test_every_property_has_a_description():

@@ -10,8 +10,8 @@ import zlib
 
 import pytest
 
-from explainer import syllables
-from explainer.syllables import CmuDictionary, SyllableCounter, count, rule_syllables
+from explainer.readability import syllables
+from explainer.readability.syllables import CmuDictionary, SyllableCounter, count, rule_syllables
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_scoring_never_imports_nltk() -> None:
     """textstat imports nltk, whose downloader would fetch cmudict; we never import either."""
     out = _run(
         "import sys\n"
-        "from explainer.readability import score_text\n"
+        "from explainer.readability.formulas import score_text\n"
         "score_text('Ketamine helped some people with depression. It works fast.')\n"
         "print('nltk' in sys.modules, 'textstat' in sys.modules)"
     )
@@ -106,7 +106,7 @@ def test_scoring_never_imports_nltk() -> None:
 def test_textstat_uses_our_cmu_data_without_nltk() -> None:
     out = _run(
         "import sys\n"
-        "from explainer.syllables import install_into_textstat\n"
+        "from explainer.readability.syllables import install_into_textstat\n"
         "install_into_textstat()\n"
         "import textstat\n"
         "print(textstat.syllable_count('business'), textstat.syllable_count('esketamine'),"

@@ -15,7 +15,7 @@ def _loaded(name: str) -> tuple[Any, Any]:
     """(data, validated model) of one rule file, read and checked once per process."""
     from pydantic import ValidationError
 
-    from ..load import read_yaml, schema_problems
+    from ..document.load import read_yaml, schema_problems
     from ..problems import InputError, Problem
     from .schema import schema_of
 

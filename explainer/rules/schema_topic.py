@@ -11,7 +11,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..model import (
+from ..document.model import (
     Audience,
     FindingKind,
     HelpLine,
