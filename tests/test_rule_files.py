@@ -229,3 +229,10 @@ def test_every_marker_and_swap_cites_a_known_source():
         entries = model.swaps if name == "spin_lexicon" else [*model.ai_generated,
                                                              *model.preprint]
         assert entries and all(e.source in model.sources and e.reason for e in entries)
+
+
+def test_the_limits_schema_names_every_readability_metric():
+    from explainer.readability.formulas import METRICS
+    from explainer.rules.schema import Limits
+
+    assert list(Limits.model_fields) == list(METRICS)

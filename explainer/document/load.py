@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import string
 import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -221,36 +222,39 @@ def _unknown_key_message(model: type, loc: Loc) -> str:
 def _model_at(model: Any, loc: Loc) -> type | None:
     """The pydantic model that holds the keys at ``loc`` (a path through fields, lists and
     mappings), or None when the path leaves the schema."""
-    import typing
-
-    from pydantic import BaseModel
-
-    def models_in(ann: Any) -> list[Any]:
-        origin = typing.get_origin(ann)
-        if origin is typing.Annotated:
-            return models_in(typing.get_args(ann)[0])
-        if origin in (typing.Union, types.UnionType):
-            return [m for a in typing.get_args(ann) for m in models_in(a)]
-        return [ann]
-
     current = [model]
     for part in loc:
-        step = []
-        for ann in (a for c in current for a in models_in(c)):
-            origin = typing.get_origin(ann)
-            if isinstance(ann, type) and issubclass(ann, BaseModel) and isinstance(part, str):
-                field = next((f for n, f in ann.model_fields.items()
-                              if (f.alias or n) == part), None)
-                if field is not None:
-                    step.append(field.annotation)
-            elif origin is list and isinstance(part, int):
-                step.append(typing.get_args(ann)[0])
-            elif origin is dict:
-                step.append(typing.get_args(ann)[1])
-        current = step
-    for ann in (a for c in current for a in models_in(c)):
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            return ann
+        current = [nxt for ann in current for member in _members(ann)
+                   if (nxt := _step(member, part)) is not None]
+    return next((m for ann in current for m in _members(ann) if _is_model(m)), None)
+
+
+def _members(ann: Any) -> list[Any]:
+    """The alternatives of a type: ``A | B | None`` -> A, B, None; Annotated unwrapped."""
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(ann)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(ann) for m in _members(a)]
+    return [ann]
+
+
+def _is_model(ann: Any) -> bool:
+    from pydantic import BaseModel
+
+    return isinstance(ann, type) and issubclass(ann, BaseModel)
+
+
+def _step(ann: Any, part: str | int) -> Any:
+    """The type one step into ``ann``: a model's field, a list's item, a mapping's value."""
+    origin = typing.get_origin(ann)
+    if _is_model(ann) and isinstance(part, str):
+        return next((f.annotation for n, f in ann.model_fields.items()
+                     if (f.alias or n) == part), None)
+    if origin is list and isinstance(part, int):
+        return typing.get_args(ann)[0]
+    if origin is dict:
+        return typing.get_args(ann)[1]
     return None
 
 
