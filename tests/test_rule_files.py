@@ -160,6 +160,20 @@ def test_a_bad_rule_file_is_one_line_and_exit_2_from_the_cli(rule_copy, tmp_path
     assert f"{path}:" in result.stderr and "audiences.patient.limts: unknown key" in result.stderr
 
 
+def test_a_bad_rule_file_is_said_once_however_many_topics_it_fails(rule_copy, tmp_path):
+    from conftest import BUNDLED, MIN_TOPIC
+
+    path = rule_copy / "claims.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nzz_typo: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(MIN_TOPIC), str(BUNDLED), "--jobs", "1",
+                                      "--format", "html", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith(str(path))]
+    assert lines == [f"{path}:{len(path.read_text().splitlines())}: zz_typo: unknown key "
+                     "(use vocab, examples_subject, fragments, rules)"]
+    assert "2 bad input" in result.stderr + result.stdout
+
+
 # --- explainer.yaml --------------------------------------------------------------------------
 
 
