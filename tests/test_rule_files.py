@@ -160,6 +160,87 @@ def test_a_bad_rule_file_is_one_line_and_exit_2_from_the_cli(rule_copy, tmp_path
     assert f"{path}:" in result.stderr and "audiences.patient.limts: unknown key" in result.stderr
 
 
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, ln in enumerate(path.read_text().splitlines(), 1) if needle in ln)
+
+
+def test_a_claim_pattern_that_does_not_compile_is_its_file_line_and_key(rule_copy):
+    from explainer.guards.claims import load_claim_rules
+
+    path = rule_copy / "claims.yaml"
+    text = path.read_text(encoding="utf-8")
+    good = "      - '\\b(?:leads?|leading|led)\\s+to\\b'\n"
+    assert good in text
+    path.write_text(text.replace(good, good.replace("to\\b'", "to\\b('"), 1), encoding="utf-8")
+    rule = next(i for i, r in enumerate(yaml.safe_load(text)["rules"])
+                if r["id"] == "causal-on-correlational")
+    with pytest.raises(InputError) as caught:
+        load_claim_rules.__wrapped__()  # the cached one holds the shipped rules
+    (problem,) = caught.value.problems
+    lines = path.read_text().splitlines()
+    start = lines.index("  - id: causal-on-correlational")
+    key_line = lines.index("    patterns:", start) + 1
+    assert (problem.file, problem.line, problem.key) == (str(path), key_line,
+                                                         f"rules[{rule}].patterns")
+    assert problem.message.startswith("rule causal-on-correlational: bad pattern")
+
+
+def test_a_spin_swap_whose_match_does_not_compile_is_its_file_line_and_key(rule_copy):
+    from explainer.sources.screening import rules as screening_rules
+
+    path = rule_copy / "spin_lexicon.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(r"match: '\b[Nn]an\b'", r"match: '\b[Nn]an(\b'", 1),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        screening_rules.__wrapped__()
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:{_line_of(path, 'spun: nan,')}: swaps[0].match: not a regular expression "
+        "(missing ), unterminated subpattern at position 8)"]
+
+
+@pytest.mark.parametrize(("name", "good", "key"), [
+    ("draft_rules", "  - '^\\s*ENDS?\\s*$'", "article_end[0]"),
+    ("source_markers", "    pattern: '\\bpre-?prints?\\b'", "preprint[0].pattern"),
+])
+def test_a_rule_regex_that_does_not_compile_is_refused_at_load(rule_copy, name, good, key):
+    path = rule_copy / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert good in text
+    path.write_text(text.replace(good, good[:-1] + "[a-'", 1), encoding="utf-8")
+    (error,) = _load_error(name)
+    assert error.startswith(f"{path}:{_line_of(path, good[:-1] + '[a-')}: {key}: "
+                            "not a regular expression (")
+
+
+def test_a_help_line_rule_for_an_unknown_condition_is_its_file_line_and_key(rule_copy):
+    from explainer.render.help_lines import load_help_rules
+
+    path = rule_copy / "help_lines.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("conditions: [cancer]", "conditions: [cancre]", 1),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_help_rules.__wrapped__()
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:{_line_of(path, 'cancre')}: rules[1].conditions[0]: no condition_terms for "
+        "'cancre' in caveat_rules.yaml"]
+
+
+def test_a_communication_item_with_an_unknown_check_is_its_file_line_and_key(rule_copy):
+    from explainer.guards.commcheck import load_items
+
+    path = rule_copy / "communication.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("check: main_message_first", "check: main_mesage_first", 1),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_items.__wrapped__()
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:{_line_of(path, 'main_mesage_first')}: items[1].check: unknown check "
+        "'main_mesage_first' (explainer/guards/commcheck.py)"]
+
+
 def test_a_bad_rule_file_is_said_once_however_many_topics_it_fails(rule_copy, tmp_path):
     from conftest import BUNDLED, MIN_TOPIC
 

@@ -45,10 +45,15 @@ class ClaimHit:
 
 @cache
 def load_claim_rules() -> ClaimRules:
-    from ..rules import rule_model
+    from ..problems import InputError
+    from ..rules import rule_model, rule_problem
 
     rules: ClaimRules = rule_model(RULES_FILE)  # validated: unique ids, matchers present
-    _compile_all(rules, _DrugKey(()))  # fail at load on a bad regex, not mid-build
+    try:
+        _compile_all(rules, _DrugKey(()))  # fail at load on a bad regex, not mid-build
+    except _PatternError as exc:
+        i = next(i for i, r in enumerate(rules.rules) if r.id == exc.rule_id)
+        raise InputError([rule_problem(RULES_FILE, ("rules", i, exc.key), str(exc))]) from None
     return rules
 
 
@@ -118,17 +123,25 @@ def _placeholders(vocab: Vocab, fragments: dict[str, str], key: _DrugKey) -> dic
     return values
 
 
-def _fill(pattern: str, values: dict[str, str], rule_id: str) -> re.Pattern[str]:
+class _PatternError(ValueError):
+    """A claim rule's pattern that does not compile once its placeholders are filled."""
+
+    def __init__(self, rule_id: str, key: str, message: str):
+        super().__init__(f"rule {rule_id}: {message}")
+        self.rule_id, self.key = rule_id, key
+
+
+def _fill(pattern: str, values: dict[str, str], rule_id: str,
+          key: str = "patterns") -> re.Pattern[str]:
     def sub(m: re.Match[str]) -> str:
         if m.group(1) not in values:
-            raise ValueError(f"{RULES_FILE}.yaml rule {rule_id}: unknown placeholder {m.group(0)}")
+            raise _PatternError(rule_id, key, f"unknown placeholder {m.group(0)}")
         return values[m.group(1)]
 
     try:
         return re.compile(re.sub(r"\{([a-z_]+)\}", sub, pattern), re.IGNORECASE)
     except re.error as exc:
-        raise ValueError(
-            f"{RULES_FILE}.yaml rule {rule_id}: bad pattern {pattern!r}: {exc}") from None
+        raise _PatternError(rule_id, key, f"bad pattern {pattern!r}: {exc}") from None
 
 
 @cache
@@ -148,7 +161,7 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
         out.append(_Compiled(
             rule,
             tuple(_fill(p, values, rule.id) for p in sources),
-            tuple(_fill(p, values, rule.id) for p in rule.exceptions),
+            tuple(_fill(p, values, rule.id, "exceptions") for p in rule.exceptions),
             hedge,
         ))
     return tuple(out)

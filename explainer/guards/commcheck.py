@@ -284,13 +284,16 @@ CHECKS: dict[str, Callable[[Output], Result]] = {f.__name__: f for f in (
 @cache
 def load_items() -> _Rules:
     """The items, validated; an unknown check name is a bug in the rules file."""
-    from ..rules import rule_model
+    from ..problems import InputError
+    from ..rules import rule_model, rule_problem
 
     rules: _Rules = rule_model("communication")  # validated: every instrument is known
-    for it in rules.items:
-        if it.check is not None and it.check not in CHECKS:
-            raise ValueError(f"communication.yaml: item {it.instrument} {it.item}: "
-                             f"unknown check {it.check!r}")
+    unknown = [rule_problem("communication", ("items", i, "check"),
+                            f"unknown check {it.check!r} (explainer/guards/commcheck.py)")
+               for i, it in enumerate(rules.items)
+               if it.check is not None and it.check not in CHECKS]
+    if unknown:
+        raise InputError(unknown)
     return rules
 
 

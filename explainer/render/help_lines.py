@@ -34,13 +34,17 @@ class HelpSection:
 @cache
 def load_help_rules() -> HelpRules:
     from ..guards.caveats import load_caveat_rules
-    from ..rules import rule_model
+    from ..problems import InputError
+    from ..rules import rule_model, rule_problem
 
     rules: HelpRules = rule_model("help_lines")
     known = load_caveat_rules().condition_terms
-    unknown = sorted({c for r in rules.rules for c in r.conditions if c not in known})
+    unknown = [rule_problem("help_lines", ("rules", i, "conditions", j),
+                            f"no condition_terms for {c!r} in caveat_rules.yaml")
+               for i, r in enumerate(rules.rules) for j, c in enumerate(r.conditions)
+               if c not in known]
     if unknown:
-        raise ValueError(f"help_lines.yaml: no condition_terms in caveat_rules.yaml for {unknown}")
+        raise InputError(unknown)
     return rules
 
 

@@ -11,8 +11,8 @@ RULES_DIR = Path(__file__).parent
 
 
 @cache
-def _loaded(name: str) -> tuple[Any, Any]:
-    """(data, validated model) of one rule file, read and checked once per process."""
+def _loaded(name: str) -> tuple[Any, Any, dict]:
+    """(data, validated model, line map) of one rule file, read and checked once per process."""
     from pydantic import ValidationError
 
     from ..document.load import read_yaml, schema_problems
@@ -25,7 +25,7 @@ def _loaded(name: str) -> tuple[Any, Any]:
         raise InputError([Problem(str(path), 1, "", "a rule file is a YAML mapping of keys")])
     model = schema_of(name)
     try:
-        return data, model.model_validate(data)
+        return data, model.model_validate(data), lines
     except ValidationError as exc:
         raise InputError(schema_problems(path, data, lines, exc.errors(), model)) from None
 
@@ -40,6 +40,16 @@ def load_rules(name: str) -> Any:
 def rule_model(name: str) -> Any:
     """The same file as its validated model (``explainer.rules.schema``)."""
     return _loaded(name)[1]
+
+
+def rule_problem(name: str, loc: tuple[str | int, ...], message: str) -> Any:
+    """A problem at ``loc`` of rule file ``name`` (a check the schema cannot make, such as a
+    pattern that only compiles once its placeholders are filled), with its line."""
+    from ..document.load import dotted, line_of
+    from ..problems import Problem
+
+    return Problem(str(RULES_DIR / f"{name}.yaml"), line_of(_loaded(name)[2], loc), dotted(loc),
+                   message)
 
 
 def clear_cache() -> None:

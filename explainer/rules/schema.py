@@ -47,9 +47,10 @@ def _known_sources(entries: list[Any], sources: dict[str, str], what: str) -> No
         raise ValueError(f"a {what} names a source not under sources: {unknown}")
 
 
-def _regex(pattern: str, flags: int = re.IGNORECASE) -> str:
+def _regex(pattern: str) -> str:
+    """``pattern`` if it compiles as a Python regular expression (flags do not change that)."""
     try:
-        re.compile(pattern, flags)
+        re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"not a regular expression ({exc})") from None
     return pattern

@@ -3,24 +3,25 @@ draft rules and time-sensitive claims. Built on ``schema.Strict``; listed in ``s
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from .schema import MatchExamples, Strict, Weight, _known_sources, _regex, _unique_ids
 
 # --- draft_rules.yaml -----------------------------------------------------------------------
 
-Regexes = list[str]
+Regex = Annotated[str, AfterValidator(_regex)]  # refused at load if it does not compile
+Regexes = list[Regex]
 
 
 class DesignCue(Strict):
-    pattern: str
+    pattern: Regex
     design: str
 
 
 class BlindingCue(Strict):
-    pattern: str
+    pattern: Regex
     blinding: Literal["double_blind", "single_blind", "open", "unknown"]
 
 
@@ -35,7 +36,7 @@ class DraftRules(Strict):
     journal_patterns: Regexes
     journal_by_patterns: Regexes
     journal_words: list[str]
-    doi: str
+    doi: Regex
     designs: list[DesignCue]
     blinding: list[BlindingCue]
     ages: Regexes
@@ -58,16 +59,12 @@ class Marker(Strict):
     """A phrase that tells what kind of document a source is."""
 
     id: str
-    pattern: str
+    pattern: Regex
     weight: Weight = Field(gt=0, le=1)
     reason: str = Field(min_length=3)
     source: str  # a key of the file's sources
     examples: MatchExamples
 
-    @model_validator(mode="after")
-    def _compiles(self) -> Marker:
-        _regex(self.pattern)
-        return self
 
 
 class SourceMarkers(Strict):

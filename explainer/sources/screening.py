@@ -80,18 +80,24 @@ class Rules:
 def rules() -> Rules:
     """The bundled spin lexicon and source markers, compiled once. A malformed rule file is
     an InputError (validated by explainer/rules/schema.py)."""
-    from ..rules import rule_model
+    from ..problems import InputError
+    from ..rules import rule_model, rule_problem
 
     lex = rule_model("spin_lexicon")
     holders = {f"<{k}>": v for k, v in lex.placeholders.items()}
     swaps = []
-    for entry in lex.swaps:
+    for i, entry in enumerate(lex.swaps):
         regex = entry.match or rf"\b{re.escape(entry.spun)}\b"
         for holder, value in holders.items():
             regex = regex.replace(holder, value)
         flags = 0 if entry.case_sensitive else re.IGNORECASE
-        swaps.append(Swap(entry.spun, str(entry.for_), float(entry.weight),
-                          re.compile(regex, flags), entry.source, entry.reason))
+        try:
+            pattern = re.compile(regex, flags)
+        except re.error as exc:  # only now, with its placeholders filled
+            raise InputError([rule_problem("spin_lexicon", ("swaps", i, "match"),
+                                           f"not a regular expression ({exc})")]) from None
+        swaps.append(Swap(entry.spun, str(entry.for_), float(entry.weight), pattern,
+                          entry.source, entry.reason))
     counts = lex.function_words
     markers_data = rule_model("source_markers")
     markers = []
