@@ -244,14 +244,15 @@ def test_a_communication_item_with_an_unknown_check_is_its_file_line_and_key(rul
 def test_a_bad_rule_file_is_said_once_however_many_topics_it_fails(rule_copy, tmp_path):
     from conftest import BUNDLED, MIN_TOPIC
 
-    path = rule_copy / "claims.yaml"
+    # targets.yaml: read afresh by every build (other readers keep what they compiled).
+    path = rule_copy / "targets.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\nzz_typo: 1\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(MIN_TOPIC), str(BUNDLED), "--jobs", "1",
                                       "--format", "html", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith(str(path))]
     assert lines == [f"{path}:{len(path.read_text().splitlines())}: zz_typo: unknown key "
-                     "(use vocab, examples_subject, fragments, rules)"]
+                     "(use sources, audiences)"]
     assert "2 bad input" in result.stderr + result.stdout
 
 
