@@ -64,7 +64,7 @@ def _read(path: Path) -> str:
 def test_rule_files_load_and_every_rule_cites_a_source():
     r = screening_rules()
     assert len(r.swaps) >= 60
-    assert all(s.why and s.source for s in r.swaps)
+    assert all(s.reason and s.source for s in r.swaps)
     assert {m.kind for m in r.markers} == {"ai_generated", "preprint"}
     assert 0.25 < r.function_word_rate < 0.35  # ~30% of English running words
 

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from ..problems import InputError
 
+
+class _Guarded(TyperGroup):
+    """Every command: an InputError that no command caught (a bad rule file, met wherever it
+    is first read) is its lines on stderr and exit 2, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer passes its own click's Context
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            report_input_error(exc)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
 app = typer.Typer(
+    cls=_Guarded,
     name="explainer",
     help="Turn structured findings of medical research into plain-language explainers "
     "for patients, clinicians and the press.",

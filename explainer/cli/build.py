@@ -147,6 +147,9 @@ class _Progress:
         self.task: Any = None
         self.started = time.perf_counter()
         self.seconds = 0.0
+        # Input problems already shown: a bad rule file (or a shared explainer.yaml) fails
+        # every topic alike, and is said once.
+        self.printed: set[str] = set()
 
     def __enter__(self) -> _Progress:
         return self
@@ -162,7 +165,11 @@ class _Progress:
             self.task = self.bar.add_task("", total=todo)
 
     def done(self, outcome) -> None:
+        inputs = {str(p) for p in outcome.input_problems}
         for line in outcome.problem_lines():
+            if line in inputs and line in self.printed:
+                continue
+            self.printed.add(line)
             if self.bar is not None:
                 self.bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
             else:

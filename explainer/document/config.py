@@ -18,32 +18,27 @@ their owners. Every problem is one line with file:line, and the CLI exits 2.
 from __future__ import annotations
 
 import base64
-import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from ..problems import InputError, Problem
 from ..render.contrast import DEFAULT_PALETTE, palette_failures, parse_colour
-from .load import Loc, dotted, line_of, read_yaml
+from ..rules.schema import Strict, Targets
+from .load import Loc, dotted, line_of, read_yaml, schema_problems
 
 if TYPE_CHECKING:
-    from pydantic_core import ErrorDetails
+    pass
 
 CONFIG_NAME = "explainer.yaml"
-SECTIONS = ("brand", "readability")  # readability: read by explainer.readability.targets
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
               ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Colours(_Strict):
+class Colours(Strict):
     """Palette entries a brand may replace; the names match the CSS custom properties."""
 
     accent: str | None = Field(None, description="Headings, links and evidence labels.")
@@ -65,7 +60,7 @@ class Colours(_Strict):
         return v
 
 
-class Brand(_Strict):
+class Brand(Strict):
     organisation: str | None = Field(None, max_length=200)
     logo: str | None = Field(None, description="Logo image, relative to the config file.")
     logo_alt: str | None = Field(None, max_length=200, description="Alt text for the logo.")
@@ -76,6 +71,14 @@ class Brand(_Strict):
                                  description="How readers send feedback on the explainer.")
     review_years: int = Field(3, ge=1, le=10,
                               description="Years from publication to the next review (PIF TICK).")
+
+
+class ConfigFile(Strict):
+    """The whole file: ``readability:`` has the shape of rules/targets.yaml."""
+
+    unknown_word: ClassVar[str] = "section"
+    brand: Brand | None = None
+    readability: Targets | None = None
 
 
 @dataclass(frozen=True)
@@ -135,22 +138,12 @@ def load_config(path: Path | None, template_dirs: list[Path] | None = None,  # n
     def problem(loc: Loc, message: str) -> Problem:
         return Problem(str(path), line_of(lines, loc), dotted(loc), message)
 
-    unknown = []
-    for key in data:
-        if key not in SECTIONS:
-            guess = difflib.get_close_matches(str(key), SECTIONS, n=1)
-            hint = f"did you mean {guess[0]!r}?" if guess else f"use {' or '.join(SECTIONS)}"
-            unknown.append(problem((key,), f"unknown section; {hint}"))
-    if unknown:
-        raise InputError(unknown)
-    raw = data.get("brand") or {}
-    if not isinstance(raw, dict):
+    if not isinstance(data.get("brand") or {}, dict):
         raise InputError([problem(("brand",), "brand is a mapping (organisation, logo, ...)")])
     try:
-        brand = Brand.model_validate(raw)
+        brand = ConfigFile.model_validate(data).brand or Brand()
     except ValidationError as exc:
-        raise InputError([problem(("brand", *e["loc"]), _message(e))
-                          for e in exc.errors()]) from None
+        raise InputError(schema_problems(path, data, lines, exc.errors(), ConfigFile)) from None
 
     problems: list[Problem] = []
     logo_uri = None
@@ -174,15 +167,6 @@ def load_config(path: Path | None, template_dirs: list[Path] | None = None,  # n
     if problems:
         raise InputError(problems)
     return config
-
-
-def _message(err: ErrorDetails) -> str:
-    if err["type"] == "extra_forbidden":
-        return ("unknown key (brand takes organisation, logo, logo_alt, colours, contact, footer, "
-                "feedback, review_years)")
-    if err["type"] == "value_error":
-        return str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
-    return err["msg"]
 
 
 def _logo_uri(file: Path, problems: list[Problem], problem, roots: list[Path]) -> str | None:

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import difflib
 import string
+import types
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..problems import InputError, Problem
-from .model import Caveat, Document, Finding, Source, Study
+from .yaml_errors import SAFE_LOADER
+
+if TYPE_CHECKING:
+    from .model import Caveat, Document, Finding, Source, Study
 
 Loc = tuple[str | int, ...]
 Level = Literal["error", "warning"]
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -107,28 +111,154 @@ def _pydantic_message(err: dict) -> str:
     return err["msg"]
 
 
-def _schema_problems(loaded: LoadedDocument, errs: list) -> list[Problem]:
-    """Schema errors as lines; a misspelt key is one problem ("did you mean"), not two."""
-    missing = {tuple(e["loc"]) for e in errs if e["type"] == "missing"}
+def schema_problems(path: Path | str, data: Any, lines: dict[Loc, int], errs: list,
+                    model: type | None = None, prefix: Loc = ()) -> list[Problem]:
+    """Pydantic errors as ``file:line: key: message`` lines: the one formatter for findings,
+    config and rule files. A misspelt key is one problem ("did you mean"), not two.
+
+    ``data`` is what was validated (at ``prefix`` in the file): pydantic's union and validator
+    tags are dropped from each location, so the key names what the file says. With ``model``
+    (the schema validated against) an unknown key names the keys allowed there."""
+    errs = _one_union_branch(data, errs)
+    located = [(_file_loc(data, e), e) for e in errs]
+    missing = {loc for loc, e in located if e["type"] == "missing"}
     absorbed: set[Loc] = set()
-    problems = []
-    for err in errs:
-        loc = tuple(err["loc"])
+    picked: list[tuple[Loc, str | None, dict]] = []
+    for loc, err in located:
+        guess = None
         if err["type"] == "extra_forbidden":
             siblings = [str(m[-1]) for m in missing if m[:-1] == loc[:-1]]
-            guess = difflib.get_close_matches(str(loc[-1]), siblings, n=1)
-            if guess:
-                absorbed.add((*loc[:-1], guess[0]))
-                problems.append(loaded.problem(loc, f"unknown key; did you mean {guess[0]!r}?"))
-                continue
-        problems.append((loc, err))  # type: ignore[arg-type]
+            close = difflib.get_close_matches(str(loc[-1]), siblings, n=1)
+            if close:
+                guess = close[0]
+                absorbed.add((*loc[:-1], guess))
+        picked.append((loc, guess, err))
     out = []
-    for item in problems:
-        if isinstance(item, Problem):
-            out.append(item)
-        elif item[0] not in absorbed:
-            out.append(loaded.problem(item[0], _pydantic_message(item[1])))
+    for loc, guess, err in picked:
+        if loc in absorbed and err["type"] == "missing":
+            continue
+        if guess:
+            message = f"unknown key; did you mean {guess!r}?"
+        elif err["type"] == "extra_forbidden" and model is not None:
+            message = _unknown_key_message(model, loc)
+        else:
+            message = _pydantic_message(err)
+        where = (*prefix, *loc)
+        out.append(Problem(str(path), line_of(lines, where), dotted(where), message))
     return out
+
+
+_KEY_ERRORS = ("missing", "extra_forbidden")  # their last part is a key of the file
+
+
+def _walk(data: Any, err: dict) -> tuple[Loc, Loc | None]:
+    """The error's location as the file has it, and the location of the first union or
+    validator tag (``When``, ``literal['always']``, ``function-after[...]``) if any: the parts
+    that do not index ``data``."""
+    loc, node = tuple(err["loc"]), data
+    out: list[str | int] = []
+    first_tag = None
+    for i, part in enumerate(loc):
+        if _indexes(node, part):
+            node = node[part]
+        elif i == len(loc) - 1 and err["type"] in _KEY_ERRORS:
+            pass  # an unknown or a missing key
+        else:
+            if first_tag is None:
+                first_tag = tuple(out)
+            continue
+        out.append(part)
+    return tuple(out), first_tag
+
+
+def _indexes(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _file_loc(data: Any, err: dict) -> Loc:
+    return _walk(data, err)[0]
+
+
+def _one_union_branch(data: Any, errs: list) -> list:
+    """For a value that may be one of several things (``when: always`` or a mapping of
+    tests), keep the errors of the branch the file meant: a mapping's for a mapping."""
+    tags: dict[Loc, set[str]] = {}
+    where: list[Loc | None] = []
+    for err in errs:
+        _, tag_at = _walk(data, err)
+        where.append(tag_at)
+        if tag_at is not None:
+            tags.setdefault(tag_at, set()).add(str(err["loc"][len(tag_at)]))
+    keep = []
+    for err, tag_at in zip(errs, where, strict=True):
+        if tag_at is not None and len(tags[tag_at]) > 1:
+            model_branch = str(err["loc"][len(tag_at)])[:1].isupper()
+            if model_branch != isinstance(_at(data, tag_at), dict):
+                continue
+        keep.append(err)
+    return keep or errs
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
+
+
+def _unknown_key_message(model: type, loc: Loc) -> str:
+    """"unknown key; did you mean 'limits'?", or the keys allowed there."""
+    from ..rules.schema import Strict
+
+    owner = _model_at(model, loc[:-1])
+    if owner is None:
+        return "unknown key"
+    word = owner.unknown_word if issubclass(owner, Strict) else "key"
+    names = [f.alias or name for name, f in owner.model_fields.items()]
+    close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+    if close:
+        return f"unknown {word}; did you mean {close[0]!r}?"
+    return f"unknown {word} (use {', '.join(names)})"
+
+
+def _model_at(model: Any, loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model that holds the keys at ``loc`` (a path through fields, lists and
+    mappings), or None when the path leaves the schema."""
+    current = [model]
+    for part in loc:
+        current = [nxt for ann in current for member in _members(ann)
+                   if (nxt := _step(member, part)) is not None]
+    return next((m for ann in current for m in _members(ann) if _is_model(m)), None)
+
+
+def _members(ann: Any) -> list[Any]:
+    """The alternatives of a type: ``A | B | None`` -> A, B, None; Annotated unwrapped."""
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(ann)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(ann) for m in _members(a)]
+    return [ann]
+
+
+def _is_model(ann: Any) -> bool:
+    from pydantic import BaseModel
+
+    return isinstance(ann, type) and issubclass(ann, BaseModel)
+
+
+def _step(ann: Any, part: str | int) -> Any:
+    """The type one step into ``ann``: a model's field, a list's item, a mapping's value."""
+    origin = typing.get_origin(ann)
+    if _is_model(ann) and isinstance(part, str):
+        return next((f.annotation for n, f in ann.model_fields.items()
+                     if (f.alias or n) == part), None)
+    if origin is list and isinstance(part, int):
+        return typing.get_args(ann)[0]
+    if origin is dict:
+        return typing.get_args(ann)[1]
+    return None
 
 
 def read_yaml(path: Path, what: str, root: Path | None = None) -> tuple[Any, dict[Loc, int]]:
@@ -172,7 +302,7 @@ def _compose_and_construct(path: Path, text: str) -> tuple[yaml.Node | None, Any
     """The node tree and the data of one YAML document; any failure is an InputError."""
     from .yaml_errors import CONSTRUCTOR_ERRORS, constructor_problem, reader_problem
 
-    loader = _SAFE_LOADER(text)
+    loader = SAFE_LOADER(text)
     node = None
     try:
         node = loader.get_single_node()
@@ -204,13 +334,15 @@ def load_document(path: str | Path) -> LoadedDocument:
     data, lines = read_yaml(path, "findings file")
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), 1, "", "a findings file is a YAML mapping of keys")])
+    from .model import Document
+
     try:
         doc = Document.model_validate(data)
     except ValidationError as exc:
-        loaded = LoadedDocument(None, path, lines)  # type: ignore[arg-type]
         from .yaml_hints import add_quote_hints
 
-        raise InputError(add_quote_hints(path, _schema_problems(loaded, exc.errors()))) from None
+        problems = schema_problems(path, data, lines, exc.errors())
+        raise InputError(add_quote_hints(path, problems)) from None
     loaded = LoadedDocument(doc, path, lines)
     problems = check_references(loaded)
     if problems:

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
+from ..rules.schema import Strict  # the one strict base of every schema
 from .audiences import AUDIENCES as AUDIENCES  # named once there; re-exported for importers
 from .audiences import Audience as Audience
 
@@ -58,10 +59,6 @@ EffectMeasure = Literal[
     "hr", "rr", "or", "rate_ratio", "mean_difference", "risk_difference", "absolute_risk",
     "rate", "percentage", "sensitivity", "specificity", "ppv", "npv", "count", "nnt", "other",
 ]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Evidence(Strict):

@@ -8,25 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from ..rules.schema_render import FieldHelp
 
 
-class _Help(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    description: str = Field(min_length=3)
-    example: Any = None
+def help_rules() -> dict[str, FieldHelp]:
+    from ..rules import rule_model
 
-
-class _HelpFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    sources: dict[str, str] = Field(min_length=1)
-    fields: dict[str, _Help]
-
-
-def help_rules() -> dict[str, _Help]:
-    from ..rules import load_rules
-
-    return _HelpFile.model_validate(load_rules("schema_help")).fields
+    return rule_model("schema_help").fields
 
 
 def _objects(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -164,7 +164,9 @@ def dropped_comments(path: Path) -> list[tuple[int, str, str]]:
 def node_tree(text: str) -> yaml.Node | None:
     """The YAML node tree of ``text`` (for line numbers), or None when it does not parse:
     callers that only add warnings leave the error to the loader."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    from .yaml_errors import SAFE_LOADER
+
+    loader = SAFE_LOADER(text)
     try:
         return loader.get_single_node()
     except yaml.YAMLError:

@@ -14,9 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import TYPE_CHECKING, Any
 
 from ..document.load import LoadedDocument
 from ..document.model import (
@@ -24,61 +22,15 @@ from ..document.model import (
     Audience,
     Caveat,
     Document,
-    FindingKind,
-    InterventionKind,
-    StudyDesign,
-    StudyStatus,
-    Subjects,
 )
 from ..problems import Problem
+from ..rules.schema_topic import CaveatRule, CaveatRules, When
 from ..textnorm import fold
 
 if TYPE_CHECKING:
     from ..seen.pdf import Seen
 
 RULES_FILE = "caveat_rules"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class When(_Strict):
-    """The condition language: every test given must hold (an empty mapping never fires)."""
-
-    study_status: list[StudyStatus] | None = None
-    condition: list[str] | None = None
-    drug_flag: Literal["misuse_potential", "opioid"] | None = None
-    drug_lacks_flag: Literal["misuse_potential", "opioid"] | None = None
-    drug_off_label_for_condition: bool | None = None
-    mentions: list[str] | None = None
-    design: list[StudyDesign] | None = None
-    finding_kind: list[FindingKind] | None = None
-    intervention_kind: list[InterventionKind] | None = None
-    interim: bool | None = None
-    subjects: list[Subjects] | None = None
-
-
-class CaveatRule(_Strict):
-    id: str
-    when: When | Literal["always"]
-    kind: str
-    audiences: list[Audience] = Field(min_length=1)
-    needs_entries: list[Literal["help", "glossary", "quotes"]] = Field(default_factory=list)
-    source: str
-    reason: str
-
-    @field_validator("when", mode="before")
-    @classmethod
-    def _when_shape(cls, v: object) -> object:
-        if isinstance(v, dict) and not v:
-            raise ValueError("an empty condition never fires; write `when: always` or add tests")
-        return v
-
-
-class CaveatRules(_Strict):
-    condition_terms: dict[str, list[str]] = Field(default_factory=dict)
-    rules: list[CaveatRule]
 
 
 @dataclass(frozen=True)
@@ -95,14 +47,9 @@ class Requirement:
 
 @cache
 def load_caveat_rules() -> CaveatRules:
-    from ..rules import load_rules
+    from ..rules import rule_model
 
-    rules = CaveatRules.model_validate(load_rules(RULES_FILE))
-    unknown = {t for r in rules.rules if isinstance(r.when, When)
-               for t in r.when.condition or [] if t not in rules.condition_terms}
-    if unknown:
-        raise ValueError(f"{RULES_FILE}.yaml: no condition_terms for {sorted(unknown)}")
-    return rules
+    return rule_model(RULES_FILE)  # validated: every condition has its condition_terms
 
 
 # --- evaluating conditions -------------------------------------------------------------

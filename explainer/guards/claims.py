@@ -17,80 +17,18 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..document.load import LoadedDocument, Loc
 from ..document.model import AUDIENCES, Audience, Document, Finding
 from ..document.prose import FINDING_KEYS, prose
 from ..problems import Problem
 from ..readability.sentences import split_sentences
+from ..rules.schema_guards import ClaimLevel as Level
+from ..rules.schema_guards import ClaimRule, ClaimRules, Vocab
 from ..textnorm import fold
 from .caveats import comparable_words
 
 RULES_FILE = "claims"
-Level = Literal["error", "warning"]
-Category = Literal["hype", "causal", "advice", "classification", "combination", "statistics"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Examples(_Strict):
-    bad: list[str] = Field(min_length=1)
-    good: list[str] = Field(min_length=1)
-
-
-class ClaimRule(_Strict):
-    id: str
-    type: Literal["existence", "pattern", "causal_on_correlational"]
-    category: Category
-    level: Level
-    tokens: list[str] = Field(default_factory=list)
-    patterns: list[str] = Field(default_factory=list)
-    exceptions: list[str] = Field(default_factory=list)
-    hedges: list[str] = Field(default_factory=list)
-    negation: bool = True
-    audiences: list[Audience] | None = Field(
-        None, description="Only text for these readers is checked; unset: every text.")
-    reason: str
-    fix: str
-    source: str
-    examples: Examples
-
-    @model_validator(mode="after")
-    def _has_matchers(self) -> ClaimRule:
-        if self.type == "existence" and not self.tokens:
-            raise ValueError(f"{self.id}: an existence rule needs tokens")
-        if self.type != "existence" and not self.patterns:
-            raise ValueError(f"{self.id}: a {self.type} rule needs patterns")
-        return self
-
-
-class Vocab(_Strict):
-    """Words of any topic. Names of the document's own interventions are added per file."""
-
-    drug_generic: list[str] = Field(default_factory=list)
-    medicine: list[str]
-    treatment: list[str]
-    clinician: list[str]
-
-
-class ExampleIntervention(_Strict):
-    name: str
-    opioid: bool = False
-    misuse_potential: bool = False
-
-
-class ClaimRules(_Strict):
-    vocab: Vocab
-    # The interventions the rules' own examples are about: for the self-tests only, never
-    # a default for a findings file (a file names its own interventions).
-    examples_subject: list[ExampleIntervention] = Field(default_factory=list)
-    fragments: dict[str, str] = Field(default_factory=dict)
-    rules: list[ClaimRule]
 
 
 @dataclass(frozen=True)
@@ -107,14 +45,15 @@ class ClaimHit:
 
 @cache
 def load_claim_rules() -> ClaimRules:
-    from ..rules import load_rules
+    from ..problems import InputError
+    from ..rules import rule_model, rule_problem
 
-    rules = ClaimRules.model_validate(load_rules(RULES_FILE))
-    ids = [r.id for r in rules.rules]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"{RULES_FILE}.yaml: duplicate rule ids {dupes}")
-    _compile_all(rules, _DrugKey(()))  # fail at load on a bad regex, not mid-build
+    rules: ClaimRules = rule_model(RULES_FILE)  # validated: unique ids, matchers present
+    try:
+        _compile_all(rules, _DrugKey(()))  # fail at load on a bad regex, not mid-build
+    except _PatternError as exc:
+        i = next(i for i, r in enumerate(rules.rules) if r.id == exc.rule_id)
+        raise InputError([rule_problem(RULES_FILE, ("rules", i, exc.key), str(exc))]) from None
     return rules
 
 
@@ -184,17 +123,25 @@ def _placeholders(vocab: Vocab, fragments: dict[str, str], key: _DrugKey) -> dic
     return values
 
 
-def _fill(pattern: str, values: dict[str, str], rule_id: str) -> re.Pattern[str]:
+class _PatternError(ValueError):
+    """A claim rule's pattern that does not compile once its placeholders are filled."""
+
+    def __init__(self, rule_id: str, key: str, message: str):
+        super().__init__(f"rule {rule_id}: {message}")
+        self.rule_id, self.key = rule_id, key
+
+
+def _fill(pattern: str, values: dict[str, str], rule_id: str,
+          key: str = "patterns") -> re.Pattern[str]:
     def sub(m: re.Match[str]) -> str:
         if m.group(1) not in values:
-            raise ValueError(f"{RULES_FILE}.yaml rule {rule_id}: unknown placeholder {m.group(0)}")
+            raise _PatternError(rule_id, key, f"unknown placeholder {m.group(0)}")
         return values[m.group(1)]
 
     try:
         return re.compile(re.sub(r"\{([a-z_]+)\}", sub, pattern), re.IGNORECASE)
     except re.error as exc:
-        raise ValueError(
-            f"{RULES_FILE}.yaml rule {rule_id}: bad pattern {pattern!r}: {exc}") from None
+        raise _PatternError(rule_id, key, f"bad pattern {pattern!r}: {exc}") from None
 
 
 @cache
@@ -214,7 +161,7 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
         out.append(_Compiled(
             rule,
             tuple(_fill(p, values, rule.id) for p in sources),
-            tuple(_fill(p, values, rule.id) for p in rule.exceptions),
+            tuple(_fill(p, values, rule.id, "exceptions") for p in rule.exceptions),
             hedge,
         ))
     return tuple(out)

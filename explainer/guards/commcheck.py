@@ -14,46 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from ..document.model import Audience, Document
+from ..rules.schema_guards import CommunicationRules as _Rules
 
 Status = Literal["met", "not met", "not applicable", "human"]
-
-
-class _Item(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    instrument: str
-    item: int = Field(ge=1)
-    text: str
-    check: str | None = None
-
-
-class _Instrument(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    source: str
-    audiences: list[str]
-
-
-class _CaveatSection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    section: str
-    heading: str
-    kinds: list[str]
-    unknowns: bool = False
-    rest: bool = False
-
-
-class _Rules(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    instruments: dict[str, _Instrument]
-    imperatives: list[str]
-    items: list[_Item]
-    patient_caveat_sections: list[_CaveatSection] = []
-    clinician_caveat_sections: list[_CaveatSection] = []
-    vague_headings: list[str] = []
-    max_list_items: int = 6
 
 
 @dataclass(frozen=True)
@@ -320,15 +284,16 @@ CHECKS: dict[str, Callable[[Output], Result]] = {f.__name__: f for f in (
 @cache
 def load_items() -> _Rules:
     """The items, validated; an unknown check name is a bug in the rules file."""
-    from ..rules import load_rules
+    from ..problems import InputError
+    from ..rules import rule_model, rule_problem
 
-    rules = _Rules.model_validate(load_rules("communication"))
-    for it in rules.items:
-        if it.check is not None and it.check not in CHECKS:
-            raise ValueError(f"communication.yaml: item {it.instrument} {it.item}: "
-                             f"unknown check {it.check!r}")
-        if it.instrument not in rules.instruments:
-            raise ValueError(f"communication.yaml: unknown instrument {it.instrument!r}")
+    rules: _Rules = rule_model("communication")  # validated: every instrument is known
+    unknown = [rule_problem("communication", ("items", i, "check"),
+                            f"unknown check {it.check!r} (explainer/guards/commcheck.py)")
+               for i, it in enumerate(rules.items)
+               if it.check is not None and it.check not in CHECKS]
+    if unknown:
+        raise InputError(unknown)
     return rules
 
 

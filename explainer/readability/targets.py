@@ -204,86 +204,41 @@ def _target(name: str, spec: dict[str, Any]) -> Target:
     return Target(name, limits, sentences, list(spec.get("sources") or []), budget)
 
 
-def _merge_config(audiences: dict[str, Any], path: Path,  # noqa: C901
+def _read_config(path: Path) -> tuple[Any, dict[Any, int]]:
+    from ..document.load import read_yaml
+
+    if not path.exists():
+        raise InputError([Problem(str(path), None, "", "no such config file")])
+    return read_yaml(path, "config file")
+
+
+def _merge_config(audiences: dict[str, Any], path: Path,
                   parsed: tuple[Any, dict[Any, int]] | None = None) -> None:
-    from ..document.load import dotted, line_of, read_yaml
+    from pydantic import ValidationError
+
+    from ..document.load import line_of, schema_problems
+    from ..rules.schema import Targets
 
     where = str(path)
-    if parsed is not None:
-        data, lines = parsed
-    elif not path.exists():
-        raise InputError([Problem(where, None, "", "no such config file")])
-    else:
-        data, lines = read_yaml(path, "config file")
+    data, lines = parsed if parsed is not None else _read_config(path)
     if not isinstance(data, dict) or "readability" not in data:
         return  # the file configures other things only
-    problems: list[Problem] = []
-
-    def problem(loc: tuple[str, ...], message: str) -> None:
-        problems.append(Problem(where, line_of(lines, loc), dotted(loc), message))
-
     section = data["readability"]
     if not isinstance(section, dict):
-        problem(("readability",), "expected a mapping with an 'audiences' key")
-        raise InputError(problems)
-    for key in section:
-        if key not in ("audiences", "sources"):
-            problem(("readability", str(key)), "unknown key (expected 'audiences')")
+        raise InputError([Problem(where, line_of(lines, ("readability",)), "readability",
+                                  "expected a mapping with an 'audiences' key")])
+    try:
+        Targets.model_validate(section)  # the shape of rules/targets.yaml
+    except ValidationError as exc:
+        raise InputError(schema_problems(path, section, lines, exc.errors(), Targets,
+                                         prefix=("readability",))) from None
     for name, spec in (section.get("audiences") or {}).items():
-        loc = ("readability", "audiences", str(name))
-        if not isinstance(spec, dict):
-            problem(loc, "expected a mapping with 'limits' and/or 'sentences'")
-            continue
         merged = audiences.setdefault(str(name), {})
-        for key, value in spec.items():
-            if key == "limits":
-                if not isinstance(value, dict):
-                    problem((*loc, "limits"), "expected a mapping of metric: number")
-                    continue
-                good = {}
-                for metric, number in value.items():
-                    if metric not in METRICS:
-                        problem((*loc, "limits", str(metric)),
-                                f"unknown metric (use {', '.join(METRICS)})")
-                    elif number is not None and not isinstance(number, int | float):
-                        problem((*loc, "limits", str(metric)), "expected a number or null")
-                    else:
-                        good[metric] = number
-                _set_limits(merged, good, where, str(name))
+        for key, value in (spec or {}).items():
+            if key in ("limits", "budget"):
+                _set_limits(merged, dict(value or {}), where, str(name))
             elif key == "sentences":
-                if not isinstance(value, dict):
-                    problem((*loc, "sentences"), "expected a mapping")
-                    continue
-                rule = dict(merged.get("sentences") or {})
-                for k, v in value.items():
-                    if k not in _SENTENCE_KEYS:
-                        problem((*loc, "sentences", str(k)),
-                                f"unknown key (use {', '.join(_SENTENCE_KEYS)})")
-                    elif not isinstance(v, int | float):
-                        problem((*loc, "sentences", str(k)), "expected a number")
-                    else:
-                        rule[k] = v
-                merged["sentences"] = rule
+                merged["sentences"] = {**(merged.get("sentences") or {}), **(value or {})}
             elif key == "sources":
                 merged["sources"] = list(value or [])
-            elif key == "budget":
-                if not isinstance(value, dict):
-                    problem((*loc, "budget"), "expected a mapping of pages/words: number")
-                    continue
-                good = {}
-                for name_, number in value.items():
-                    if name_ not in BUDGET_KEYS:
-                        problem((*loc, "budget", str(name_)),
-                                f"unknown budget (use {', '.join(BUDGET_KEYS)})")
-                    elif number is not None and (not isinstance(number, int | float)
-                                                 or number <= 0):
-                        problem((*loc, "budget", str(name_)), "expected a positive number or null")
-                    else:
-                        good[name_] = number
-                _set_limits(merged, good, where, str(name))
-            else:
-                problem((*loc, str(key)),
-                        "unknown key (expected 'limits', 'sentences', 'sources', 'budget')")
-    if problems:
-        raise InputError(problems)
 

@@ -12,32 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from ..document.model import Audience, Document, HelpLine
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Headings(_Strict):
-    patient: str
-    clinician: str
-    press: str
-
-
-class HelpRule(_Strict):
-    id: str
-    conditions: list[str] = Field(min_length=1)
-    headings: Headings
-    lines: list[HelpLine] = Field(default_factory=list)
-    source: str
-
-
-class HelpRules(_Strict):
-    rules: list[HelpRule]
-    fallback_headings: Headings
+from ..rules.schema_topic import HelpRule, HelpRules
 
 
 @dataclass(frozen=True)
@@ -58,13 +34,17 @@ class HelpSection:
 @cache
 def load_help_rules() -> HelpRules:
     from ..guards.caveats import load_caveat_rules
-    from ..rules import load_rules
+    from ..problems import InputError
+    from ..rules import rule_model, rule_problem
 
-    rules = HelpRules.model_validate(load_rules("help_lines"))
+    rules: HelpRules = rule_model("help_lines")
     known = load_caveat_rules().condition_terms
-    unknown = sorted({c for r in rules.rules for c in r.conditions if c not in known})
+    unknown = [rule_problem("help_lines", ("rules", i, "conditions", j),
+                            f"no condition_terms for {c!r} in caveat_rules.yaml")
+               for i, r in enumerate(rules.rules) for j, c in enumerate(r.conditions)
+               if c not in known]
     if unknown:
-        raise ValueError(f"help_lines.yaml: no condition_terms in caveat_rules.yaml for {unknown}")
+        raise InputError(unknown)
     return rules
 
 

@@ -56,7 +56,7 @@ class Swap:
     weight: float
     pattern: re.Pattern[str]
     source: str
-    why: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Marker:
     kind: FlagKind
     weight: float
     pattern: re.Pattern[str]
-    why: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -80,34 +80,34 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def screening_rules() -> Rules:
-    """The bundled spin lexicon and source markers, compiled once. A malformed rule raises."""
-    from ..rules import load_rules
+    """The bundled spin lexicon and source markers, compiled once. A malformed rule file is
+    an InputError (validated by explainer/rules/schema.py)."""
+    from ..problems import InputError
+    from ..rules import rule_model, rule_problem
 
-    lex = load_rules("spin_lexicon")
-    holders = {f"<{k}>": v for k, v in lex["placeholders"].items()}
+    lex = rule_model("spin_lexicon")
+    holders = {f"<{k}>": v for k, v in lex.placeholders.items()}
     swaps = []
-    for entry in lex["swaps"]:
-        where = f"spin_lexicon.yaml swap {entry.get('spun')!r}"
-        if entry.get("source") not in lex["sources"] or not entry.get("why"):
-            raise ValueError(f"{where}: needs a known source and a why")
-        if not 0 < float(entry["weight"]) <= 1:
-            raise ValueError(f"{where}: weight must be in (0, 1]")
-        regex = entry.get("match") or rf"\b{re.escape(entry['spun'])}\b"
+    for i, entry in enumerate(lex.swaps):
+        regex = entry.match or rf"\b{re.escape(entry.spun)}\b"
         for holder, value in holders.items():
             regex = regex.replace(holder, value)
-        flags = 0 if entry.get("case_sensitive") else re.IGNORECASE
-        swaps.append(Swap(entry["spun"], str(entry["for"]), float(entry["weight"]),
-                          re.compile(regex, flags), entry["source"], entry["why"]))
-    counts = lex["function_words"]
-    markers_data = load_rules("source_markers")
+        flags = 0 if entry.case_sensitive else re.IGNORECASE
+        try:
+            pattern = re.compile(regex, flags)
+        except re.error as exc:  # only now, with its placeholders filled
+            raise InputError([rule_problem("spin_lexicon", ("swaps", i, "match"),
+                                           f"not a regular expression ({exc})")]) from None
+        swaps.append(Swap(entry.spun, str(entry.for_), float(entry.weight), pattern,
+                          entry.source, entry.reason))
+    counts = lex.function_words
+    markers_data = rule_model("source_markers")
     markers = []
     for kind in ("ai_generated", "preprint"):
-        for entry in markers_data[kind]:
-            if not entry.get("why") or not 0 < float(entry["weight"]) <= 1:
-                raise ValueError(f"source_markers.yaml {entry.get('id')!r}: needs why and weight")
-            markers.append(Marker(entry["id"], kind, float(entry["weight"]),
-                                  re.compile(entry["pattern"], re.IGNORECASE), entry["why"]))
-    return Rules(tuple(swaps), float(lex["half_score_per_100_words"]),
+        for marker in getattr(markers_data, kind):
+            markers.append(Marker(marker.id, kind, float(marker.weight),
+                                  re.compile(marker.pattern, re.IGNORECASE), marker.reason))
+    return Rules(tuple(swaps), float(lex.half_score_per_100_words),
                  frozenset(counts), sum(counts.values()) / 1_000_000, tuple(markers),
                  tuple(_required_literal(s.pattern) for s in swaps))
 
