@@ -1,16 +1,65 @@
-"""Shared fixtures. The network is blocked for every test (pytest-socket, see pyproject)."""
+"""Shared paths, fixtures and markers. The network is blocked for every test (pytest-socket,
+see pyproject).
+
+Markers (registered in pyproject, strict): ``slow`` for a test that writes a PDF, runs Chromium,
+starts a server, runs a benchmark or builds a whole topic in a subprocess; ``browser`` for one
+that runs Chromium, always together with ``slow``. ``pytest -m "not slow"`` is the fast lane;
+plain ``pytest`` runs everything. ``needs(path, ...)`` names a folder outside the repository
+(the third-party source texts in ../shared): missing, the test is skipped, or fails when the
+environment variable CI is set, where it must run.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-BUNDLED = REPO / "seeds" / "ketamine-opioid.yaml"
-SHARED_SEEDS = REPO.parent / "shared" / "seeds"
-MIN_TOPIC = FIXTURES / "findings" / "topic_min.yaml"
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+FINDINGS = FIXTURES / "findings"
+SOURCES = FIXTURES / "sources"  # the source texts the fixture findings files quote
+DATA = TESTS / "data"
+MIN_TOPIC = FINDINGS / "topic_min.yaml"
+QUOTES_OK = FINDINGS / "quotes_ok.yaml"
+NURSES = FINDINGS / "screen_nurses.yaml"
+GUARD_OK = FIXTURES / "guard_ok.yaml"
+SEEDS = REPO / "seeds"
+BUNDLED = SEEDS / "ketamine-opioid.yaml"
+COFFEE = SEEDS / "coffee-sugar-mortality.yaml"
+MASAI = SEEDS / "masai-ai-mammography.yaml"
+TEMPLATES = REPO / "templates"
+BENCH = REPO / "bench"
+SHARED_SEEDS = REPO.parent / "shared" / "seeds"  # the bundled example's source texts
+SEEDS_MORE = REPO.parent / "shared" / "seeds-more"  # the coffee and MASAI source texts
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+A11Y_HARNESS = TESTS / "a11y" / "run_axe.mjs"  # axe-core in Chromium over HTML files
+SERVE_HARNESS = TESTS / "browser" / "serve_check.mjs"  # serve's live page in Chromium
+
+# The command a user types, as a real process: exit codes, stderr and start-up are what they see.
+CLI = (sys.executable, "-m", "explainer")
+
+RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def _run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 300,
+             env: dict[str, str] | None = None,
+             input: str | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *map(str, args)], cwd=cwd, env=env, input=input, check=check,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    """``run_cli("build", path, "--out", out, cwd=...)``: `explainer` run as a separate process,
+    returning its exit code, stdout and stderr (text)."""
+    return _run_cli
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +79,62 @@ def built_min(tmp_path_factory):
     out = tmp_path_factory.mktemp("out-min")
     result = build_topic(MIN_TOPIC, BuildOptions(out_dir=out))
     return result, out
+
+
+def browser_missing() -> list[str]:
+    """What the browser tests need and this machine lacks (Debian chromium, node, npm ci)."""
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+    if shutil.which("node") is None:
+        missing.append("node")
+    for package in ("axe-core", "playwright-core"):
+        if not (REPO / "node_modules" / package / "package.json").is_file():
+            missing.append(f"node_modules/{package} (npm ci)")
+    return missing
+
+
+@pytest.fixture(scope="session")
+def browser_ready() -> None:
+    """Skips a browser test on a developer machine without Chromium or node_modules, but fails
+    it in CI (CI set), where .ci/run installs both."""
+    missing = browser_missing()
+    if missing:
+        message = "browser test needs " + ", ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI is set: this test must run, not skip)")
+        pytest.skip(message)
+
+
+# Fixtures that write PDFs: a test using one is slow by definition.
+_BUILD_FIXTURES = {"built_example", "built_min"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the fast lane honest: a test that runs Chromium or uses a PDF-building fixture but
+    is not marked ``slow`` is an error at collection, not a silently slow fast lane."""
+    unmarked = []
+    for item in items:
+        if item.get_closest_marker("slow"):
+            continue
+        uses = _BUILD_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("browser") or uses:
+            unmarked.append(f"{item.nodeid} ({'browser' if not uses else ', '.join(uses)})")
+    if unmarked:
+        raise pytest.UsageError("mark these tests slow:\n  " + "\n  ".join(unmarked))
+
+
+def require(*paths: Path) -> None:
+    """Skip unless every path exists (the source texts beside the checkout); with CI set, fail."""
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        message = "needs " + ", ".join(missing) + " (the source texts, beside the checkout)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI is set, so this test must run, not skip")
+        pytest.skip(message)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs"):
+        require(*mark.args)

@@ -9,59 +9,15 @@ on a developer machine, but fails in CI (CI set), where .ci/run installs both.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MIN_TOPIC, REPO
+from conftest import MIN_TOPIC
+from helpers import NARROW, describe, run_harness
 
 from explainer.model import AUDIENCES
 
-HARNESS = REPO / "tests" / "a11y" / "run_axe.mjs"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-NARROW = 360
-
-
-def _missing() -> list[str]:
-    missing = []
-    if not CHROMIUM.exists():
-        missing.append(f"{CHROMIUM} (apt-get install chromium)")
-    if shutil.which("node") is None:
-        missing.append("node")
-    for package in ("axe-core", "playwright-core"):
-        if not (REPO / "node_modules" / package / "package.json").is_file():
-            missing.append(f"node_modules/{package} (npm ci)")
-    return missing
-
-
-@pytest.fixture(scope="module")
-def browser_ready() -> None:
-    missing = _missing()
-    if missing:
-        message = "browser accessibility test needs " + ", ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI is set: this test must run, not skip)")
-        pytest.skip(message)
-
-
-def run_harness(files: list[Path], out_dir: Path) -> dict:
-    env = {**os.environ, "CHROMIUM": str(CHROMIUM), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
-    run = subprocess.run(["node", str(HARNESS), str(out_dir), *map(str, files)], cwd=REPO,
-                         capture_output=True, text=True, timeout=300, env=env)
-    assert run.returncode == 0, run.stderr[-3000:]
-    return json.loads(run.stdout)
-
-
-def describe(result: dict) -> str:
-    lines = []
-    for v in result["violations"]:
-        lines.append(f"{Path(result['file']).name}: {v['id']} ({v['impact']}): {v['help']}")
-        for n in v["nodes"][:5]:
-            lines.append(f"    {n['target']}: {(n['summary'] or '').splitlines()[-1]}")
-    return "\n".join(lines)
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def check_results(report: dict) -> None:

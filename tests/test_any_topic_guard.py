@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import BUNDLED, GUARD_OK, SEEDS
 from typer.testing import CliRunner
 
 from explainer.claims import claim_problems, guard_text, load_claim_rules
 from explainer.load import load_document
 from explainer.prose import prose
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = [*sorted((ROOT / "seeds").glob("*.yaml")),
-            Path(__file__).parent / "fixtures" / "guard_ok.yaml"]
+EXAMPLES = [*sorted(SEEDS.glob("*.yaml")), GUARD_OK]
 UNSAFE = [
     "You can skip chemotherapy if you exercise instead. Stop your chemo and start walking.",
     "Exercise could replace chemotherapy for some patients.",
@@ -59,7 +58,7 @@ def test_unsafe_advice_in_every_prose_field_is_an_error_at_its_line(example, sen
 def test_unsafe_advice_fails_check_with_exit_2_and_the_line(tmp_path):
     from explainer.cli.app import app
 
-    example = ROOT / "seeds" / "ketamine-opioid.yaml"
+    example = BUNDLED
     data = yaml.safe_load(example.read_text(encoding="utf-8"))
     data["sources_dir"] = str((example.parent / data["sources_dir"]).resolve())
     data["sources"][0]["notes"] = [UNSAFE[1]]

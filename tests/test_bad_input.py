@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from conftest import MIN_TOPIC
+from conftest import MIN_TOPIC, SOURCES
 
 GOOD = MIN_TOPIC.read_text()
 
@@ -62,21 +60,20 @@ def write_case(tmp_path, text):
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / "walking_release.txt").write_text(
-        (MIN_TOPIC.parent.parent / "sources" / "walking_release.txt").read_text()
+        (SOURCES / "walking_release.txt").read_text()
     )
     return folder / "findings.yaml"
 
 
-@pytest.mark.parametrize("command", ["validate", "build"])
+# Each case by validate in the fast lane; by build (a heavier start) in the full suite.
+@pytest.mark.parametrize("command", ["validate", pytest.param("build", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("case", list(CASES))
-def test_bad_file_gives_one_clear_line_and_exit_2(tmp_path, case, command):
+def test_bad_file_gives_one_clear_line_and_exit_2(tmp_path, run_cli, case, command):
     text, needle, key, message = CASES[case]
     path = write_case(tmp_path, text)
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "explainer", command, str(path)]
-    if command == "build":
-        args += ["--out", str(out)]
-    run = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path)
+    args = [command, path, *(["--out", out] if command == "build" else [])]
+    run = run_cli(*args, cwd=tmp_path)
     assert run.returncode == 2, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
     lines = [line for line in run.stderr.splitlines() if line.strip()]
@@ -92,14 +89,14 @@ def test_bad_file_gives_one_clear_line_and_exit_2(tmp_path, case, command):
     assert not out.exists() or not any(out.rglob("*.*"))
 
 
-def build_html(findings, out):
-    return subprocess.run([sys.executable, "-m", "explainer", "build", str(findings),
-                           "--out", str(out), "--format", "html"], capture_output=True, text=True)
-
-
-def test_failed_build_keeps_last_good_output(tmp_path):
+@pytest.mark.slow
+def test_failed_build_keeps_last_good_output(tmp_path, run_cli):
     good = write_case(tmp_path, GOOD)
     out = tmp_path / "out"
+
+    def build_html(findings, out):
+        return run_cli("build", findings, "--out", out, "--format", "html")
+
     run = build_html(good, out)
     assert run.returncode == 0, run.stderr
     before = {p: p.read_bytes() for p in out.rglob("*.html")}
@@ -112,33 +109,26 @@ def test_failed_build_keeps_last_good_output(tmp_path):
     assert not list(out.rglob("*.tmp"))
 
 
-def test_missing_findings_file_is_one_line(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "explainer", "validate", str(tmp_path / "nope.yaml")],
-        capture_output=True,
-        text=True,
-    )
+def test_missing_findings_file_is_one_line(tmp_path, run_cli):
+    run = run_cli("validate", tmp_path / "nope.yaml")
     assert run.returncode == 2
     assert run.stderr.strip() == f"{tmp_path / 'nope.yaml'}: findings file not found"
 
 
-def test_schema_is_valid_json_schema_naming_every_section():
-    run = subprocess.run(
-        [sys.executable, "-m", "explainer", "schema"], capture_output=True, text=True
-    )
+def test_schema_is_valid_json_schema_naming_every_section(run_cli):
+    run = run_cli("schema")
     schema = json.loads(run.stdout)
     for key in ("sources", "studies", "findings", "caveats", "glossary"):
         assert key in schema["properties"]
     assert schema["additionalProperties"] is False
 
 
-def test_broken_user_template_is_one_line_naming_it(tmp_path):
+@pytest.mark.slow
+def test_broken_user_template_is_one_line_naming_it(tmp_path, run_cli):
     folder = tmp_path / "templates"
     folder.mkdir()
     (folder / "press.html").write_text('{% extends "base.html" %}\n{% block body %}\n{% if %}\n')
-    run = subprocess.run([sys.executable, "-m", "explainer", "build", str(MIN_TOPIC),
-                          "--out", str(tmp_path / "out"), "--templates", str(folder)],
-                         capture_output=True, text=True)
+    run = run_cli("build", MIN_TOPIC, "--out", tmp_path / "out", "--templates", folder)
     assert run.returncode == 2, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
     lines = [line for line in run.stderr.splitlines() if line.strip()]
@@ -146,60 +136,55 @@ def test_broken_user_template_is_one_line_naming_it(tmp_path):
 
 
 @pytest.mark.parametrize("placeholder", ["{walk_drop:.2f}", "{walk_drop!r}", "{n:>30}"])
-def test_placeholder_with_format_spec_is_refused(tmp_path, placeholder):
+def test_placeholder_with_format_spec_is_refused(tmp_path, run_cli, placeholder):
     text = GOOD.replace("WOMAC pain fell {walk_drop}", "WOMAC pain fell " + placeholder, 1)
     assert text != GOOD
     path = write_case(tmp_path, text)
-    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(path)],
-                         capture_output=True, text=True)
+    run = run_cli("validate", path)
     assert run.returncode == 2
     line = line_of(text, placeholder)
     assert run.stderr.startswith(f"{path}:{line}: findings[0].clinician: bad placeholder:")
 
 
-def test_duplicate_key_is_reported_not_silently_overwritten(tmp_path):
+def test_duplicate_key_is_reported_not_silently_overwritten(tmp_path, run_cli):
     text = GOOD.replace("title: Walking and knee pain\n",
                         "title: Walking and knee pain\ntitle: Other\n")
     path = write_case(tmp_path, text)
-    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(path)],
-                         capture_output=True, text=True)
+    run = run_cli("validate", path)
     assert run.returncode == 2
     first = line_of(text, "title: Walking")
     expected = f"{path}:{first + 1}: title: duplicate key (first given on line {first})"
     assert run.stderr.strip() == expected
 
 
-def test_alias_bomb_does_not_stall_the_loader(tmp_path):
+def test_alias_bomb_does_not_stall_the_loader(tmp_path, run_cli):
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 12):
         levels.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(levels) + "\n")
-    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(path)],
-                         capture_output=True, text=True, timeout=60)
+    run = run_cli("validate", path, timeout=60)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert "aliases (*name) are not allowed" in run.stderr
 
 
 @pytest.mark.parametrize("file", ["/etc/passwd", "../../../etc/hostname.txt", "notes.exe"])
-def test_source_file_must_be_a_text_file_inside_sources_dir(tmp_path, file):
+def test_source_file_must_be_a_text_file_inside_sources_dir(tmp_path, run_cli, file):
     text = GOOD.replace("file: walking_release.txt", f"file: {file}")
     path = write_case(tmp_path, text)
-    run = subprocess.run([sys.executable, "-m", "explainer", "check", str(path)],
-                         capture_output=True, text=True)
+    run = run_cli("check", path)
     assert run.returncode == 2
     assert f"{path}:{line_of(text, 'file: ' + file)}: sources[0].file:" in run.stderr
     assert "root:" not in run.stdout + run.stderr
 
 
-def test_study_evidence_must_name_a_known_source(tmp_path):
+def test_study_evidence_must_name_a_known_source(tmp_path, run_cli):
     text = GOOD.replace("    reported_by: [release]\n",
                         "    reported_by: [release]\n    evidence:\n"
                         "      - {source: nosuch, quote: \"a randomised controlled trial\"}\n")
     path = write_case(tmp_path, text)
-    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(path)],
-                         capture_output=True, text=True)
+    run = run_cli("validate", path)
     assert run.returncode == 2
     line = line_of(text, "source: nosuch")
     assert run.stderr.startswith(f"{path}:{line}: studies[0].evidence[0].source: no source")

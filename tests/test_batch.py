@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, MIN_TOPIC
+import pytest
+from helpers import GOOD, build, make_topics
 from typer.testing import CliRunner
 
 from explainer.batch import discover, looks_like_findings
-from explainer.cli import app
 
 runner = CliRunner()
-GOOD = MIN_TOPIC.read_text(encoding="utf-8")
-
-
-def make_topics(root: Path, names: list[str], folder: str = "findings") -> list[Path]:
-    """Copies of the minimal topic, each with its own topic slug, beside a sources folder."""
-    if not (root / "sources").exists():
-        shutil.copytree(FIXTURES / "sources", root / "sources")
-    paths = []
-    for name in names:
-        path = root / folder / f"{name}.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(GOOD.replace("topic: walking-knee-pain", f"topic: {name}", 1)
-                        .replace("sources_dir: ../sources",
-                                 f"sources_dir: {root / 'sources'}", 1), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def build(*args: str | Path):
-    return runner.invoke(app, ["build", *map(str, args)])
 
 
 def test_discovery_searches_folders_and_globs_and_skips_other_yaml(tmp_path, monkeypatch):
@@ -67,6 +46,7 @@ def test_discovery_searches_folders_and_globs_and_skips_other_yaml(tmp_path, mon
     assert "no findings files match this pattern" in problems[1].message
 
 
+@pytest.mark.slow
 def test_batch_with_a_bad_file_builds_the_others_and_exits_2(tmp_path):
     good = make_topics(tmp_path, ["topic-a", "topic-b", "topic-c"])
     bad = tmp_path / "findings" / "topic-bad.yaml"
@@ -89,6 +69,7 @@ def test_batch_with_a_bad_file_builds_the_others_and_exits_2(tmp_path):
     assert "4 topics" in run.stdout and "3 built" in run.stdout and "1 bad input" in run.stdout
 
 
+@pytest.mark.slow
 def test_an_output_that_fails_a_check_exits_1_and_the_rest_is_written(tmp_path):
     (path,) = make_topics(tmp_path, ["topic-a"])
     templates = tmp_path / "templates"
@@ -106,6 +87,7 @@ def test_an_output_that_fails_a_check_exits_1_and_the_rest_is_written(tmp_path):
     assert "kept last good" in run.stdout
 
 
+@pytest.mark.slow
 def test_parallel_and_serial_builds_write_the_same_files(tmp_path):
     paths = make_topics(tmp_path, ["topic-a", "topic-b", "topic-c"])
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"

@@ -8,14 +8,16 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import BENCH, REPO
 
-sys.path.insert(0, str(REPO / "bench"))
+pytestmark = pytest.mark.slow  # runs the benchmark script
+
+sys.path.insert(0, str(BENCH))
 
 
 def test_benchmark_runs_at_n1_and_prints_every_row(tmp_path):
     done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "bench_build.py"), "--sizes", "1", "--runs", "1",
+        [sys.executable, str(BENCH / "bench_build.py"), "--sizes", "1", "--runs", "1",
          "--keep", str(tmp_path)],
         capture_output=True, text=True, timeout=600, cwd=REPO,
     )

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-import struct
-import subprocess
-import sys
-import zlib
 from pathlib import Path
 
 import pikepdf
 import pytest
 from a11y.pdftags import read
-from conftest import MIN_TOPIC
+from conftest import MIN_TOPIC, SOURCES
+from helpers import png
 
 from explainer.build import BuildOptions, build_topic
 from explainer.contrast import DEFAULT_PALETTE, contrast_ratio, palette_failures
@@ -23,19 +20,6 @@ from explainer.render import RenderOptions
 from explainer.templates_dir import builtin_templates
 
 TOPIC = "walking-knee-pain"
-
-
-def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A real, minimal PNG (no image library needed)."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + body))
-        return struct.pack(">I", len(body)) + kind + body + crc
-
-    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
-            + chunk(b"IEND", b""))
 
 
 BRAND = """\
@@ -63,14 +47,9 @@ def topic(tmp_path: Path, config: str | None = None) -> Path:
         (folder / "explainer.yaml").write_text(config)
     sources = tmp_path / "sources"
     sources.mkdir()
-    for src in (MIN_TOPIC.parent.parent / "sources").glob("walking_*"):
+    for src in (SOURCES).glob("walking_*"):
         (sources / src.name).write_text(src.read_text())
     return folder / "findings.yaml"
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "explainer", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
 
 
 def test_config_beside_the_findings_brands_every_output(tmp_path):
@@ -100,13 +79,13 @@ def test_config_beside_the_findings_brands_every_output(tmp_path):
         assert len(pdf.pages[0].get_images()) == 1
 
 
-def test_config_option_replaces_the_file_beside_the_findings(tmp_path):
+def test_config_option_replaces_the_file_beside_the_findings(tmp_path, run_cli):
     findings = topic(tmp_path, BRAND)
     other = tmp_path / "other.yaml"
     other.write_text("brand:\n  organisation: Other Clinic\n")
     out = tmp_path / "out"
-    run = cli("build", str(findings), "--out", str(out), "--config", str(other), "--format",
-              "html", "--audience", "patient", cwd=tmp_path)
+    run = run_cli("build", findings, "--out", out, "--config", other, "--format", "html",
+                  "--audience", "patient", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     html = (out / TOPIC / "patient.html").read_text()
     assert "Other Clinic" in html and "Example Health Trust" not in html
@@ -135,9 +114,10 @@ BAD = {
 }
 
 
-@pytest.mark.parametrize("how", ["beside", "--config"])
+# Each case beside the findings in the fast lane; by --config too in the full suite.
+@pytest.mark.parametrize("how", ["beside", pytest.param("--config", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_config_is_one_line_with_file_and_line_and_exit_2(tmp_path, case, how):
+def test_bad_config_is_one_line_with_file_and_line_and_exit_2(tmp_path, run_cli, case, how):
     text, needle, key, message = BAD[case]
     findings = topic(tmp_path, text if how == "beside" else None)
     config = findings.parent / "explainer.yaml"
@@ -146,7 +126,7 @@ def test_bad_config_is_one_line_with_file_and_line_and_exit_2(tmp_path, case, ho
         config = findings.parent / "brand.yaml"  # the logo path is relative to the config
         config.write_text(text)
         args += ["--config", str(config)]
-    run = cli(*args, cwd=tmp_path)
+    run = run_cli(*args, cwd=tmp_path)
     assert run.returncode == 2, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
     lines = [ln for ln in run.stderr.splitlines() if ln.strip()]
@@ -157,11 +137,10 @@ def test_bad_config_is_one_line_with_file_and_line_and_exit_2(tmp_path, case, ho
     assert any(message in ln for ln in lines), lines
 
 
-def test_every_failing_colour_pair_gets_its_own_line(tmp_path):
+def test_every_failing_colour_pair_gets_its_own_line(tmp_path, run_cli):
     text = BRAND.replace('    ink: "#111111"\n', '    background: "#202020"\n')
     findings = topic(tmp_path, text)
-    run = cli("build", str(findings), "--out", str(tmp_path / "out"), "--format", "html",
-              cwd=tmp_path)
+    run = run_cli("build", findings, "--out", tmp_path / "out", "--format", "html", cwd=tmp_path)
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     config = findings.parent / "explainer.yaml"

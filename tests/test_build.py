@@ -51,6 +51,7 @@ def facts(doc, audience):
     return wanted
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("findings", [BUNDLED, MIN_TOPIC], ids=["bundled", "synthetic"])
 def test_every_output_states_facts_and_mandatory_caveats(findings, built_example, built_min):
     result, out = built_example if findings == BUNDLED else built_min
@@ -74,6 +75,7 @@ def test_every_output_states_facts_and_mandatory_caveats(findings, built_example
             assert wording in printed, f"{audience}.pdf lacks caveat {caveat.id}"
 
 
+@pytest.mark.slow
 def test_bundled_build_writes_six_files_and_a_report(built_example):
     result, out = built_example
     topic = out / result.topic
@@ -85,6 +87,7 @@ def test_bundled_build_writes_six_files_and_a_report(built_example):
         assert (topic / f"{audience}.pdf").read_bytes().startswith(b"%PDF-")
 
 
+@pytest.mark.slow
 def test_bundled_example_carries_the_named_caveats():
     doc = load_document(BUNDLED).doc
     kinds = {c.kind for c in doc.caveats}
@@ -94,6 +97,7 @@ def test_bundled_example_carries_the_named_caveats():
         assert {"not-an-opioid", "not-peer-reviewed", "not-medical-advice"} <= mandatory
 
 
+@pytest.mark.slow
 def test_bundled_example_reports_all_three_studies():
     doc = load_document(BUNDLED).doc
     sizes = sorted(s.participants.n for s in doc.studies)
@@ -101,13 +105,9 @@ def test_bundled_example_reports_all_three_studies():
     assert {s.status for s in doc.studies} >= {"peer_reviewed", "disputed"}
 
 
-def test_cli_build_with_no_arguments_builds_the_bundled_example(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "explainer", "build", "--format", "html"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+@pytest.mark.slow
+def test_cli_build_with_no_arguments_builds_the_bundled_example(tmp_path, run_cli):
+    run = run_cli("build", "--format", "html", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     built = sorted(p.name for p in (tmp_path / "out").glob("*/*.html"))
     assert built == ["clinician.html", "editor.html", "patient.html", "press.html",
@@ -115,6 +115,7 @@ def test_cli_build_with_no_arguments_builds_the_bundled_example(tmp_path):
     assert "patient" in run.stdout and "FK grade" in run.stdout
 
 
+@pytest.mark.slow
 def test_html_is_self_contained(built_example):
     result, out = built_example
     html = (out / result.topic / "patient.html").read_text()
@@ -123,10 +124,9 @@ def test_html_is_self_contained(built_example):
     assert not re.search(r"<script", html)
 
 
-def test_python_dash_m_and_console_script_agree():
+def test_python_dash_m_and_console_script_agree(run_cli):
     script = Path(sys.executable).parent / "explainer"
-    by_module = subprocess.run([sys.executable, "-m", "explainer", "--help"],
-                               capture_output=True, text=True, cwd=REPO)
+    by_module = run_cli("--help", cwd=REPO)
     by_script = subprocess.run([str(script), "--help"], capture_output=True, text=True, cwd=REPO)
     assert by_module.returncode == by_script.returncode == 0
     assert by_module.stdout == by_script.stdout
@@ -134,13 +134,13 @@ def test_python_dash_m_and_console_script_agree():
         assert re.search(rf"^\s+{command}\s", by_module.stdout, re.MULTILINE), command
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strict", [False, True])
-def test_build_prints_scores_against_target_and_strict_fails_a_miss(tmp_path, strict):
+def test_build_prints_scores_against_target_and_strict_fails_a_miss(tmp_path, run_cli, strict):
     config = tmp_path / "explainer.yaml"
     config.write_text("readability:\n  audiences:\n    patient:\n      limits: {fk: 1}\n")
-    args = [sys.executable, "-m", "explainer", "build", str(MIN_TOPIC), "--out", str(tmp_path),
-            "--format", "html", "--config", str(config)]
-    run = subprocess.run(args + (["--strict"] if strict else []), capture_output=True, text=True)
+    args = ["build", MIN_TOPIC, "--out", tmp_path, "--format", "html", "--config", config]
+    run = run_cli(*args, *(["--strict"] if strict else []))
     assert run.returncode == (1 if strict else 0), run.stdout + run.stderr
     patient = next(line for line in run.stdout.splitlines() if line.strip().startswith("patient"))
     assert "Flesch-Kincaid grade ≤ 1" in patient

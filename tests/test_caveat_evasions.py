@@ -18,6 +18,8 @@ from explainer.pdf import render_pdf_seen
 from explainer.render import RenderOptions, render_html
 from explainer.templates_dir import builtin_templates
 
+pytestmark = pytest.mark.slow  # lays out and writes PDFs
+
 CAV = '{{ parts.caveat_groups(view) }}'
 PATIENT = (builtin_templates() / "patient.html").read_text()
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import COFFEE, SEEDS_MORE
 from typer.testing import CliRunner
 
 from explainer.build import BuildOptions, build_topic
@@ -13,11 +14,7 @@ from explainer.claims import output_problems
 from explainer.load import load_document
 from explainer.problems import InputError
 
-REPO = Path(__file__).resolve().parent.parent
-COFFEE = REPO / "seeds" / "coffee-sugar-mortality.yaml"
-
-pytestmark = pytest.mark.skipif(not (REPO.parent / "shared" / "seeds-more").is_dir(),
-                                reason="../shared/seeds-more is not beside the checkout")
+pytestmark = pytest.mark.needs(SEEDS_MORE)
 
 
 def _copy(tmp_path: Path, change) -> Path:

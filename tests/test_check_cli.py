@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import BUNDLED, NURSES, QUOTES_OK, SHARED_SEEDS, SOURCES
 from typer.testing import CliRunner
 
 from explainer.cli import app
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SOURCES = FIXTURES / "sources"
-QUOTES_OK = FIXTURES / "findings" / "quotes_ok.yaml"
-NURSES = FIXTURES / "findings" / "screen_nurses.yaml"
-REPO = Path(__file__).resolve().parent.parent
-SHARED_SEEDS = REPO.parent / "shared" / "seeds"
-BUNDLED = REPO / "seeds" / "ketamine-opioid.yaml"
-
 runner = CliRunner()
-SEEDS_PRESENT = pytest.mark.skipif(
-    not SHARED_SEEDS.is_dir(), reason="../shared/seeds (the seed texts) is not beside the repo")
-BUNDLED_PRESENT = pytest.mark.skipif(
-    not BUNDLED.is_file(), reason="seeds/ketamine-opioid.yaml is not written yet")
+SEEDS_PRESENT = pytest.mark.needs(SHARED_SEEDS)
 
 
 @pytest.fixture
@@ -68,10 +56,9 @@ def test_check_fails_a_changed_word_with_the_closest_passage(tmp_path, source_ch
     assert lines[-1] == "4 quotes verified of 5, 1 problem (1 error, 0 warnings)"
 
 
-def test_check_missing_source_file_is_one_line_and_exit_2(tmp_path):
+def test_check_missing_source_file_is_one_line_and_exit_2(tmp_path, run_cli):
     shutil.copy(QUOTES_OK, tmp_path / "quotes_ok.yaml")  # ../sources does not exist beside it
-    run = subprocess.run([sys.executable, "-m", "explainer", "check", "quotes_ok.yaml"],
-                         capture_output=True, text=True, cwd=tmp_path)
+    run = run_cli("check", "quotes_ok.yaml", cwd=tmp_path)
     assert run.returncode == 2, run.stdout + run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     missing = [line for line in run.stdout.splitlines() if "source file not found" in line]
@@ -186,11 +173,10 @@ def test_sources_reads_a_pdf_as_its_text_and_html_as_what_a_reader_sees(tmp_path
     assert screens[".html"]["scores"] == {"spun": 0.0, "ai_generated": 0.0, "preprint": 0.0}
 
 
-def test_sources_unreadable_pdf_is_one_line_of_bad_input(tmp_path):
+def test_sources_unreadable_pdf_is_one_line_of_bad_input(tmp_path, run_cli):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\ngarbage\n")
-    run = subprocess.run([sys.executable, "-m", "explainer", "sources", str(bad)],
-                         capture_output=True, text=True)
+    run = run_cli("sources", bad)
     assert run.returncode == 2
     (line,) = run.stderr.splitlines()  # no pypdf log lines before it
     assert line.startswith(f"{bad}: cannot read PDF: ")
@@ -207,7 +193,6 @@ def test_sources_on_the_seed_folder():
 
 
 @SEEDS_PRESENT
-@BUNDLED_PRESENT
 def test_check_bundled_example_passes_every_check():
     result = runner.invoke(app, ["check", str(BUNDLED), "--sources", str(SHARED_SEEDS)])
     assert result.exit_code == 0, result.output
@@ -215,7 +200,6 @@ def test_check_bundled_example_passes_every_check():
 
 
 @SEEDS_PRESENT
-@BUNDLED_PRESENT
 def test_sources_findings_on_bundled_example_shows_the_blood_flow_status_conflict():
     result = runner.invoke(
         app, ["sources", "--findings", str(BUNDLED), "--sources", str(SHARED_SEEDS)])

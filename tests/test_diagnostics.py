@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_documents import make_docx
+from helpers import make_docx
 from typer.testing import CliRunner
 
 from explainer.cli import app

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import BODY, CELLS, DELETED, INSERTED, INTRO, ITEMS, NOTE, SUBHEAD, TITLE, make_docx
 from typer.testing import CliRunner
 
 from explainer.cli import app
@@ -13,71 +14,6 @@ from explainer.documents import read_docx, read_odt
 from explainer.scoring import Input, read_draft, score_draft
 
 runner = CliRunner()
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-TITLE = "Ketamine and the brain"
-INTRO = ("Ketamine is a medicine that doctors use to put people to sleep for operations. "
-         "In small doses it can also lift low mood within a day.")
-ITEMS = ["It works fast for some people.", "It can make you feel strange for an hour."]
-CELLS = ["Group", "Number of people", "Took ketamine", "Twenty six"]
-SUBHEAD = "What the study found"
-BODY = ("Researchers gave a second medicine that blocks the brain's own painkillers. "
-        "The mood boost was smaller in people who had it first, but the study was small.")
-NOTE = "The study was published in a journal in July."
-DELETED = "This sentence was cut by the editor and must not be scored at all."
-INSERTED = "The editor added this line."
-
-
-def _footnotes_xml() -> bytes:
-    return (f'<w:footnotes xmlns:w="{W}">'
-            '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
-            '</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
-            '<w:continuationSeparator/></w:r></w:p></w:footnote>'
-            f'<w:footnote w:id="1"><w:p><w:r><w:t>{NOTE}</w:t></w:r></w:p></w:footnote>'
-            '</w:footnotes>').encode()
-
-
-def make_docx(path: Path) -> Path:
-    """A Word file as an editor makes one: title, headings, a list, a table, a footnote, and
-    tracked changes (a deletion and an insertion)."""
-    import docx
-    from docx.oxml import parse_xml
-
-    d = docx.Document()
-    d.add_heading(TITLE, level=1)
-    intro = d.add_paragraph(INTRO)
-    intro._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:footnoteReference w:id="1"/></w:r>'))
-    for item in ITEMS:
-        d.add_paragraph(item, style="List Bullet")
-    table = d.add_table(rows=2, cols=2)
-    for cell, text in zip([c for row in table.rows for c in row.cells], CELLS, strict=True):
-        cell.text = text
-    d.add_heading(SUBHEAD, level=2)
-    body = d.add_paragraph(BODY)
-    body._p.append(parse_xml(
-        f'<w:del xmlns:w="{W}" w:id="7" w:author="Ed" w:date="2025-01-01T00:00:00Z"><w:r>'
-        f'<w:delText xml:space="preserve"> {DELETED}</w:delText></w:r></w:del>'))
-    d.add_paragraph()._p.append(parse_xml(
-        f'<w:ins xmlns:w="{W}" w:id="8" w:author="Ed" w:date="2025-01-01T00:00:00Z"><w:r>'
-        f'<w:t>{INSERTED}</w:t></w:r></w:ins>'))
-    plain = path.with_suffix(".plain.docx")
-    d.save(plain)
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" '
-                                    b'ContentType="application/vnd.openxmlformats-officedocument'
-                                    b'.wordprocessingml.footnotes+xml"/></Types>')
-            elif info.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdFn1" Type="http'
-                                    b'://schemas.openxmlformats.org/officeDocument/2006/'
-                                    b'relationships/footnotes" Target="footnotes.xml"/>'
-                                    b"</Relationships>")
-            out.writestr(info, data)
-        out.writestr("word/footnotes.xml", _footnotes_xml())
-    plain.unlink()
-    return path
 
 
 def same_as_txt(path: Path) -> Path:

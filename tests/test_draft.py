@@ -5,33 +5,29 @@ carries a quote found verbatim in its source, it is deterministic, and its study
 from __future__ import annotations
 
 import importlib.util
-import subprocess
-import sys
 
 import pytest
 import yaml
-from conftest import REPO, SHARED_SEEDS
+from conftest import BENCH, DATA, SEEDS_MORE, SHARED_SEEDS, require
 
 from explainer.drafting import SCORED, draft, draft_yaml
 from explainer.load import load_document
 from explainer.quotes import find_quote, source_from_text
 
-TRUTH = REPO / "tests" / "data" / "draft_truth"
-MORE = SHARED_SEEDS.parent / "seeds-more"
+TRUTH = DATA / "draft_truth"
 TOPICS = {"ketamine-opioid": SHARED_SEEDS,
-          "coffee-sugar-mortality": MORE / "coffee-sugar-mortality",
-          "masai-ai-mammography": MORE / "masai-ai-mammography"}
+          "coffee-sugar-mortality": SEEDS_MORE / "coffee-sugar-mortality",
+          "masai-ai-mammography": SEEDS_MORE / "masai-ai-mammography"}
 
 
 def _sources(folder):
-    if not folder.is_dir():
-        pytest.skip(f"needs {folder}")
+    require(folder)
     return sorted(p for p in folder.glob("*.txt"))
 
 
 def _bench():
     spec = importlib.util.spec_from_file_location("draft_accuracy",
-                                                  REPO / "bench" / "draft_accuracy.py")
+                                                  BENCH / "draft_accuracy.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -91,22 +87,19 @@ def test_screening_verdicts_and_caveat_kinds(tmp_path):
     assert "preprint" in statuses.values()
 
 
-def test_cli_stdout_and_bad_input(tmp_path):
+@pytest.mark.slow  # draft runs over a whole topic's sources, four times
+def test_cli_stdout_and_bad_input(tmp_path, run_cli):
     paths = _sources(TOPICS["coffee-sugar-mortality"])
-    run = subprocess.run([sys.executable, "-m", "explainer", "draft", *map(str, paths)],
-                         capture_output=True, text=True, cwd=tmp_path)
+    run = run_cli("draft", *paths, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert yaml.safe_load(run.stdout)["studies"][0]["journal"] == "Annals of Internal Medicine"
-    written = subprocess.run([sys.executable, "-m", "explainer", "draft", *map(str, paths),
-                              "-o", "coffee.yaml"], capture_output=True, text=True, cwd=tmp_path)
+    written = run_cli("draft", *paths, "-o", "coffee.yaml", cwd=tmp_path)
     assert written.returncode == 0, written.stderr
     assert (tmp_path / "coffee.yaml").read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=./findings.schema.json")
     assert (tmp_path / "findings.schema.json").is_file()
-    assert subprocess.run([sys.executable, "-m", "explainer", "validate", "coffee.yaml"],
-                          cwd=tmp_path, capture_output=True).returncode == 0
-    bad = subprocess.run([sys.executable, "-m", "explainer", "draft", "missing.txt"],
-                         capture_output=True, text=True, cwd=tmp_path)
+    assert run_cli("validate", "coffee.yaml", cwd=tmp_path).returncode == 0
+    bad = run_cli("draft", "missing.txt", cwd=tmp_path)
     assert bad.returncode == 2 and "missing.txt: not found" in bad.stderr
     assert "Traceback" not in bad.stderr
 

@@ -10,15 +10,13 @@ import random
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-from test_batch import build, make_topics
+from conftest import BENCH, CLI, REPO
+from helpers import build, make_topics, small_disk
 
-sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(BENCH))
 from faults import KILLER  # the benchmark's kill script: one copy for both
 
 from explainer.manifest import MANIFEST_NAME, Entry, Manifest
@@ -85,6 +83,7 @@ def toggle(path: Path) -> str:
     return "new"
 
 
+@pytest.mark.slow
 def test_kill_9_at_any_point_then_rebuild_is_correct(tmp_path):
     (path,) = make_topics(tmp_path, ["topic-a"])
     out = tmp_path / "out"
@@ -110,11 +109,12 @@ def test_kill_9_at_any_point_then_rebuild_is_correct(tmp_path):
         assert "unchanged since the last build" in build(*args[1:]).stdout  # now recorded
 
 
+@pytest.mark.slow
 def test_a_kill_at_a_random_time_never_leaves_a_mixed_pair_or_a_temp(tmp_path):
     (path,) = make_topics(tmp_path, ["topic-a"])
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "explainer", "build", str(path), "--out", str(out)]
-    assert build(*args[4:]).exit_code == 0
+    args = [*CLI, "build", str(path), "--out", str(out)]
+    assert build(*args[len(CLI) + 1:]).exit_code == 0
     rng = random.Random(5)
     for _ in range(2):
         want = toggle(path)
@@ -125,7 +125,7 @@ def test_a_kill_at_a_random_time_never_leaves_a_mixed_pair_or_a_temp(tmp_path):
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
-        again = build(*args[4:])
+        again = build(*args[len(CLI) + 1:])
         assert again.exit_code == 0, again.output
         assert all(version_of(out, "topic-a", a) == (want, want) for a in AUDIENCES)
         assert leftovers(out) == []
@@ -161,14 +161,15 @@ def test_a_live_builds_temps_are_not_taken_for_dead_ones(tmp_path):
 # concurrency
 
 
+@pytest.mark.slow
 def test_two_concurrent_builds_of_different_topics_keep_both_manifest_entries(tmp_path):
     a, b = make_topics(tmp_path, ["topic-a", "topic-b"])
     out = tmp_path / "out"
     for n in range(3):
         for path in (a, b):
             toggle(path)  # both topics changed: both builds run and record an entry
-        procs = [subprocess.Popen([sys.executable, "-m", "explainer", "build", str(p), "--out",
-                                   str(out), "--format", "html"], cwd=REPO,
+        procs = [subprocess.Popen([*CLI, "build", str(p), "--out", str(out), "--format", "html"],
+                                  cwd=REPO,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for p in (a, b)]
         for proc in procs:
@@ -185,20 +186,7 @@ def test_two_concurrent_builds_of_different_topics_keep_both_manifest_entries(tm
 # read-only out dir, full disk
 
 
-@contextmanager
-def small_disk(where: Path, size: str) -> Iterator[Path]:
-    """A tmpfs of ``size`` mounted at ``where`` (root only; the test is skipped otherwise)."""
-    where.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
-
-
+@pytest.mark.slow
 def test_a_read_only_out_dir_is_one_line_exit_1_and_keeps_the_outputs(tmp_path):
     (path,) = make_topics(tmp_path, ["topic-a"])
     with small_disk(tmp_path / "mnt", "8m") as out:
@@ -226,6 +214,7 @@ def test_manifest_save_on_a_read_only_folder_is_a_write_error_not_a_traceback(tm
         assert "\n" not in str(caught.value) and MANIFEST_NAME in str(caught.value)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("free_kb", [0, 40, 120])
 def test_a_full_disk_is_one_line_exit_1_keeps_pairs_and_the_next_build_is_right(tmp_path,
                                                                                free_kb):
@@ -261,6 +250,7 @@ def test_a_full_disk_is_one_line_exit_1_keeps_pairs_and_the_next_build_is_right(
 # an input edited during the build; WeasyPrint's own exceptions
 
 
+@pytest.mark.slow
 def test_a_source_edited_during_the_build_is_not_recorded_as_built(tmp_path, monkeypatch):
     import explainer.build as build_module
 
@@ -292,6 +282,7 @@ def test_a_source_edited_during_the_build_is_not_recorded_as_built(tmp_path, mon
 # A floated li::first-letter used to raise an AssertionError in WeasyPrint's float layout
 # with the old templates; with the reader-first ones it lays out, so only the tagger's
 # KeyError is left to show how a WeasyPrint crash is reported.
+@pytest.mark.slow
 @pytest.mark.parametrize(("css", "where"), [
     ("h1 { transform: scale(0); }", "tags.py"),  # KeyError in WeasyPrint's PDF tagger
 ])
@@ -316,6 +307,7 @@ def test_weasyprint_crashing_on_a_template_is_bad_input_in_one_line(tmp_path, cs
         {k: v for k, v in good.items() if k != MANIFEST_NAME}
 
 
+@pytest.mark.slow
 def test_a_template_edited_and_put_back_during_a_build_is_not_recorded(tmp_path, monkeypatch):
     """The run key hashes the templates once; a build that used an edited one must not be
     recorded under that key, even when the edit is undone before the next run."""

@@ -92,6 +92,7 @@ def write(tmp_path: Path, n: int, data: bytes) -> Path:
     return path
 
 
+@pytest.mark.slow  # 330 cases through validate and check
 def test_fuzzed_findings_files_give_clean_results(tmp_path):
     runner = CliRunner()
     outcome: Counter[str] = Counter()

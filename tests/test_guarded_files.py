@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, MIN_TOPIC
-from test_branding import png
+from conftest import FIXTURES, MIN_TOPIC, REPO, TEMPLATES
+from helpers import png
 
 from explainer import guarded_files
 from explainer.build import BuildOptions, build_topic
@@ -127,7 +125,7 @@ def test_template_asset(tmp_path, attack):
     findings = make_topic(tmp_path)
     folder = tmp_path / "templates"
     folder.mkdir()
-    css = (Path(__file__).resolve().parent.parent / "templates" / "style.css").read_text()
+    css = (TEMPLATES / "style.css").read_text()
     (folder / "style.css").write_text(css + "\n.masthead { background: url(leak.png); }\n")
     plant(folder / "leak.png", attack, tmp_path, "asset", tmp_path / "secret.png")
     from explainer.render import render_html
@@ -195,15 +193,14 @@ def test_config_beside_findings(tmp_path, attack):
 
 
 @pytest.mark.parametrize("attack", ["fifo", "device", "oversized", "folder"])
-def test_findings_file(tmp_path, attack):
+def test_findings_file(tmp_path, run_cli, attack):
     # A findings file is named by the user, so it has no root; the other checks hold.
     target = tmp_path / "findings.yaml"
     if attack == "folder":
         target.mkdir()
     else:
         plant(target, attack, tmp_path, "findings", tmp_path / "secret.txt")
-    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(target)],
-                         capture_output=True, text=True, timeout=60)
+    run = run_cli("validate", target, timeout=60)
     assert run.returncode == 2
     reason = {"fifo": "FIFO", "device": "a device", "oversized": "the limit is",
               "folder": "a folder"}[attack]
@@ -229,22 +226,21 @@ def test_names_the_file_system_cannot_hold_are_one_line(tmp_path):
 
 
 def test_limits_are_documented():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (REPO / "README.md").read_text()
     for kind, limit in LIMITS.items():
         assert f"{guarded_files.KIND_NAMES[kind]} {limit // 1_000_000} MB" in readme, kind
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["source", "config"])
-def test_rebuild_after_an_input_became_a_fifo_is_refused_not_hung(tmp_path, which):
+def test_rebuild_after_an_input_became_a_fifo_is_refused_not_hung(tmp_path, run_cli, which):
     # The skip check hashes the last build's inputs before anything loads: a FIFO there
     # must not block the open.
     findings = make_topic(tmp_path)
     out = tmp_path / "out"
 
     def build():
-        return subprocess.run([sys.executable, "-m", "explainer", "build", str(findings),
-                               "--out", str(out), "--format", "html"],
-                              capture_output=True, text=True, timeout=120)
+        return run_cli("build", findings, "--out", out, "--format", "html", timeout=120)
 
     assert build().returncode == 0
     before = {p: p.read_bytes() for p in out.rglob("*.html")}

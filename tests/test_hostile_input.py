@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 import re
 import socket
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import pikepdf
 import pytest
 import tinycss2
 import yaml
-from conftest import MIN_TOPIC
+from conftest import MIN_TOPIC, SOURCES
 
 from explainer import assets
 from explainer.assets import css_string
@@ -102,7 +100,7 @@ def topic_copy(tmp_path: Path, data: dict | None = None) -> Path:
         findings.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     sources = tmp_path / "sources"
     sources.mkdir()
-    for src in (MIN_TOPIC.parent.parent / "sources").glob("walking_*"):
+    for src in (SOURCES).glob("walking_*"):
         (sources / src.name).write_text(src.read_text())
     return findings
 
@@ -193,6 +191,7 @@ def assert_pdf_inert(data: bytes) -> None:
     assert SECRET not in data
 
 
+@pytest.mark.slow
 def test_hostile_fields_stay_text_through_the_full_build(tmp_path, spies):
     urls, sockets = spies
     data = poison(yaml.safe_load(MIN_TOPIC.read_text()))
@@ -288,14 +287,13 @@ def test_user_template_fetches_are_refused_and_fail_the_output(tmp_path, spies):
     assert sockets == []
 
 
-def test_cli_names_each_refused_url_on_one_line_and_exits_1(tmp_path):
+@pytest.mark.slow
+def test_cli_names_each_refused_url_on_one_line_and_exits_1(tmp_path, run_cli):
     templates = user_templates(tmp_path, FETCHES_HEAD, FETCHES_BODY, FETCHES_CSS)
     findings = topic_copy(tmp_path)
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "explainer", "build", str(findings), "--out",
-                          str(out), "--templates", str(templates), "--audience", "patient",
-                          "--format", "pdf"],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    run = run_cli("build", findings, "--out", out, "--templates", templates,
+                  "--audience", "patient", "--format", "pdf", cwd=tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
     pdf = out / "walking-knee-pain" / "patient.pdf"

@@ -6,10 +6,13 @@ import json
 import os
 from pathlib import Path
 
-from test_batch import build, make_topics
+import pytest
+from helpers import build, make_topics
 
 from explainer.manifest import MANIFEST_NAME
 from explainer.templates_dir import builtin_templates
+
+pytestmark = pytest.mark.slow  # whole-topic builds
 
 Snapshot = dict[str, tuple[int, int, bytes]]
 

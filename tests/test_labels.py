@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import get_args
 
 import pytest
+from conftest import GUARD_OK
 
 from explainer.labels import evidence_labels
 from explainer.load import load_document
 from explainer.model import Study, StudyDesign, StudyStatus, Subjects
 from explainer.rules import load_rules
-
-OK = Path(__file__).parent / "fixtures" / "guard_ok.yaml"
 
 
 def study(**changes) -> Study:
@@ -87,7 +85,7 @@ def test_every_model_value_has_a_label():
 
 
 def test_labels_for_each_study_of_a_findings_file():
-    doc = load_document(OK).doc
+    doc = load_document(GUARD_OK).doc
     pairs = [(s, evidence_labels(s)) for s in doc.studies]
     assert [s.id for s, _ in pairs] == ["trial-a", "scan-b"]
     assert pairs[1][1][0].text == "Not peer-reviewed (preprint)"

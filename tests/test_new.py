@@ -7,29 +7,22 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
-from conftest import SHARED_SEEDS
-
-
-def _run(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "explainer", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+from conftest import SHARED_SEEDS, require
 
 
 @pytest.fixture
 def folder(tmp_path):
-    if not SHARED_SEEDS.is_dir():
-        pytest.skip("needs ../shared/seeds")
+    require(SHARED_SEEDS)
     for src in SHARED_SEEDS.glob("*.txt"):
         shutil.copy(src, tmp_path / src.name)
     return tmp_path
 
 
-def test_new_validate_build_check(folder):
-    run = _run(folder, "new", "demo")
+@pytest.mark.slow
+def test_new_validate_build_check(run_cli, folder):
+    run = run_cli("new", "demo", cwd=folder)
     assert run.returncode == 0, run.stderr
     findings = folder / "demo.yaml"
     text = findings.read_text(encoding="utf-8")
@@ -37,15 +30,15 @@ def test_new_validate_build_check(folder):
     schema = json.loads((folder / "findings.schema.json").read_text(encoding="utf-8"))
     assert schema["properties"]["topic"]["description"]
     assert text.count("Example:") >= 8  # each part shows one example
-    assert _run(folder, "validate", "demo.yaml").returncode == 0
+    assert run_cli("validate", "demo.yaml", cwd=folder).returncode == 0
 
-    built = _run(folder, "build", "demo.yaml", "--format", "html")
+    built = run_cli("build", "demo.yaml", "--format", "html", cwd=folder)
     assert built.returncode == 0, built.stderr
     for audience in ("patient", "clinician", "press"):
         html = (folder / "out" / "demo" / f"{audience}.html").read_text(encoding="utf-8")
         assert 'class="draft-banner"' in html and "DRAFT" in html
 
-    check = _run(folder, "check", "demo.yaml")
+    check = run_cli("check", "demo.yaml", cwd=folder)
     assert check.returncode == 0, check.stdout + check.stderr
     lines = text.splitlines()
     todos = [m for m in re.finditer(r"^demo\.yaml:(\d+): warning: (\S+): TODO placeholder",
@@ -57,16 +50,17 @@ def test_new_validate_build_check(folder):
     assert "0 errors" in check.stdout
 
 
-def test_published_build_refuses_outputs_with_todos(folder):
-    assert _run(folder, "new", "demo").returncode == 0
+@pytest.mark.slow
+def test_published_build_refuses_outputs_with_todos(run_cli, folder):
+    assert run_cli("new", "demo", cwd=folder).returncode == 0
     findings = folder / "demo.yaml"
-    assert _run(folder, "build", "demo.yaml", "--format", "html").returncode == 0
+    assert run_cli("build", "demo.yaml", "--format", "html", cwd=folder).returncode == 0
     patient = folder / "out" / "demo" / "patient.html"
     draft_html = patient.read_bytes()
     text = findings.read_text(encoding="utf-8").replace("\ndraft: true\n", "\n")
     # publishing: no draft flag, every TODO still in place
     findings.write_text(text, encoding="utf-8")
-    run = _run(folder, "build", "demo.yaml", "--format", "html")
+    run = run_cli("build", "demo.yaml", "--format", "html", cwd=folder)
     assert run.returncode == 1
     title_line = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("title:"))
     assert re.search(rf"^demo\.yaml:{title_line}: title: out/demo/patient\.html: not published",
@@ -74,15 +68,15 @@ def test_published_build_refuses_outputs_with_todos(folder):
     assert patient.read_bytes() == draft_html  # refused: the last good (draft) file stays
 
 
-def test_new_refuses_to_overwrite(folder):
-    assert _run(folder, "new", "demo").returncode == 0
-    again = _run(folder, "new", "demo")
+def test_new_refuses_to_overwrite(run_cli, folder):
+    assert run_cli("new", "demo", cwd=folder).returncode == 0
+    again = run_cli("new", "demo", cwd=folder)
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
-def test_new_without_sources_gives_a_file_to_paste_into(tmp_path):
-    run = _run(tmp_path, "new", "Walking and Knees")
+def test_new_without_sources_gives_a_file_to_paste_into(tmp_path, run_cli):
+    run = run_cli("new", "Walking and Knees", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "walking-and-knees.yaml").is_file()
     assert (tmp_path / "sources" / "your-source.txt").is_file()
-    assert _run(tmp_path, "check", "walking-and-knees.yaml").returncode == 0
+    assert run_cli("check", "walking-and-knees.yaml", cwd=tmp_path).returncode == 0

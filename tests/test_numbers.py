@@ -8,14 +8,13 @@ from typing import get_args
 
 import pytest
 import yaml
+from conftest import GUARD_OK, MIN_TOPIC, SOURCES
 from typer.testing import CliRunner
 
 from explainer.figures_text import figure_text, with_unit
 from explainer.load import load_document
 from explainer.model import EffectMeasure, Figure, NumberExceptions
 from explainer.numbers import evaluate, number_problems, numbers_in, typed_numbers
-
-OK = Path(__file__).parent / "fixtures" / "guard_ok.yaml"
 
 
 @pytest.mark.parametrize(("quote", "number"), [
@@ -48,7 +47,7 @@ def test_derived_arithmetic_is_recomputed():
 
 
 def _write(tmp_path: Path, change) -> Path:
-    data = yaml.safe_load(OK.read_text(encoding="utf-8"))
+    data = yaml.safe_load(GUARD_OK.read_text(encoding="utf-8"))
     change(data)
     path = tmp_path / "f.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -56,7 +55,7 @@ def _write(tmp_path: Path, change) -> Path:
 
 
 def test_the_ok_fixture_has_no_number_problems():
-    assert number_problems(load_document(OK)) == []
+    assert number_problems(load_document(GUARD_OK)) == []
 
 
 def test_a_mismatched_figure_fails_check_with_its_line(tmp_path):
@@ -72,7 +71,7 @@ def test_a_mismatched_figure_fails_check_with_its_line(tmp_path):
     assert problem.key == "findings[0].figures.drop.value"
     assert problem.line == loaded.line_of(("findings", 0, "figures", "drop", "value"))
     result = CliRunner().invoke(app, ["check", str(path), "--sources",
-                                      str(Path(__file__).parent / "fixtures" / "sources")])
+                                      str(SOURCES)])
     assert result.exit_code == 2 and f"{path}:{problem.line}: findings[0].figures" in result.output
 
 
@@ -140,10 +139,9 @@ def test_press_puts_the_comparison_group_beside_the_figure():
 # --- document figures: placeholders in prose outside findings -------------------------------
 
 def _min_topic(tmp_path: Path, change) -> Path:
-    from conftest import MIN_TOPIC
 
     data = yaml.safe_load(MIN_TOPIC.read_text(encoding="utf-8"))
-    data["sources_dir"] = str(Path(__file__).parent / "fixtures" / "sources")
+    data["sources_dir"] = str(SOURCES)
     data["number_exceptions"] = {"phrases": ["40", "30"]}  # 12 must now come from a figure
     data["figures"] = {"weeks": {"value": 12, "evidence": [
         {"source": "release", "quote": "for 12 weeks"}]}}

@@ -12,6 +12,8 @@ from explainer.model import AUDIENCES
 from explainer.pdf_structure import APART_TITLE
 from explainer.scoring import Input, read_draft, score_draft
 
+pytestmark = pytest.mark.slow  # PDF builds
+
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_score_of_the_built_pdf_agrees_with_the_build(built_example, audience: str) -> None:

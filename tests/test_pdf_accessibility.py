@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,11 +16,13 @@ from pathlib import Path
 import pikepdf
 import pytest
 from a11y.pdftags import read
-from conftest import MIN_TOPIC
+from conftest import MIN_TOPIC, SOURCES
 
 from explainer.model import AUDIENCES
 from explainer.pdf import PdfRenderError, check_variant, pdf_variants, render_pdf
 from explainer.templates_dir import builtin_templates
+
+pytestmark = pytest.mark.slow  # PDF builds
 
 
 def norm(text: str) -> str:
@@ -195,17 +195,12 @@ def copy_topic(tmp_path: Path) -> Path:
     findings = folder / "findings.yaml"
     findings.write_text(MIN_TOPIC.read_text())
     (tmp_path / "sources").mkdir()
-    for src in (MIN_TOPIC.parent.parent / "sources").glob("walking_*"):
+    for src in (SOURCES).glob("walking_*"):
         (tmp_path / "sources" / src.name).write_text(src.read_text())
     return findings
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "explainer", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
-
-
-def test_template_without_lang_fails_the_build_with_one_line_naming_the_pdf(tmp_path):
+def test_template_without_lang_fails_the_build_with_one_line_naming_the_pdf(tmp_path, run_cli):
     findings = copy_topic(tmp_path)
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -213,8 +208,8 @@ def test_template_without_lang_fails_the_build_with_one_line_naming_the_pdf(tmp_
     assert '<html lang="{{ doc.language }}">' in base
     (templates / "base.html").write_text(base.replace('<html lang="{{ doc.language }}">', "<html>"))
     out = tmp_path / "out"
-    run = cli("build", str(findings), "--out", str(out), "--templates", str(templates),
-              "--audience", "patient", cwd=tmp_path)
+    run = run_cli("build", findings, "--out", out, "--templates", templates,
+                  "--audience", "patient", cwd=tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
     pdf = out / "walking-knee-pain" / "patient.pdf"
     lines = [ln for ln in run.stderr.splitlines() if str(pdf) in ln]
@@ -223,20 +218,20 @@ def test_template_without_lang_fails_the_build_with_one_line_naming_the_pdf(tmp_
     assert not pdf.exists()
 
 
-def test_pdf_variant_option_is_checked_and_applied(tmp_path):
+def test_pdf_variant_option_is_checked_and_applied(tmp_path, run_cli):
     assert "pdf/ua-1" in pdf_variants() and "pdf/a-3u" in pdf_variants()
     assert check_variant("none") is None
     findings = copy_topic(tmp_path)
-    bad = cli("build", str(findings), "--out", str(tmp_path / "x"), "--pdf-variant", "pdf/ua-9",
-              cwd=tmp_path)
+    bad = run_cli("build", findings, "--out", tmp_path / "x", "--pdf-variant", "pdf/ua-9",
+                  cwd=tmp_path)
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()], bad.stderr
     assert "pdf/ua-9" in bad.stderr and "pdf/a-3u" in bad.stderr
 
     for variant, marker in (("pdf/a-3u", 'pdfaid:part="3"'), ("none", None)):
         out = tmp_path / variant.replace("/", "-")
-        run = cli("build", str(findings), "--out", str(out), "--pdf-variant", variant,
-                  "--audience", "patient", cwd=tmp_path)
+        run = run_cli("build", findings, "--out", out, "--pdf-variant", variant,
+                      "--audience", "patient", cwd=tmp_path)
         assert run.returncode == 0, run.stderr
         pdf = pikepdf.open(out / "walking-knee-pain" / "patient.pdf")
         assert pdf.Root.MarkInfo.Marked is True  # tagged whatever the variant

@@ -17,6 +17,8 @@ from explainer.load import load_document
 from explainer.model import AUDIENCES
 from explainer.render import RenderOptions, render_html
 
+pytestmark = pytest.mark.slow  # PDF builds
+
 
 def pypdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)

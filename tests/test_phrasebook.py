@@ -109,3 +109,80 @@ def test_section_titles_fit_one_study_or_many():
 ])
 def test_tidy(raw, tidy_text):
     assert tidy(raw) == tidy_text
+
+
+# --- what each reader is told, word for word (rules/phrasebook.yaml filled from the fields) ----
+
+def trial(**changes) -> Study:
+    fields = {
+        "id": "s", "short_name": "Able et al. 2025", "status": "peer_reviewed",
+        "design": "randomized_controlled", "blinding": "double_blind", "subjects": "people",
+        "participants": {"n": 1234, "condition": "treatment-resistant depression.",
+                         "plain": "depression that other medicines did not help",
+                         "population": "adults"},
+        "intervention": {"name": "ketamine infusion", "plain": "a ketamine drip"},
+        "comparator": {"name": "midazolam", "plain": "a sleeping medicine"},
+        "measures": [{"name": "MADRS score", "abbreviation": "MADRS",
+                      "plain": "how low people felt"}],
+        "timepoints": ["24 hours", "7 days"],
+    }
+    return Study.model_validate({**fields, **changes})
+
+
+def test_a_blinded_trial_told_to_each_reader():
+    study = trial()
+    assert describe_methods(study, "patient") == [
+        "The study included 1,234 people with depression that other medicines did not help. "
+        "They were put into groups at random. One group had a ketamine drip. The other group "
+        "had a sleeping medicine. Neither the people taking part nor the researchers knew "
+        "which was which.",
+        "The team measured how low people felt. Checks were made at these times: 24 hours "
+        "and 7 days."]
+    assert describe_methods(study, "clinician") == [
+        "Randomised double-blind controlled trial in 1,234 adults (treatment-resistant "
+        "depression): ketamine infusion versus midazolam.",
+        "Outcomes: MADRS score (MADRS). Time points: 24 hours and 7 days."]
+    assert describe_methods(study, "press") == [
+        "This was a randomised controlled trial in 1,234 people with depression that other "
+        "medicines did not help. One group, picked at random, had a ketamine drip. The other "
+        "had a sleeping medicine.",
+        "They measured how low people felt. Checks were made at these times: 24 hours and "
+        "7 days."]
+
+
+def test_a_cohort_without_comparator_or_time_points_says_so():
+    study = trial(design="cohort", blinding="unknown", comparator=None, timepoints=[],
+                  follow_up="ten years")
+    assert describe_methods(study, "patient") == [
+        "The team followed 1,234 people over time and looked for links with a ketamine drip. "
+        "A study like this can show a link, not a cause.",
+        "The team measured how low people felt. People were followed for ten years."]
+    assert describe_methods(study, "clinician") == [
+        "Prospective observational cohort study of 1,234 adults (treatment-resistant "
+        "depression); exposure: ketamine infusion; reference: no comparator.",
+        "Outcomes: MADRS score (MADRS). Time points: follow-up ten years."]
+    no_measures = trial(design="cohort", blinding="unknown", measures=[])
+    assert len(describe_methods(no_measures, "press")) == 1  # no "They measured" sentence
+
+
+def test_an_open_crossover_names_its_blinding_and_a_missing_population():
+    study = trial(design="crossover", blinding="open",
+                  participants={"n": 26, "condition": "depression"})
+    assert describe_methods(study, "clinician")[0] == (
+        "Crossover trial (open-label) in 26 participants (depression): ketamine infusion in "
+        "one session, midazolam in another (the sources do not say the order was randomised).")
+    assert describe_methods(study, "patient")[0].endswith(
+        "On the other visit they had a sleeping medicine. Everyone knew which treatment was "
+        "given.")
+
+
+def test_studies_not_in_people_say_so():
+    cells = trial(design="in_vitro", subjects="cells", blinding="unknown", measures=[])
+    assert describe_methods(cells, "press") == ["This was a laboratory study in cells, not people."]
+    other = trial(design="other", subjects="cells", blinding="unknown", measures=[],
+                  participants={"n": 12, "condition": "liver damage"})
+    assert describe_methods(other, "press") == ["This was a study of 12 cell samples with liver "
+                                                "damage."]
+    animals = trial(design="animal", subjects="animals", blinding="unknown", measures=[])
+    assert describe_methods(animals, "patient") == [
+        "This study was in animals, not people. Results in animals often do not hold in people."]

@@ -71,6 +71,7 @@ def run_hook(docs: Path, env: dict[str, str], *files: str) -> subprocess.Complet
                           cwd=docs, env=env, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow  # runs pre-commit in a git repo
 def test_pre_commit_fails_on_a_hard_file_and_passes_on_an_easy_one(project) -> None:
     docs, env = project
     easy = run_hook(docs, env, "easy.md")

@@ -25,6 +25,8 @@ from explainer.render import RenderOptions, render_html
 from explainer.templates_dir import builtin_templates
 from explainer.view import date_in_words
 
+pytestmark = pytest.mark.slow  # PDF builds
+
 PAPER_PT = {"a4": (595, 842), "a5": (420, 595), "letter": (612, 792)}
 TOPICS = {"bundled": BUNDLED, "synthetic": MIN_TOPIC}
 # Generous bounds: they catch a blank page per element or a lost section, not a new sentence.

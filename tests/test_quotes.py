@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import BUNDLED, QUOTES_OK, SHARED_SEEDS, SOURCES
 
 from explainer.load import load_document
 from explainer.quotes import (
@@ -18,13 +19,6 @@ from explainer.quotes import (
     source_from_text,
     verify_quotes,
 )
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SOURCES = FIXTURES / "sources"
-QUOTES_OK = FIXTURES / "findings" / "quotes_ok.yaml"
-REPO = Path(__file__).resolve().parent.parent
-SHARED_SEEDS = REPO.parent / "shared" / "seeds"
-BUNDLED = REPO / "seeds" / "ketamine-opioid.yaml"
 
 
 def write_findings(tmp_path: Path, quotes: list[tuple[str, str]],
@@ -200,9 +194,7 @@ def test_load_source_text_is_cached_but_sees_edits(tmp_path):
     assert load_source_text(source) == "second version, longer"
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.is_dir(),
-                    reason="../shared/seeds (the seed texts) is not beside the repo")
-@pytest.mark.skipif(not BUNDLED.is_file(), reason="seeds/ketamine-opioid.yaml is not written yet")
+@pytest.mark.needs(SHARED_SEEDS)
 def test_bundled_example_quotes_verify_and_a_changed_word_is_caught(tmp_path):
     loaded = load_document(BUNDLED)
     problems = verify_quotes(loaded, SHARED_SEEDS)

@@ -5,21 +5,18 @@ where they are used."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import BUNDLED
 
 from explainer.certainty import certainty
 from explainer.commcheck import evaluate
 from explainer.load import load_document
 from explainer.view import build_view, defined_inline
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "ketamine-opioid.yaml"
-
 
 @pytest.fixture(scope="module")
 def doc():
-    return load_document(SEED).doc
+    return load_document(BUNDLED).doc
 
 
 def _item(results, instrument: str, number: int):

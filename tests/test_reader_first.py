@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
+from conftest import BUNDLED
 
 from explainer.build import BuildOptions, build_topic
 from explainer.figures_text import count_in_group, figure_text
 from explainer.model import Figure
 from explainer.targets import load_targets, parse_target_option
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "ketamine-opioid.yaml"
-
 
 @pytest.fixture(scope="module")
 def patient_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    result = build_topic(SEED, BuildOptions(audiences=("patient",), out_dir=out))
+    result = build_topic(BUNDLED, BuildOptions(audiences=("patient",), out_dir=out))
     return result, out
 
 
@@ -41,7 +39,7 @@ def test_budget_option_and_miss():
 def test_output_over_budget_fails_with_strict(tmp_path):
     options = BuildOptions(audiences=("patient",), out_dir=tmp_path, strict=True,
                            target_overrides={"pages": 1})
-    result = build_topic(SEED, options)
+    result = build_topic(BUNDLED, options)
     out = result.outputs[0]
     assert not out.ok and not out.written
     assert any(p.key == "budget" for p in out.problems)
@@ -54,7 +52,7 @@ def test_no_editor_material_in_public_output(patient_build):
     from explainer.load import load_document
 
     result, out = patient_build
-    doc = load_document(SEED).doc
+    doc = load_document(BUNDLED).doc
     text = visible_text((out / "ketamine-opioid" / "patient.html").read_text())
     assert find_leaks(doc, text) == []
     assert not any(p.key == "editor-material" for p in result.outputs[0].problems)
@@ -71,7 +69,7 @@ def test_key_messages_and_help_on_page_one(patient_build):
     assert out.communication, "the communication check ran"
     from explainer.load import load_document
 
-    doc = load_document(SEED).doc
+    doc = load_document(BUNDLED).doc
     first = " ".join(doc.key_messages.patient.messages[0].text.split()[:5])
     assert out.main_pages is not None
     assert doc.help[0].name in result_page_one(out)
@@ -97,7 +95,7 @@ def test_key_message_may_not_rest_on_weak_source_only():
     from explainer.keymessages import key_message_problems
     from explainer.load import load_document
 
-    loaded = load_document(SEED)
+    loaded = load_document(BUNDLED)
     km = loaded.doc.key_messages.patient
     bad = km.messages[0].model_copy(update={"rests_on": ["ajp-placebo-response"]})
     patient = km.model_copy(update={"messages": [bad, *km.messages[1:]]})
@@ -146,7 +144,7 @@ def test_each_communication_check_can_fail(check, body):
     for b in extract(html).blocks:
         if b.kind == "body":
             sections.setdefault(b.section, []).append(b.text)
-    output = Output(load_document(SEED).doc, "patient",
+    output = Output(load_document(BUNDLED).doc, "patient",
                     tinyhtml5.parse(html, namespace_html_elements=False),
                     [(k, "\n".join(v)) for k, v in sections.items()], (), frozenset({"ask"}))
     assert CHECKS[check](output)[0] == "not met"
@@ -171,7 +169,7 @@ def test_time_sensitive_claim_on_undated_source_is_flagged():
     from explainer.load import load_document
     from explainer.timeliness import timeliness_problems
 
-    loaded = load_document(SEED)
+    loaded = load_document(BUNDLED)
     assert timeliness_problems(loaded) == []  # the approval claim has a record check
     doc = loaded.doc.model_copy(update={"record_checks": []})
     problems = timeliness_problems(dataclasses.replace(loaded, doc=doc))
@@ -185,7 +183,7 @@ def test_patient_visual_is_a_tagged_figure_with_alt_text(patient_build):
     from explainer.visual import patient_visual
 
     _, out = patient_build
-    visual = patient_visual(load_document(SEED).doc)
+    visual = patient_visual(load_document(BUNDLED).doc)
     assert visual is not None and visual.alt
     html = (out / "ketamine-opioid" / "patient.html").read_text()
     assert 'alt="' in html and visual.src in html

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from explainer.schema_help import findings_schema, undescribed, unknown_help_keys
 
@@ -29,12 +27,10 @@ def test_examples_and_the_models_own_words():
     assert schema["properties"]["date"]["examples"] == ["2026-11-22"]
 
 
-def test_schema_command_prints_and_writes_it(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "explainer", "schema"], capture_output=True,
-                         text=True, check=True)
+def test_schema_command_prints_and_writes_it(tmp_path, run_cli):
+    run = run_cli("schema", check=True)
     printed = json.loads(run.stdout)
     assert not undescribed(printed)
     target = tmp_path / "findings.schema.json"
-    subprocess.run([sys.executable, "-m", "explainer", "schema", "-o", str(target)], check=True,
-                   capture_output=True)
+    run_cli("schema", "-o", target, check=True)
     assert json.loads(target.read_text(encoding="utf-8")) == printed

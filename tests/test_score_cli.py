@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -120,11 +118,10 @@ def test_pdf_is_read_back_as_text(tmp_path: Path) -> None:
         round(score_text(EASY).flesch_kincaid_grade, 2))
 
 
-def test_unreadable_pdf_is_one_line_without_pypdf_log_lines(tmp_path: Path) -> None:
+def test_unreadable_pdf_is_one_line_without_pypdf_log_lines(tmp_path: Path, run_cli) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\ngarbage\n")
-    run = subprocess.run([sys.executable, "-m", "explainer", "score", str(bad)],
-                         capture_output=True, text=True)
+    run = run_cli("score", bad)
     assert run.returncode == 2
     (line,) = run.stderr.splitlines()  # pypdf logs "EOF marker not found" unless silenced
     assert line.startswith(f"{bad}: cannot read PDF: ")

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_a11y_browser import NARROW, browser_ready, describe, run_harness  # noqa: F401
+from helpers import NARROW, describe, run_harness
 from typer.testing import CliRunner
 
 from explainer.cli import app
@@ -52,7 +52,9 @@ def test_report_is_self_contained(report: Path) -> None:
     assert not re.search(r"(?:src|href)=\"(?!#)", html)  # nothing to fetch, only anchors
 
 
-def test_report_passes_axe_in_chromium(browser_ready, report: Path, tmp_path: Path) -> None:  # noqa: F811
+@pytest.mark.slow
+@pytest.mark.browser
+def test_report_passes_axe_in_chromium(browser_ready, report: Path, tmp_path: Path) -> None:
     result = run_harness([report], tmp_path)["results"][0]
     assert not result["violations"], describe(result)
     assert not result["blocked"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import BUNDLED, NURSES, SHARED_SEEDS, SOURCES
 
 from explainer.load import load_document
 from explainer.screening import (
@@ -27,11 +28,6 @@ from explainer.screening import (
     words_to_int,
 )
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SOURCES = FIXTURES / "sources"
-REPO = Path(__file__).resolve().parent.parent
-SHARED_SEEDS = REPO.parent / "shared" / "seeds"
-BUNDLED = REPO / "seeds" / "ketamine-opioid.yaml"
 CLEAN = sorted(SOURCES.glob("screen_clean_*.txt"))
 
 # A toy spinner like the ones that make copies such as seed 001: it swaps lower-case whole words
@@ -218,7 +214,6 @@ def test_people_counts_say_why_a_count_is_not_the_sample_size():
 
 # --- a findings file -------------------------------------------------------------------------
 
-NURSES = FIXTURES / "findings" / "screen_nurses.yaml"
 
 
 def test_screen_document_reports_flags_disagreements_and_flagged_only_evidence():
@@ -274,8 +269,7 @@ def test_source_kind_that_contradicts_the_screen_is_a_warning(tmp_path):
 
 # --- the bundled example and the real seed texts ---------------------------------------------
 
-SEEDS_PRESENT = pytest.mark.skipif(
-    not SHARED_SEEDS.is_dir(), reason="../shared/seeds (the seed texts) is not beside the repo")
+SEEDS_PRESENT = pytest.mark.needs(SHARED_SEEDS)
 
 
 @SEEDS_PRESENT
@@ -292,7 +286,6 @@ def test_seed_texts_only_001_is_spun_and_004_is_ai_and_preprint():
 
 
 @SEEDS_PRESENT
-@pytest.mark.skipif(not BUNDLED.is_file(), reason="seeds/ketamine-opioid.yaml is not written yet")
 def test_bundled_example_reports_the_blood_flow_status_conflict(tmp_path):
     report = screen_document(load_document(BUNDLED), SHARED_SEEDS)
     status = [d for d in report.disagreements if d.field == "status" and d.between == "sources"]
@@ -315,7 +308,6 @@ def test_bundled_example_reports_the_blood_flow_status_conflict(tmp_path):
 
 
 @SEEDS_PRESENT
-@pytest.mark.skipif(not BUNDLED.is_file(), reason="seeds/ketamine-opioid.yaml is not written yet")
 def test_bundled_example_has_no_unaccepted_flagged_only_evidence():
     report = screen_document(load_document(BUNDLED), SHARED_SEEDS)
     assert report.screens and all(sid in report.screens for sid in report.files)

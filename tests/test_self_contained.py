@@ -20,6 +20,7 @@ PATIENT = (builtin_templates() / "patient.html").read_text()
 EVIL = "https://tracker.example/p.png"
 
 
+@pytest.mark.slow
 def test_every_html_output_has_the_policy_first_in_its_head(built_min):
     result, out = built_min
     for name in [*(f"{a}.html" for a in AUDIENCES), "report.html"]:

@@ -11,15 +11,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SHARED_SEEDS
-from test_a11y_browser import CHROMIUM, _missing
+from conftest import CHROMIUM, CLI, REPO, SERVE_HARNESS, SHARED_SEEDS
 
-HARNESS = REPO / "tests" / "browser" / "serve_check.mjs"
+pytestmark = [pytest.mark.slow, pytest.mark.needs(SHARED_SEEDS)]  # a server and a PDF build
 
 
 def _descendants(pid: int) -> set[int]:
@@ -40,13 +38,10 @@ def _descendants(pid: int) -> set[int]:
 
 
 @pytest.fixture
-def topic(tmp_path):
-    if not SHARED_SEEDS.is_dir():
-        pytest.skip("needs ../shared/seeds")
+def topic(tmp_path, run_cli):
     for src in SHARED_SEEDS.glob("*.txt"):
         shutil.copy(src, tmp_path / src.name)
-    run = subprocess.run([sys.executable, "-m", "explainer", "new", "demo"], cwd=tmp_path,
-                         capture_output=True, text=True)
+    run = run_cli("new", "demo", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     path = tmp_path / "demo.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
@@ -63,9 +58,8 @@ def _serve_dirs() -> set[Path]:
 @pytest.fixture
 def server(topic):
     before = _serve_dirs()
-    proc = subprocess.Popen([sys.executable, "-m", "explainer", "serve", str(topic), "--port", "0"],
-                            cwd=topic.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([*CLI, "serve", str(topic), "--port", "0"], cwd=topic.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
     assert m, line + proc.stderr.read() if proc.poll() is not None else line
@@ -85,16 +79,12 @@ def _stop(proc) -> None:
     assert not alive, f"left behind: {alive}"
 
 
-def test_live_preview_in_chromium(server):
-    missing = _missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail("serve browser test needs " + ", ".join(missing))
-        pytest.skip("needs " + ", ".join(missing))
+@pytest.mark.browser
+def test_live_preview_in_chromium(browser_ready, server):
     proc, port, findings = server
     env = {**os.environ, "CHROMIUM": str(CHROMIUM), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
     run = subprocess.run(
-        ["node", str(HARNESS), f"http://127.0.0.1:{port}/", str(findings),
+        ["node", str(SERVE_HARNESS), f"http://127.0.0.1:{port}/", str(findings),
          "Coffee and a long life", "Tea and a long life", "findings: [unclosed"],
         cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
     assert run.returncode == 0, run.stderr[-3000:]

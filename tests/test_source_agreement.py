@@ -6,14 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from conftest import MIN_TOPIC, NURSES, SOURCES
 
 from explainer.checks import data_checks
 from explainer.load import load_document
 from explainer.screening import extract_facts
-
-FIXTURES = Path(__file__).parent / "fixtures"
-NURSES = FIXTURES / "findings" / "screen_nurses.yaml"
-SOURCES = FIXTURES / "sources"
 
 
 def sizes(text: str) -> set[str]:
@@ -82,7 +79,6 @@ def test_a_bound_is_not_a_count():
 
 
 def _walking_with(tmp_path: Path, extra: str) -> list:
-    from conftest import MIN_TOPIC
 
     folder = tmp_path / "src"
     folder.mkdir(exist_ok=True)

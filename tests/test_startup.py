@@ -58,6 +58,7 @@ def test_the_probe_sees_a_heavy_import():
     assert run_probe("--help", before="import weasyprint")[0] == ["weasyprint"]
 
 
+@pytest.mark.slow
 def test_a_build_with_nothing_changed_skips_before_loading_the_pipeline(tmp_path):
     """The skip check hashes files only: no YAML, templates or PDF engine get imported."""
     watch = ("weasyprint", "nltk", "jinja2", "yaml")

@@ -9,6 +9,7 @@ import sys
 import zlib
 
 import pytest
+from conftest import BENCH
 
 from explainer import syllables
 from explainer.syllables import CmuDictionary, SyllableCounter, count, rule_syllables
@@ -106,7 +107,8 @@ def test_scoring_never_imports_nltk() -> None:
 def test_textstat_uses_our_cmu_data_without_nltk() -> None:
     out = _run(
         "import sys\n"
-        "from explainer.syllables import install_into_textstat\n"
+        f"sys.path.insert(0, {str(BENCH)!r})\n"
+        "from textstat_offline import install_into_textstat\n"
         "install_into_textstat()\n"
         "import textstat\n"
         "print(textstat.syllable_count('business'), textstat.syllable_count('esketamine'),"

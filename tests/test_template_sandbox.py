@@ -7,12 +7,10 @@ pydantic model's parse_raw runs pickle); each runs through the real renderer.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import MIN_TOPIC
+from conftest import MIN_TOPIC, REPO
 
 from explainer import sandbox
 from explainer.load import load_document
@@ -172,14 +170,14 @@ def test_time_limit_stops_a_slow_template(tmp_path, doc, monkeypatch):
     assert "took over 0.05 s" in str(caught.value)
 
 
-def test_template_error_from_cli_is_exit_2_naming_file_and_line(tmp_path):
+@pytest.mark.slow
+def test_template_error_from_cli_is_exit_2_naming_file_and_line(tmp_path, run_cli):
     folder = tmp_path / "templates"
     folder.mkdir()
     (folder / "press.html").write_text('{% extends "base.html" %}\n{% block body %}\n'
                                        "{{ 1 / 0 }}\n{% endblock %}\n")
-    run = subprocess.run([sys.executable, "-m", "explainer", "build", str(MIN_TOPIC), "--out",
-                          str(tmp_path / "out"), "--templates", str(folder), "-f", "html"],
-                         capture_output=True, text=True)
+    run = run_cli("build", MIN_TOPIC, "--out", tmp_path / "out", "--templates", folder,
+                  "-f", "html")
     assert run.returncode == 2, run.stdout + run.stderr
     assert "Traceback" not in run.stderr and "crashed" not in run.stderr
     lines = [line for line in run.stderr.splitlines() if line.strip()]
@@ -193,6 +191,6 @@ def test_only_listed_filters_and_globals(tmp_path, doc):
     project = {"css_string", "css_colour", "css_ident", "for_audience"}
     assert set(env.filters) == set(sandbox.JINJA_FILTERS) | project | {"_loop_guard", "_emit"}
     assert set(env.globals) == set(sandbox.GLOBALS)
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (REPO / "README.md").read_text()
     for name in [*project, *sandbox.GLOBALS, "MAX_LOOP_STEPS"]:
         assert name in readme, f"{name} is not documented in the README"

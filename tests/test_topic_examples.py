@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import COFFEE, MASAI, SEEDS_MORE
 from typer.testing import CliRunner
 
 from explainer.load import load_document
 
-REPO = Path(__file__).resolve().parent.parent
-COFFEE = REPO / "seeds" / "coffee-sugar-mortality.yaml"
-MASAI = REPO / "seeds" / "masai-ai-mammography.yaml"
-SEEDS_MORE = REPO.parent / "shared" / "seeds-more"
-
-pytestmark = pytest.mark.skipif(not SEEDS_MORE.is_dir(),
-                                reason="../shared/seeds-more is not beside the checkout")
+pytestmark = [pytest.mark.slow, pytest.mark.needs(SEEDS_MORE)]  # strict PDF builds of two topics
 
 
 @pytest.fixture(scope="module", params=[COFFEE, MASAI], ids=["coffee", "masai"])

@@ -4,11 +4,9 @@ indentation" or "unknown key"."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import pytest
-from conftest import MIN_TOPIC
+from conftest import MIN_TOPIC, SOURCES
 
 from explainer.load import load_document
 from explainer.problems import InputError
@@ -23,7 +21,7 @@ def _broken(tmp_path, replacement: str):
     line = lines.index(QUOTE_LINE) + 1
     target = tmp_path / "findings" / "t.yaml"
     target.parent.mkdir()
-    shutil.copytree(MIN_TOPIC.parent.parent / "sources", tmp_path / "sources")
+    shutil.copytree(SOURCES, tmp_path / "sources")
     target.write_text(text.replace(QUOTE_LINE, replacement), encoding="utf-8")
     return target, line
 
@@ -56,10 +54,9 @@ def test_real_indentation_error_keeps_its_own_advice(tmp_path):
     assert not any("quotes" in str(p) for p in err.value.problems)
 
 
-def test_cli_prints_the_fix_and_exits_2(tmp_path):
+def test_cli_prints_the_fix_and_exits_2(tmp_path, run_cli):
     path, line = _broken(tmp_path, "      - source: release\n        quote: walking: 18% less pain")
-    run = subprocess.run([sys.executable, "-m", "explainer", "validate", str(path)],
-                         capture_output=True, text=True)
+    run = run_cli("validate", path)
     assert run.returncode == 2
     assert f"{path}:{line + 1}:" in run.stderr
     assert 'put this value in quotes' in run.stderr and '"walking: 18% less pain"' in run.stderr
