@@ -305,11 +305,11 @@ def build_vs_weasyprint(root: Path) -> tuple[float, float, int]:
 
 def warm_leaflet(root: Path, runs: int = 9) -> tuple[float, float, int]:
     """Median ms of render_pdf, and of render_pdf + read-back, for one warm patient leaflet."""
-    from explainer.batch import prepare_process
-    from explainer.build import BuildOptions, asset_dirs
-    from explainer.load import load_document
-    from explainer.pdf import pdf_text, render_pdf
-    from explainer.render import render_html
+    from explainer.build.batch import prepare_process
+    from explainer.build.topic import BuildOptions, asset_dirs
+    from explainer.document.load import load_document
+    from explainer.pdf.render import pdf_text, render_pdf
+    from explainer.render.html import render_html
 
     work = root / "leaflet"
     (path,) = make_corpus(work, 1)

@@ -23,9 +23,9 @@ TRUTH = REPO / "tests" / "data" / "draft_truth"
 HELD_OUT = REPO / "tests" / "data" / "draft_heldout"  # texts the rules were not tuned on
 sys.path.insert(0, str(REPO))
 
-from explainer.drafting import SCORED, draft  # noqa: E402
-from explainer.model import SOURCE_SUFFIXES  # noqa: E402
-from explainer.screening import same_journal  # noqa: E402
+from explainer.authoring.drafting import SCORED, draft  # noqa: E402
+from explainer.document.model import SOURCE_SUFFIXES  # noqa: E402
+from explainer.sources.screening import same_journal  # noqa: E402
 
 
 def norm(kind: str, value: object) -> str:

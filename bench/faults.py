@@ -69,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     code = args.code.resolve()
     env = dict(os.environ, PYTHONPATH=str(code))
-    from explainer.pdf import pdf_text
+    from explainer.pdf.render import pdf_text
 
     def explainer(*argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "explainer", *argv], env=env, cwd=code,

@@ -26,8 +26,8 @@ def main() -> int:
     args = parser.parse_args()
     files = args.files or sorted((REPO / "seeds").glob("*.yaml"))
 
-    from explainer import caveats, claims
-    from explainer.load import load_document
+    from explainer.document.load import load_document
+    from explainer.guards import caveats, claims
 
     for path in files:
         loaded = load_document(path)

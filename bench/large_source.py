@@ -8,7 +8,7 @@ ratio between the two sizes; exits 1 if a timed step fails.
 
     .venv/bin/python bench/large_source.py [--no-screen] [SIZE_MB ...]   (default: 5 10)
 
-Sources are limited to 20 MB (explainer.guarded_files.LIMITS), so sizes stay below 20.
+Sources are limited to 20 MB (explainer.inputs.guarded_files.LIMITS), so sizes stay below 20.
 """
 
 from __future__ import annotations
@@ -52,12 +52,12 @@ def make_topic(folder: Path, megabytes: float) -> Path:
 STEP = r"""
 import json, resource, sys, time
 from pathlib import Path
-from explainer.load import load_document
+from explainer.document.load import load_document
 step, path = sys.argv[1], Path(sys.argv[2])
 loaded = load_document(path)
 t = time.perf_counter()
 if step == "read":
-    from explainer.quotes import read_source
+    from explainer.sources.quotes import read_source
     file = loaded.sources_dir / "walking_release.txt"
     try:
         source = read_source(file, loaded.sources_dir)
@@ -65,11 +65,11 @@ if step == "read":
         source = read_source(file)
     assert len(source.folded) > 1000
 elif step == "verify":
-    from explainer.quotes import verify_quotes
+    from explainer.sources.quotes import verify_quotes
     problems = verify_quotes(loaded)
     assert len(problems) == 1, problems
 elif step == "screen":
-    from explainer.screening import screening_problems
+    from explainer.sources.screening import screening_problems
     screening_problems(loaded)
 seconds = time.perf_counter() - t
 print(json.dumps({"s": seconds, "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from explainer import syllables
-from explainer.readability import score_text
+from explainer.readability import syllables
+from explainer.readability.formulas import score_text
 
 
 def timed(fn, *args):

@@ -34,11 +34,11 @@ CASES: list[tuple[str, str, Callable[[int], str], int]] = [
 
 
 def score_once(text: str, fmt: str) -> None:
-    from explainer import scoring
+    from explainer.readability import scoring
 
     result = scoring.score_content(text, fmt, "patient")  # type: ignore[arg-type]
     try:
-        from explainer.diagnostics import diagnostics_for
+        from explainer.readability.diagnostics import diagnostics_for
     except ImportError:  # an older checkout: no positioned diagnostics to time
         return
     diagnostics_for("bench", text, fmt, result)
@@ -47,7 +47,9 @@ def score_once(text: str, fmt: str) -> None:
 def clear_caches() -> None:
     """Every run starts cold: the word, syllable and extracted-HTML caches would otherwise make
     the second run of the same input nearly free."""
-    from explainer import html_text, readability, syllables
+    from explainer.readability import formulas as readability
+    from explainer.readability import syllables
+    from explainer.seen import html as html_text
 
     readability._word_cache.clear()
     html_text.extract.cache_clear()

@@ -15,14 +15,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from explainer import html_text, pdf
-from explainer.build import BuildOptions, asset_dirs, build_topic, bundled_example
-from explainer.caveats import prove_seen, prove_visible_html
-from explainer.load import load_document
-from explainer.model import AUDIENCES
-from explainer.pdf_seen import seen_text
-from explainer.render import RenderOptions, render_html
-from explainer.selfcontained import with_csp
+from explainer.build.topic import BuildOptions, asset_dirs, build_topic, bundled_example
+from explainer.document.load import load_document
+from explainer.document.model import AUDIENCES
+from explainer.guards.caveats import prove_seen, prove_visible_html
+from explainer.pdf import render as pdf
+from explainer.render.html import RenderOptions, render_html
+from explainer.render.selfcontained import with_csp
+from explainer.seen import html as html_text
+from explainer.seen.pdf import seen_text
 
 
 def best(fn, runs: int) -> float:

@@ -12,7 +12,7 @@ import sys
 import types
 from collections.abc import Iterator, Mapping
 
-from explainer.syllables import cmu, cmu_phones, count
+from explainer.readability.syllables import cmu, cmu_phones, count
 
 _TEXTSTAT_CMU = "textstat.backend.utils._get_cmudict"
 

@@ -32,8 +32,8 @@ sys.path.insert(0, str(REPO))
 
 from textstat_offline import install_into_textstat  # noqa: E402  (bench/, beside this script)
 
-from explainer import syllables  # noqa: E402
-from explainer.readability import METRICS, Scores, score_text  # noqa: E402
+from explainer.readability import syllables  # noqa: E402
+from explainer.readability.formulas import METRICS, Scores, score_text  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "validation" / "onestopenglish" / \
     "Texts-SeparatedByReadingLevel"
@@ -227,7 +227,8 @@ def main() -> None:
                   f"{t_words / t_seconds:,.0f} words/second")
             print_ordering("textstat with our CMU data, for comparison", theirs)
             print("\nMean absolute difference explainer - textstat per text "
-                  "(sentence splitting differs; see explainer/readability.py for the rest)")
+                  "(sentence splitting differs; see explainer/readability/formulas.py "
+                  "for the rest)")
             for key, m in METRICS.items():
                 diffs = [abs(ours[n][lv].value(key) - theirs[n][lv].value(key))
                          for n in texts for lv in ("ele", "int", "adv")]

@@ -65,7 +65,7 @@ def run_cli() -> RunCli:
 @pytest.fixture(scope="session")
 def built_example(tmp_path_factory):
     """The bundled example built once (HTML + PDF, all audiences) for the read-only tests."""
-    from explainer.build import BuildOptions, build_topic
+    from explainer.build.topic import BuildOptions, build_topic
 
     out = tmp_path_factory.mktemp("out")
     result = build_topic(BUNDLED, BuildOptions(out_dir=out))
@@ -74,7 +74,7 @@ def built_example(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def built_min(tmp_path_factory):
-    from explainer.build import BuildOptions, build_topic
+    from explainer.build.topic import BuildOptions, build_topic
 
     out = tmp_path_factory.mktemp("out-min")
     result = build_topic(MIN_TOPIC, BuildOptions(out_dir=out))

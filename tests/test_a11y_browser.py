@@ -15,7 +15,7 @@ import pytest
 from conftest import MIN_TOPIC
 from helpers import NARROW, describe, run_harness
 
-from explainer.model import AUDIENCES
+from explainer.document.model import AUDIENCES
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -105,9 +105,9 @@ def test_branded_large_print_a5_outputs_pass_axe(browser_ready, tmp_path):
     """Other paths through the templates: brand logo and colours, large print, A5."""
     import base64
 
-    from explainer.config import load_config
-    from explainer.load import load_document
-    from explainer.render import RenderOptions, render_html
+    from explainer.document.config import load_config
+    from explainer.document.load import load_document
+    from explainer.render.html import RenderOptions, render_html
 
     (tmp_path / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
@@ -134,7 +134,7 @@ def test_branded_large_print_a5_outputs_pass_axe(browser_ready, tmp_path):
 def test_the_policy_stops_a_fetch_before_it_is_made(browser_ready, tmp_path):
     """Had a reference slipped past the build's check, the page's own policy stops it in the
     browser: no request leaves, and the breach is reported (so check_results can fail)."""
-    from explainer.selfcontained import with_csp
+    from explainer.render.selfcontained import with_csp
 
     page = tmp_path / "slipped.html"
     page.write_text(with_csp(

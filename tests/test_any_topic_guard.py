@@ -10,9 +10,9 @@ import yaml
 from conftest import BUNDLED, GUARD_OK, SEEDS
 from typer.testing import CliRunner
 
-from explainer.claims import claim_problems, guard_text, load_claim_rules
-from explainer.load import load_document
-from explainer.prose import prose
+from explainer.document.load import load_document
+from explainer.document.prose import prose
+from explainer.guards.claims import claim_problems, guard_text, load_claim_rules
 
 EXAMPLES = [*sorted(SEEDS.glob("*.yaml")), GUARD_OK]
 UNSAFE = [
@@ -49,7 +49,7 @@ def test_unsafe_advice_in_every_prose_field_is_an_error_at_its_line(example, sen
     loaded = load_document(copy)
     flagged = {(p.key, p.line) for p in claim_problems(loaded)
                if p.level == "error" and "advice-stop-treatment" in p.message}
-    from explainer.load import dotted
+    from explainer.document.load import dotted
 
     missing = [dotted(loc) for loc in locs if (dotted(loc), loaded.line_of(loc)) not in flagged]
     assert locs and missing == []
@@ -106,7 +106,7 @@ def test_the_prose_walker_covers_fields_the_model_gains_later():
     # it by type, with no list of field names to keep up to date.
     from pydantic import Field
 
-    from explainer.model import Document, PerAudience
+    from explainer.document.model import Document, PerAudience
 
     class Later(Document):
         key_messages: list[PerAudience] = Field(default_factory=list)

@@ -8,7 +8,7 @@ import pytest
 from helpers import GOOD, build, make_topics
 from typer.testing import CliRunner
 
-from explainer.batch import discover, looks_like_findings
+from explainer.build.batch import discover, looks_like_findings
 
 runner = CliRunner()
 

@@ -12,12 +12,12 @@ from a11y.pdftags import read
 from conftest import MIN_TOPIC, SOURCES
 from helpers import png
 
-from explainer.build import BuildOptions, build_topic
-from explainer.contrast import DEFAULT_PALETTE, contrast_ratio, palette_failures
-from explainer.model import AUDIENCES
-from explainer.pdf import pdf_text
-from explainer.render import RenderOptions
-from explainer.templates_dir import builtin_templates
+from explainer.build.topic import BuildOptions, build_topic
+from explainer.document.model import AUDIENCES
+from explainer.pdf.render import pdf_text
+from explainer.render.contrast import DEFAULT_PALETTE, contrast_ratio, palette_failures
+from explainer.render.html import RenderOptions
+from explainer.render.templates_dir import builtin_templates
 
 TOPIC = "walking-knee-pain"
 
@@ -151,7 +151,7 @@ def test_every_failing_colour_pair_gets_its_own_line(tmp_path, run_cli):
 
 
 def test_readability_section_is_left_to_the_targets(tmp_path):
-    """The same file's readability: section reaches explainer.targets: a patient limit
+    """The same file's readability: section reaches explainer.readability.targets: a patient limit
     nobody can meet makes the patient output miss its target."""
     options = BuildOptions(out_dir=tmp_path / "out", formats=("html",), audiences=("patient",))
     plain = build_topic(topic(tmp_path / "a", BRAND), options)

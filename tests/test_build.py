@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, MIN_TOPIC, REPO
 
-from explainer.caveats import mandatory_caveats
-from explainer.load import load_document
-from explainer.model import AUDIENCES
-from explainer.pdf import pdf_text
-from explainer.view import finding_text
+from explainer.document.load import load_document
+from explainer.document.model import AUDIENCES
+from explainer.guards.caveats import mandatory_caveats
+from explainer.pdf.render import pdf_text
+from explainer.render.view import finding_text
 
 
 def norm(text: str) -> str:
@@ -60,7 +60,7 @@ def test_every_output_states_facts_and_mandatory_caveats(findings, built_example
     for audience in AUDIENCES:
         html = (out / doc.topic / f"{audience}.html").read_text()
         pdf = pdf_text((out / doc.topic / f"{audience}.pdf").read_bytes())
-        from explainer.html_text import visible_text
+        from explainer.seen.html import visible_text
 
         shown = norm(visible_text(html))
         printed = norm(pdf)

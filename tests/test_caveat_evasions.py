@@ -1,7 +1,7 @@
 """A template that hides a mandatory caveat from what a person sees fails the build for that
 audience only: 11 ways that hide it in the browser and in the PDF, 13 that hide it in the
 browser alone. Each is judged on the page as drawn: the HTML by its CSS cascade on screen and
-in print (explainer.css_seen), the PDF by WeasyPrint's laid-out boxes (explainer.pdf_seen)."""
+in print (explainer.seen.css), the PDF by WeasyPrint's laid-out boxes (explainer.seen.pdf)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import io
 import pytest
 from conftest import MIN_TOPIC
 
-from explainer.build import BuildOptions, asset_dirs, build_topic
-from explainer.caveats import prove_seen, prove_visible_html
-from explainer.load import load_document
-from explainer.pdf import render_pdf_seen
-from explainer.render import RenderOptions, render_html
-from explainer.templates_dir import builtin_templates
+from explainer.build.topic import BuildOptions, asset_dirs, build_topic
+from explainer.document.load import load_document
+from explainer.guards.caveats import prove_seen, prove_visible_html
+from explainer.pdf.render import render_pdf_seen
+from explainer.render.html import RenderOptions, render_html
+from explainer.render.templates_dir import builtin_templates
 
 pytestmark = pytest.mark.slow  # lays out and writes PDFs
 

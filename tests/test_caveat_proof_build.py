@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import MIN_TOPIC
 
-from explainer.templates_dir import builtin_templates
+from explainer.render.templates_dir import builtin_templates
 
 pytestmark = pytest.mark.slow  # subprocess builds with PDFs
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import yaml
 from conftest import FIXTURES, MIN_TOPIC
 
-from explainer.build import BuildOptions, build_topic
-from explainer.caveats import prove_present
-from explainer.load import load_document
-from explainer.pdf import pdf_text
+from explainer.build.topic import BuildOptions, build_topic
+from explainer.document.load import load_document
+from explainer.guards.caveats import prove_present
+from explainer.pdf.render import pdf_text
 
 SENTENCE = "Walking may not suit every knee, so ask your nurse what is right for you. "
 
@@ -63,8 +63,8 @@ def test_a_zero_width_space_inside_a_word_does_not_cut_the_printed_word(tmp_path
 def test_a_drop_cap_is_the_start_of_its_word_on_the_laid_out_page():
     """A ::first-letter box (a floated drop cap) sits on a line of its own in the box tree;
     a reader still sees one word."""
-    from explainer.pdf import render_pdf_seen
-    from explainer.templates_dir import builtin_templates
+    from explainer.pdf.render import render_pdf_seen
+    from explainer.render.templates_dir import builtin_templates
 
     html = ('<html lang="en"><head><title>t</title><style>li::first-letter { float: left; '
             'font-size: 3em }</style></head><body><ul><li>This was a small study of 40 people.'

@@ -9,7 +9,9 @@ import pytest
 import yaml
 from conftest import BUNDLED, FIXTURES, GUARD_OK
 
-from explainer.caveats import (
+from explainer.document.load import load_document
+from explainer.document.model import AUDIENCES, Document
+from explainer.guards.caveats import (
     caveat_rule_problems,
     load_caveat_rules,
     mandatory_caveats,
@@ -17,8 +19,6 @@ from explainer.caveats import (
     required_caveats,
     words_of,
 )
-from explainer.load import load_document
-from explainer.model import AUDIENCES, Document
 
 MISSING = FIXTURES / "guard_missing.yaml"
 

@@ -9,9 +9,9 @@ import yaml
 from conftest import COFFEE, SEEDS_MORE
 from typer.testing import CliRunner
 
-from explainer.build import BuildOptions, build_topic
-from explainer.claims import output_problems
-from explainer.load import load_document
+from explainer.build.topic import BuildOptions, build_topic
+from explainer.document.load import load_document
+from explainer.guards.claims import output_problems
 from explainer.problems import InputError
 
 pytestmark = pytest.mark.needs(SEEDS_MORE)
@@ -57,8 +57,8 @@ def test_an_output_hit_from_a_data_field_names_the_findings_line():
     text = "Intro. " + sentence.replace("went along with", "slashes")
     data = loaded.doc.model_dump()
     data["means"][0]["patient"] = sentence.replace("went along with", "slashes")
-    from explainer.load import LoadedDocument
-    from explainer.model import Document
+    from explainer.document.load import LoadedDocument
+    from explainer.document.model import Document
 
     changed = LoadedDocument(Document.model_validate(data), loaded.path, loaded.lines)
     (problem,) = [p for p in output_problems(changed, "patient", text, "out/patient.html")

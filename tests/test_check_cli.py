@@ -20,7 +20,7 @@ SEEDS_PRESENT = pytest.mark.needs(SHARED_SEEDS)
 @pytest.fixture
 def source_checks_only(monkeypatch):
     """Run only this module's checks, so these tests do not depend on the caveat/claim rules."""
-    from explainer import checks
+    from explainer.guards import checks
 
     monkeypatch.setattr(checks, "DATA_CHECKS", [checks.quote_check, checks.screening_check])
 

@@ -8,7 +8,9 @@ import pytest
 import yaml
 from conftest import BUNDLED, FIXTURES, GUARD_OK
 
-from explainer.claims import (
+from explainer.document.load import load_document
+from explainer.document.model import Document
+from explainer.guards.claims import (
     claim_problems,
     correlational_terms,
     guard_example,
@@ -16,8 +18,6 @@ from explainer.claims import (
     load_claim_rules,
     prose_fields,
 )
-from explainer.load import load_document
-from explainer.model import Document
 
 CLAIMS = FIXTURES / "guard_claims.yaml"
 

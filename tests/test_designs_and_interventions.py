@@ -10,10 +10,10 @@ import yaml
 from conftest import MIN_TOPIC
 from pydantic import ValidationError
 
-from explainer.caveats import required_caveats
-from explainer.claims import guard_text
-from explainer.model import Document, Dose, Figure, InterventionKind, StudyDesign
-from explainer.phrasebook import regimen_lines
+from explainer.document.model import Document, Dose, Figure, InterventionKind, StudyDesign
+from explainer.guards.caveats import required_caveats
+from explainer.guards.claims import guard_text
+from explainer.render.phrasebook import regimen_lines
 
 OBSERVATIONAL = {"cohort", "case_control", "cross_sectional", "case_series", "screening"}
 TESTS = {"diagnostic_accuracy", "screening", "randomized_screening"}

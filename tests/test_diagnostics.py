@@ -178,7 +178,7 @@ def test_html_captions_are_scored_apart_whatever_they_say(tmp_path: Path) -> Non
     ],
 )
 def test_datelines_that_open_a_paragraph_are_cut_off(block: str, dateline: str) -> None:
-    from explainer.furniture import split_dateline
+    from explainer.readability.furniture import split_dateline
 
     found, rest = split_dateline(block)
     assert found == dateline
@@ -194,6 +194,6 @@ def test_datelines_that_open_a_paragraph_are_cut_off(block: str, dateline: str) 
      ("The figure shows scores.", None)],
 )
 def test_furniture_kinds(block: str, kind: str | None) -> None:
-    from explainer.furniture import kind_of
+    from explainer.readability.furniture import kind_of
 
     assert kind_of(block) == kind

@@ -10,8 +10,8 @@ from helpers import BODY, CELLS, DELETED, INSERTED, INTRO, ITEMS, NOTE, SUBHEAD,
 from typer.testing import CliRunner
 
 from explainer.cli import app
-from explainer.documents import read_docx, read_odt
-from explainer.scoring import Input, read_draft, score_draft
+from explainer.inputs.office import read_docx, read_odt
+from explainer.readability.scoring import Input, read_draft, score_draft
 
 runner = CliRunner()
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from conftest import BENCH, DATA, SEEDS_MORE, SHARED_SEEDS, require
 
-from explainer.drafting import SCORED, draft, draft_yaml
-from explainer.load import load_document
-from explainer.quotes import find_quote, source_from_text
+from explainer.authoring.drafting import SCORED, draft, draft_yaml
+from explainer.document.load import load_document
+from explainer.sources.quotes import find_quote, source_from_text
 
 TRUTH = DATA / "draft_truth"
 TOPICS = {"ketamine-opioid": SHARED_SEEDS,
@@ -41,7 +41,7 @@ def test_draft_validates_and_every_quote_is_verbatim(tmp_path, topic):
     out.write_text(draft_yaml(result), encoding="utf-8")
     loaded = load_document(out)  # validates: schema and cross-references
     assert loaded.doc.draft
-    from explainer.quotes import verify_quotes
+    from explainer.sources.quotes import verify_quotes
 
     assert not [p for p in verify_quotes(loaded, None, require_sources=True)
                 if p.level == "error"]
@@ -108,7 +108,7 @@ def test_arm_sizes_and_rounded_totals_are_sample_sizes_not_results(tmp_path):
     # Screening compares only a study's single size across sources, so it leaves out a count
     # per arm and a rounded total; the draft still reads them as sample sizes, and a count of
     # outcomes per arm as results.
-    from explainer.screening import extract_facts
+    from explainer.sources.screening import extract_facts
 
     text = ("The trial enrolled more than 12,000 adults. They were randomly assigned to the "
             "new test (n = 6,010) or to usual care (n = 6,020).\n"

@@ -6,8 +6,8 @@ import pytest
 import yaml
 from conftest import MIN_TOPIC
 
-from explainer.model import AUDIENCES, Document
-from explainer.render import render_html
+from explainer.document.model import AUDIENCES, Document
+from explainer.render.html import render_html
 
 HOSTILE = "<script>alert('x')</script> & \"quoted\" <b>bold</b>"
 

@@ -19,9 +19,9 @@ from helpers import build, make_topics, small_disk
 sys.path.insert(0, str(BENCH))
 from faults import KILLER  # the benchmark's kill script: one copy for both
 
-from explainer.manifest import MANIFEST_NAME, Entry, Manifest
-from explainer.output import JOURNAL, WriteError, commit, folder_lock, recover
-from explainer.templates_dir import builtin_templates
+from explainer.build.manifest import MANIFEST_NAME, Entry, Manifest
+from explainer.build.output import JOURNAL, WriteError, commit, folder_lock, recover
+from explainer.render.templates_dir import builtin_templates
 
 AUDIENCES = ("patient", "clinician", "press")
 OLD, NEW = "Walking and knee pain", "Walking and knee pain update"
@@ -29,7 +29,7 @@ OLD, NEW = "Walking and knee pain", "Walking and knee pain update"
 
 def version_of(out: Path, topic: str, audience: str) -> tuple[str, str]:
     """Which build ("old" or "new") wrote an audience's HTML and its PDF (by their text)."""
-    from explainer.pdf import pdf_text
+    from explainer.pdf.render import pdf_text
 
     folder = out / topic
     html = (folder / f"{audience}.html").read_text(encoding="utf-8")
@@ -252,7 +252,7 @@ def test_a_full_disk_is_one_line_exit_1_keeps_pairs_and_the_next_build_is_right(
 
 @pytest.mark.slow
 def test_a_source_edited_during_the_build_is_not_recorded_as_built(tmp_path, monkeypatch):
-    import explainer.build as build_module
+    import explainer.build.topic as build_module
 
     (path,) = make_topics(tmp_path, ["topic-a"])
     out = tmp_path / "out"
@@ -311,7 +311,7 @@ def test_weasyprint_crashing_on_a_template_is_bad_input_in_one_line(tmp_path, cs
 def test_a_template_edited_and_put_back_during_a_build_is_not_recorded(tmp_path, monkeypatch):
     """The run key hashes the templates once; a build that used an edited one must not be
     recorded under that key, even when the edit is undone before the next run."""
-    import explainer.build as build_module
+    import explainer.build.topic as build_module
 
     (path,) = make_topics(tmp_path, ["topic-a"])
     out = tmp_path / "out"
@@ -341,7 +341,7 @@ def test_a_template_edited_and_put_back_during_a_build_is_not_recorded(tmp_path,
 
 
 def test_hashing_a_fifo_or_a_device_never_blocks(tmp_path):
-    from explainer.manifest import NOT_A_FILE, file_hash
+    from explainer.build.manifest import NOT_A_FILE, file_hash
 
     fifo = tmp_path / "source.txt"
     os.mkfifo(fifo)
@@ -356,7 +356,7 @@ def test_hashing_a_fifo_or_a_device_never_blocks(tmp_path):
 
 def test_a_reader_that_saw_other_bytes_than_were_hashed_makes_the_input_changed(tmp_path):
     """manifest.note_read is the hook for file readers: bytes read must be the bytes hashed."""
-    from explainer.manifest import InputSnapshot, note_read
+    from explainer.build.manifest import InputSnapshot, note_read
 
     source = tmp_path / "source.txt"
     source.write_bytes(b"the text the checks verified")

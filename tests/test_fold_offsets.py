@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from explainer.quotes import closest_passage, fold, source_from_text
+from explainer.sources.quotes import closest_passage, fold, source_from_text
 from explainer.textnorm import DROP, FOLD
 
 PIECES = ["a", "b", "é", " ", "  ", "\n", "\r\n", "\t", "\u00a0", "\u200b", "\u00ad", "\ufeff",

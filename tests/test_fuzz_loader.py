@@ -19,7 +19,7 @@ from conftest import FIXTURES, MIN_TOPIC
 from typer.testing import CliRunner
 
 from explainer.cli import app
-from explainer.load import load_document
+from explainer.document.load import load_document
 from explainer.problems import InputError
 
 SEED = 20261201
@@ -173,7 +173,7 @@ def test_a_huge_value_is_not_echoed(tmp_path):
 
 
 def test_config_and_rule_files_get_the_same_treatment(tmp_path):
-    from explainer.config import load_config
+    from explainer.document.config import load_config
 
     config = tmp_path / "explainer.yaml"
     config.write_text("brand:\n  organisation: x\n  footer: !!float abc\n")
@@ -182,7 +182,7 @@ def test_config_and_rule_files_get_the_same_treatment(tmp_path):
     assert [str(p) for p in caught.value.problems] == [
         f"{config}:3: 'abc' cannot be read as a float (could not convert string to float: "
         "'abc'); correct it, or put it in quotes if it is text"]
-    from explainer.load import read_yaml
+    from explainer.document.load import read_yaml
 
     rule = tmp_path / "rule.yaml"
     rule.write_text("rules:\n  - id: x\n    since: 2024-02-30\n")

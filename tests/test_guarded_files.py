@@ -1,4 +1,4 @@
-"""Every file the tool opens goes through one guarded reader (explainer.guarded_files).
+"""Every file the tool opens goes through one guarded reader (explainer.inputs.guarded_files).
 
 Per input kind (findings, config, source, template, asset, logo), through the real code
 path that reads it: a symlink or '..' leaving its root, a FIFO, a device (/dev/zero behind a
@@ -16,12 +16,12 @@ import pytest
 from conftest import FIXTURES, MIN_TOPIC, REPO, TEMPLATES
 from helpers import png
 
-from explainer import guarded_files
-from explainer.build import BuildOptions, build_topic
-from explainer.guarded_files import LIMITS, FileRefused, check_file, read_bytes
-from explainer.load import load_document
+from explainer.build.topic import BuildOptions, build_topic
+from explainer.document.load import load_document
+from explainer.inputs import guarded_files
+from explainer.inputs.guarded_files import LIMITS, FileRefused, check_file, read_bytes
 from explainer.problems import InputError
-from explainer.render import RenderOptions
+from explainer.render.html import RenderOptions
 
 SECRET = "TOPSECRET-d41d8cd9 the opioid system was involved in the walking trial"
 ATTACKS = ("symlink", "dotdot", "fifo", "device", "oversized")
@@ -90,7 +90,7 @@ def test_source(tmp_path, attack):
     findings = make_topic(tmp_path)
     target = findings.parent / "sources" / "walking_release.txt"
     plant(target, attack, tmp_path, "source", tmp_path / "secret.txt")
-    from explainer.quotes import verify_quotes
+    from explainer.sources.quotes import verify_quotes
 
     problems = verify_quotes(load_document(findings), require_sources=False)
     [problem] = [p for p in problems if p.key == "sources[0].file"]
@@ -128,7 +128,7 @@ def test_template_asset(tmp_path, attack):
     css = (TEMPLATES / "style.css").read_text()
     (folder / "style.css").write_text(css + "\n.masthead { background: url(leak.png); }\n")
     plant(folder / "leak.png", attack, tmp_path, "asset", tmp_path / "secret.png")
-    from explainer.render import render_html
+    from explainer.render.html import render_html
 
     # Not inlined into the HTML: left as written, for the browser's own rules...
     html = render_html(load_document(findings).doc, "patient", RenderOptions(templates=folder))

@@ -21,14 +21,14 @@ import tinycss2
 import yaml
 from conftest import MIN_TOPIC, SOURCES
 
-from explainer import assets
-from explainer.assets import css_string
-from explainer.build import BuildOptions, build_topic
-from explainer.fetcher import FetchRefused, LockedFetcher
-from explainer.model import AUDIENCES
-from explainer.pdf import pdf_text
-from explainer.render import RenderOptions
-from explainer.templates_dir import builtin_templates
+from explainer.build.topic import BuildOptions, build_topic
+from explainer.document.model import AUDIENCES
+from explainer.pdf.fetcher import FetchRefused, LockedFetcher
+from explainer.pdf.render import pdf_text
+from explainer.render import assets
+from explainer.render.assets import css_string
+from explainer.render.html import RenderOptions
+from explainer.render.templates_dir import builtin_templates
 
 PASSWD = Path("/etc/passwd")
 SECRET = PASSWD.read_bytes().split(b"\n", 1)[0] if PASSWD.is_file() else b"root:x:0:0"
@@ -358,9 +358,9 @@ def test_css_string_cannot_break_out_of_the_style_element():
 def test_a_template_cannot_reach_python_internals(tmp_path):
     """--templates folders may come from someone else: the Jinja sandbox refuses
     attribute tricks that would reach os and run a command."""
-    from explainer.load import load_document
+    from explainer.document.load import load_document
     from explainer.problems import InputError
-    from explainer.render import RenderOptions, render_html
+    from explainer.render.html import RenderOptions, render_html
 
     marker = tmp_path / "pwned"
     folder = tmp_path / "templates"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from explainer.html_text import extract, visible_text
+from explainer.seen.html import extract, visible_text
 
 
 def page(body: str, css: str = "") -> str:

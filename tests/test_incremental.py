@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import build, make_topics
 
-from explainer.manifest import MANIFEST_NAME
-from explainer.templates_dir import builtin_templates
+from explainer.build.manifest import MANIFEST_NAME
+from explainer.render.templates_dir import builtin_templates
 
 pytestmark = pytest.mark.slow  # whole-topic builds
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from explainer.inflection import suggest, tags_of
-from explainer.readability import plain_word_notes, plain_words
+from explainer.readability.formulas import plain_word_notes, plain_words
+from explainer.readability.inflection import suggest, tags_of
 
 # A word that commonly comes before each form, so the reading is the one we mean.
 _CONTEXT = {"NN": "the", "NNS": "the", "VB": "to", "VBP": "they", "VBD": "they", "VBN": "was",

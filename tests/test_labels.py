@@ -7,9 +7,9 @@ from typing import get_args
 import pytest
 from conftest import GUARD_OK
 
-from explainer.labels import evidence_labels
-from explainer.load import load_document
-from explainer.model import Study, StudyDesign, StudyStatus, Subjects
+from explainer.document.load import load_document
+from explainer.document.model import Study, StudyDesign, StudyStatus, Subjects
+from explainer.render.labels import evidence_labels
 from explainer.rules import load_rules
 
 

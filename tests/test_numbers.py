@@ -11,10 +11,10 @@ import yaml
 from conftest import GUARD_OK, MIN_TOPIC, SOURCES
 from typer.testing import CliRunner
 
-from explainer.figures_text import figure_text, with_unit
-from explainer.load import load_document
-from explainer.model import EffectMeasure, Figure, NumberExceptions
-from explainer.numbers import evaluate, number_problems, numbers_in, typed_numbers
+from explainer.document.load import load_document
+from explainer.document.model import EffectMeasure, Figure, NumberExceptions
+from explainer.guards.numbers import evaluate, number_problems, numbers_in, typed_numbers
+from explainer.render.figures_text import figure_text, with_unit
 
 
 @pytest.mark.parametrize(("quote", "number"), [
@@ -158,8 +158,8 @@ def _min_topic(tmp_path: Path, change) -> Path:
 
 
 def test_document_figures_fill_prose_outside_findings(tmp_path):
-    from explainer.checks import data_checks
-    from explainer.view import build_view
+    from explainer.guards.checks import data_checks
+    from explainer.render.view import build_view
 
     loaded = load_document(_min_topic(tmp_path, lambda d: None))
     assert loaded.doc.unknowns[0].patient == "We do not know if the benefit lasts past 12 weeks."
@@ -180,7 +180,7 @@ def test_an_unknown_document_placeholder_and_a_wrong_document_figure_are_errors(
 
 
 def test_a_document_figures_quote_is_verified_in_its_source(tmp_path):
-    from explainer.checks import data_checks
+    from explainer.guards.checks import data_checks
 
     def change(data):
         data["figures"]["weeks"]["evidence"][0]["quote"] = "for 12 whole weeks"
@@ -192,7 +192,7 @@ def test_a_document_figures_quote_is_verified_in_its_source(tmp_path):
 
 @pytest.mark.parametrize("measure", get_args(EffectMeasure))
 def test_every_effect_measure_is_worded_for_every_reader(measure):
-    from explainer.figures_text import PROPORTIONS, RATIOS
+    from explainer.render.figures_text import PROPORTIONS, RATIOS
 
     unit = "%" if measure in PROPORTIONS | {"percentage"} else None
     fig = Figure(value=0.8 if measure in RATIOS else 80.0, unit=unit, measure=measure,

@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from explainer.cli import app
-from explainer.model import AUDIENCES
-from explainer.pdf_structure import APART_TITLE
-from explainer.scoring import Input, read_draft, score_draft
+from explainer.document.model import AUDIENCES
+from explainer.pdf.structure import APART_TITLE
+from explainer.readability.scoring import Input, read_draft, score_draft
 
 pytestmark = pytest.mark.slow  # PDF builds
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import remount_read_only, small_disk
 
-from explainer.manifest import file_hash
-from explainer.output import (
+from explainer.build.manifest import file_hash
+from explainer.build.output import (
     JOURNAL,
     WriteError,
     commit,

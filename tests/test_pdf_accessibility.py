@@ -18,9 +18,9 @@ import pytest
 from a11y.pdftags import read
 from conftest import MIN_TOPIC, SOURCES
 
-from explainer.model import AUDIENCES
-from explainer.pdf import PdfRenderError, check_variant, pdf_variants, render_pdf
-from explainer.templates_dir import builtin_templates
+from explainer.document.model import AUDIENCES
+from explainer.pdf.render import PdfRenderError, check_variant, pdf_variants, render_pdf
+from explainer.render.templates_dir import builtin_templates
 
 pytestmark = pytest.mark.slow  # PDF builds
 
@@ -159,9 +159,9 @@ def test_fonts_embedded_and_bookmarks_follow_headings(outputs, audience):
 
 def test_figures_carry_alt_text(tmp_path):
     """The one image the templates draw is the brand logo: it comes out as a Figure with Alt."""
-    from explainer.config import load_config
-    from explainer.load import load_document
-    from explainer.render import RenderOptions, render_html
+    from explainer.document.config import load_config
+    from explainer.document.load import load_document
+    from explainer.render.html import RenderOptions, render_html
 
     (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="90" '
                                        'height="30"><rect width="90" height="30"/></svg>')

@@ -10,12 +10,12 @@ import pytest
 from conftest import MIN_TOPIC
 from pypdf import PdfReader
 
-from explainer import pdf
-from explainer.build import BuildOptions, asset_dirs
-from explainer.caveats import words_of
-from explainer.load import load_document
-from explainer.model import AUDIENCES
-from explainer.render import RenderOptions, render_html
+from explainer.build.topic import BuildOptions, asset_dirs
+from explainer.document.load import load_document
+from explainer.document.model import AUDIENCES
+from explainer.guards.caveats import words_of
+from explainer.pdf import render as pdf
+from explainer.render.html import RenderOptions, render_html
 
 pytestmark = pytest.mark.slow  # PDF builds
 
@@ -85,7 +85,7 @@ def test_styles_stay_in_the_document_when_moving_them_could_change_the_cascade(e
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_qpdf_reads_back_the_text_the_pypdf_objects_give(built_min, audience):
-    from explainer import pdf_reader
+    from explainer.pdf import reader as pdf_reader
 
     result, out = built_min
     data = (out / result.topic / f"{audience}.pdf").read_bytes()
@@ -97,7 +97,7 @@ def test_qpdf_reads_back_the_text_the_pypdf_objects_give(built_min, audience):
 
 
 def test_qpdf_reader_declines_what_it_cannot_decode_and_pdf_text_falls_back():
-    from explainer import pdf_reader
+    from explainer.pdf import reader as pdf_reader
 
     doc = pikepdf.new()
     font = doc.make_indirect(pikepdf.Dictionary(
@@ -116,7 +116,8 @@ def test_qpdf_reader_declines_what_it_cannot_decode_and_pdf_text_falls_back():
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_pages_counted_through_qpdf_match_pypdf_page_for_page(built_min, audience):
-    from explainer import pages, pdf_reader
+    from explainer.guards import pages
+    from explainer.pdf import reader as pdf_reader
 
     result, out = built_min
     data = (out / result.topic / f"{audience}.pdf").read_bytes()

@@ -8,8 +8,8 @@ from typing import get_args
 
 import pytest
 
-from explainer.model import AUDIENCES, Blinding, Study, StudyDesign, Subjects
-from explainer.phrasebook import describe_methods, regimen_lines, section_title, tidy
+from explainer.document.model import AUDIENCES, Blinding, Study, StudyDesign, Subjects
+from explainer.render.phrasebook import describe_methods, regimen_lines, section_title, tidy
 
 CONDITIONS = ["depression", "colon cancer, after surgery and chemo", "type 2 diabetes."]
 

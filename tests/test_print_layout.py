@@ -18,12 +18,12 @@ from a11y.pdftags import HEADINGS, read
 from conftest import BUNDLED, MIN_TOPIC
 from pypdf import PdfReader
 
-from explainer.load import load_document
-from explainer.model import AUDIENCES
-from explainer.pdf import pdf_text, render_pdf
-from explainer.render import RenderOptions, render_html
-from explainer.templates_dir import builtin_templates
-from explainer.view import date_in_words
+from explainer.document.load import load_document
+from explainer.document.model import AUDIENCES
+from explainer.pdf.render import pdf_text, render_pdf
+from explainer.render.html import RenderOptions, render_html
+from explainer.render.templates_dir import builtin_templates
+from explainer.render.view import date_in_words
 
 pytestmark = pytest.mark.slow  # PDF builds
 

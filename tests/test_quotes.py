@@ -10,8 +10,8 @@ import pytest
 import yaml
 from conftest import BUNDLED, QUOTES_OK, SHARED_SEEDS, SOURCES
 
-from explainer.load import load_document
-from explainer.quotes import (
+from explainer.document.load import load_document
+from explainer.sources.quotes import (
     closest_passage,
     count_verified,
     find_quote,

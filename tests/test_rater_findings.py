@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from conftest import BUNDLED
 
-from explainer.certainty import certainty
-from explainer.commcheck import evaluate
-from explainer.load import load_document
-from explainer.view import build_view, defined_inline
+from explainer.document.load import load_document
+from explainer.guards.commcheck import evaluate
+from explainer.render.certainty import certainty
+from explainer.render.view import build_view, defined_inline
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ import sys
 import pytest
 from conftest import BENCH
 
-from explainer.readability import (
+from explainer.readability.formulas import (
     SentenceRule,
     diagnose,
     score_sentence,
     score_text,
 )
-from explainer.scoring import score_html
+from explainer.readability.scoring import score_html
 
 PROSE = (
     "Ketamine is an anaesthetic that has been used in hospitals for decades. In this study, "

@@ -7,10 +7,10 @@ import dataclasses
 import pytest
 from conftest import BUNDLED
 
-from explainer.build import BuildOptions, build_topic
-from explainer.figures_text import count_in_group, figure_text
-from explainer.model import Figure
-from explainer.targets import load_targets, parse_target_option
+from explainer.build.topic import BuildOptions, build_topic
+from explainer.document.model import Figure
+from explainer.readability.targets import load_targets, parse_target_option
+from explainer.render.figures_text import count_in_group, figure_text
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +47,9 @@ def test_output_over_budget_fails_with_strict(tmp_path):
 
 
 def test_no_editor_material_in_public_output(patient_build):
-    from explainer.editor import find_leaks
-    from explainer.html_text import visible_text
-    from explainer.load import load_document
+    from explainer.build.editor import find_leaks
+    from explainer.document.load import load_document
+    from explainer.seen.html import visible_text
 
     result, out = patient_build
     doc = load_document(BUNDLED).doc
@@ -67,7 +67,7 @@ def test_key_messages_and_help_on_page_one(patient_build):
     result, _ = patient_build
     out = result.outputs[0]
     assert out.communication, "the communication check ran"
-    from explainer.load import load_document
+    from explainer.document.load import load_document
 
     doc = load_document(BUNDLED).doc
     first = " ".join(doc.key_messages.patient.messages[0].text.split()[:5])
@@ -77,7 +77,7 @@ def test_key_messages_and_help_on_page_one(patient_build):
 
 
 def result_page_one(out) -> str:
-    from explainer.pages import count_pages
+    from explainer.guards.pages import count_pages
 
     data = next(p for p in out.paths if p.suffix == ".pdf").read_bytes()
     return " ".join(count_pages(data).page_texts[0].split())
@@ -92,8 +92,8 @@ def test_every_automatable_item_met_on_patient_leaflet(patient_build):
 
 
 def test_key_message_may_not_rest_on_weak_source_only():
-    from explainer.keymessages import key_message_problems
-    from explainer.load import load_document
+    from explainer.document.load import load_document
+    from explainer.render.keymessages import key_message_problems
 
     loaded = load_document(BUNDLED)
     km = loaded.doc.key_messages.patient
@@ -135,9 +135,9 @@ GOOD = ('<section data-section="key-messages" class="key-messages"><h2>The main 
 def test_each_communication_check_can_fail(check, body):
     import tinyhtml5
 
-    from explainer.commcheck import CHECKS, Output
-    from explainer.html_text import extract
-    from explainer.load import load_document
+    from explainer.document.load import load_document
+    from explainer.guards.commcheck import CHECKS, Output
+    from explainer.seen.html import extract
 
     html = _page(body)
     sections: dict[str, list[str]] = {}
@@ -157,7 +157,7 @@ def test_each_communication_check_can_fail(check, body):
 
 
 def test_every_communication_item_cites_its_instrument():
-    from explainer.commcheck import load_items
+    from explainer.guards.commcheck import load_items
 
     rules = load_items()
     assert {it.instrument for it in rules.items} == {"cdc-cci", "pemat-p"}
@@ -166,8 +166,8 @@ def test_every_communication_item_cites_its_instrument():
 
 
 def test_time_sensitive_claim_on_undated_source_is_flagged():
-    from explainer.load import load_document
-    from explainer.timeliness import timeliness_problems
+    from explainer.document.load import load_document
+    from explainer.sources.timeliness import timeliness_problems
 
     loaded = load_document(BUNDLED)
     assert timeliness_problems(loaded) == []  # the approval claim has a record check
@@ -179,8 +179,8 @@ def test_time_sensitive_claim_on_undated_source_is_flagged():
 def test_patient_visual_is_a_tagged_figure_with_alt_text(patient_build):
     import pikepdf
 
-    from explainer.load import load_document
-    from explainer.visual import patient_visual
+    from explainer.document.load import load_document
+    from explainer.render.visual import patient_visual
 
     _, out = patient_build
     visual = patient_visual(load_document(BUNDLED).doc)

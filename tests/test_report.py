@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from explainer.contrast import contrast_ratio
-from explainer.report import NON_TEXT_PAIRS, PAIRS, PALETTE, ReportEntry, render_report
-from explainer.scoring import score_html
-from explainer.targets import load_targets
+from explainer.build.report import NON_TEXT_PAIRS, PAIRS, PALETTE, ReportEntry, render_report
+from explainer.readability.scoring import score_html
+from explainer.readability.targets import load_targets
+from explainer.render.contrast import contrast_ratio
 
 VERY_HARD = ("Participants demonstrated considerably improved neuropsychological functioning "
              "following intravenous administration of subanaesthetic ketamine.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from explainer.schema_help import findings_schema, undescribed, unknown_help_keys
+from explainer.document.schema_help import findings_schema, undescribed, unknown_help_keys
 
 
 def test_every_property_has_a_description():

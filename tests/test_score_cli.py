@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from explainer.cli import app
 from explainer.problems import InputError
-from explainer.readability import score_text
-from explainer.targets import load_targets, parse_target_option
+from explainer.readability.formulas import score_text
+from explainer.readability.targets import load_targets, parse_target_option
 
 EASY = "The cat sat on the mat. We like the cat. It is a good cat. The sun is out today.\n"
 HARD = (

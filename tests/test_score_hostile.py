@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from explainer import scoring
 from explainer.cli import app
+from explainer.readability import scoring
 
 runner = CliRunner()
 
@@ -108,7 +108,7 @@ def test_deeply_nested_html_with_a_descendant_selector_is_scored(tmp_path: Path,
     result = runner.invoke(app, ["score", str(page), "--json"])
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output
-    from explainer.html_text import visible_text
+    from explainer.seen.html import visible_text
 
     text = visible_text(page.read_text(encoding="utf-8"))
     assert "The cat sat on the mat." in text and "Hidden text" not in text  # CSS still applies

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from conftest import BUNDLED, NURSES, SHARED_SEEDS, SOURCES
 
-from explainer.load import load_document
-from explainer.screening import (
+from explainer.document.load import load_document
+from explainer.sources.screening import (
     FLAG_AT,
     extract_facts,
     function_word_deficit,
@@ -321,13 +321,13 @@ def test_screening_skips_sources_whose_files_are_missing(tmp_path):
 
 
 def _every_swap_scanned(text: str) -> list[tuple[str, tuple[int, int]]]:
-    from explainer.screening import rules
+    from explainer.sources.screening import rules
 
     return [(s.spun, m.span()) for s in rules().swaps for m in s.pattern.finditer(text)]
 
 
 def test_swaps_found_through_their_literals_are_every_swap_scanned():
-    from explainer.screening import rules, swap_hits
+    from explainer.sources.screening import rules, swap_hits
 
     texts = [_read(p) for p in sorted(SOURCES.glob("*.txt"))]
     texts += [_read(p) for p in sorted(SHARED_SEEDS.glob("*.txt"))]
@@ -344,7 +344,7 @@ def test_folding_keeps_every_character_ignorecase_matches_to_an_ascii_letter():
     import string
     import sys
 
-    from explainer.screening import _folded
+    from explainer.sources.screening import _folded
 
     every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
     for letter in string.ascii_lowercase:

@@ -9,11 +9,11 @@ import re
 import pytest
 from conftest import MIN_TOPIC
 
-from explainer.build import BuildOptions, build_topic
-from explainer.model import AUDIENCES
-from explainer.render import RenderOptions
-from explainer.selfcontained import CSP, external_references
-from explainer.templates_dir import builtin_templates
+from explainer.build.topic import BuildOptions, build_topic
+from explainer.document.model import AUDIENCES
+from explainer.render.html import RenderOptions
+from explainer.render.selfcontained import CSP, external_references
+from explainer.render.templates_dir import builtin_templates
 
 CAV = '{{ parts.caveat_groups(view) }}'
 PATIENT = (builtin_templates() / "patient.html").read_text()
@@ -31,8 +31,8 @@ def test_every_html_output_has_the_policy_first_in_its_head(built_min):
         assert external_references(html) == [], name
     # render_html itself adds it, so a page rendered outside a build (serve's quick preview)
     # forbids fetches too
-    from explainer.load import load_document
-    from explainer.render import render_html
+    from explainer.document.load import load_document
+    from explainer.render.html import render_html
 
     html = render_html(load_document(MIN_TOPIC).doc, "patient")
     assert html.count("Content-Security-Policy") == 1 and CSP in html

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from explainer.sentences import split_blocks, split_sentences
+from explainer.readability.sentences import split_blocks, split_sentences
 
 
 @pytest.mark.parametrize(

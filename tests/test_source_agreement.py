@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 from conftest import MIN_TOPIC, NURSES, SOURCES
 
-from explainer.checks import data_checks
-from explainer.load import load_document
-from explainer.screening import extract_facts
+from explainer.document.load import load_document
+from explainer.guards.checks import data_checks
+from explainer.sources.screening import extract_facts
 
 
 def sizes(text: str) -> set[str]:
@@ -63,12 +63,12 @@ def test_an_acceptance_that_matches_nothing_is_reported(tmp_path):
 
 
 def test_acceptances_are_not_reader_prose():
-    from explainer.prose import prose
+    from explainer.document.prose import prose
 
     accepted = [{"key": "x", "match": "y", "reason": "a reason of several words here"}]
     data = yaml.safe_load(NURSES.read_text(encoding="utf-8"))
     data["accepted_warnings"] = accepted
-    from explainer.model import Document
+    from explainer.document.model import Document
 
     doc = Document.model_validate(data)
     assert not [f for f in prose(doc) if f.loc[0] == "accepted_warnings"]

@@ -11,8 +11,8 @@ import zlib
 import pytest
 from conftest import BENCH
 
-from explainer import syllables
-from explainer.syllables import CmuDictionary, SyllableCounter, count, rule_syllables
+from explainer.readability import syllables
+from explainer.readability.syllables import CmuDictionary, SyllableCounter, count, rule_syllables
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_scoring_never_imports_nltk() -> None:
     """textstat imports nltk, whose downloader would fetch cmudict; we never import either."""
     out = _run(
         "import sys\n"
-        "from explainer.readability import score_text\n"
+        "from explainer.readability.formulas import score_text\n"
         "score_text('Ketamine helped some people with depression. It works fast.')\n"
         "print('nltk' in sys.modules, 'textstat' in sys.modules)"
     )

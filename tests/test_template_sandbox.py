@@ -1,8 +1,9 @@
 """A template folder from someone else cannot run code, read files or hang the build.
 
-Templates get plain data (explainer.plain) in a limited sandbox (explainer.sandbox). Each
-gadget below is a real attack on Jinja sandboxes or on the objects we used to pass in (a
-pydantic model's parse_raw runs pickle); each runs through the real renderer.
+Templates get plain data (explainer.render.plain) in a limited sandbox
+(explainer.render.sandbox). Each gadget below is a real attack on Jinja sandboxes or on the
+objects we used to pass in (a pydantic model's parse_raw runs pickle); each runs through the
+real renderer.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import MIN_TOPIC, REPO
 
-from explainer import sandbox
-from explainer.load import load_document
-from explainer.plain import Record, plain
+from explainer.document.load import load_document
 from explainer.problems import InputError
-from explainer.render import RenderOptions, render_html
+from explainer.render import sandbox
+from explainer.render.html import RenderOptions, render_html
+from explainer.render.plain import Record, plain
 
 PASSWD = Path("/etc/passwd")
 SECRET = PASSWD.read_text().split("\n", 1)[0] if PASSWD.is_file() else "root:x:0:0"
@@ -185,7 +186,7 @@ def test_template_error_from_cli_is_exit_2_naming_file_and_line(tmp_path, run_cl
 
 
 def test_only_listed_filters_and_globals(tmp_path, doc):
-    from explainer.render import environment
+    from explainer.render.html import environment
 
     env = environment(None)
     project = {"css_string", "css_colour", "css_ident", "for_audience"}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from explainer.caveats import words_of
-from explainer.claims import guard_text
-from explainer.quotes import fold as quote_fold
-from explainer.quotes import fold_text
+from explainer.guards.caveats import words_of
+from explainer.guards.claims import guard_text
+from explainer.sources.quotes import fold as quote_fold
+from explainer.sources.quotes import fold_text
 from explainer.textnorm import FOLD, fold
 
 

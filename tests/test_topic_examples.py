@@ -7,19 +7,19 @@ import pytest
 from conftest import COFFEE, MASAI, SEEDS_MORE
 from typer.testing import CliRunner
 
-from explainer.load import load_document
+from explainer.document.load import load_document
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs(SEEDS_MORE)]  # strict PDF builds of two topics
 
 
 @pytest.fixture(scope="module", params=[COFFEE, MASAI], ids=["coffee", "masai"])
 def built(request, tmp_path_factory):
-    from explainer.build import BuildOptions, build_topic
+    from explainer.build.topic import BuildOptions, build_topic
 
     out = tmp_path_factory.mktemp("out")
     result = build_topic(request.param, BuildOptions(out_dir=out, strict=True))
     texts = {}
-    from explainer.html_text import visible_text
+    from explainer.seen.html import visible_text
 
     for audience in ("patient", "clinician", "press"):
         html = (out / result.topic / f"{audience}.html").read_text(encoding="utf-8")
@@ -81,7 +81,7 @@ def test_masai_gives_false_alarms_interim_status_and_natural_frequencies(built):
 
 def test_masai_hyped_source_is_not_echoed():
     doc = load_document(MASAI).doc
-    from explainer.prose import prose
+    from explainer.document.prose import prose
 
     words = " ".join(f.text for f in prose(doc)).lower()
     assert "groundbreaking" not in words and "20% more" not in words
@@ -92,7 +92,7 @@ def test_masai_hyped_source_is_not_echoed():
     (MASAI, "with AI support: about 6 in 1,000"),  # two rates per 1,000 on one scale
 ])
 def test_patient_leaflet_has_a_visual_drawn_from_the_data(path, says):
-    from explainer.visual import patient_visual
+    from explainer.render.visual import patient_visual
 
     visual = patient_visual(load_document(path).doc)
     assert visual is not None and says in visual.alt and says in visual.caption
@@ -101,7 +101,7 @@ def test_patient_leaflet_has_a_visual_drawn_from_the_data(path, says):
 
 @pytest.mark.parametrize("built", [MASAI], indirect=True, ids=["masai"])
 def test_masai_rate_visual_fills_one_square_per_case(built):
-    from explainer.visual import patient_visual
+    from explainer.render.visual import patient_visual
 
     svg = patient_visual(load_document(MASAI).doc).svg
     assert svg.count('fill="#0b5394"') == 6 + 5  # about 6 and about 5 in 1,000

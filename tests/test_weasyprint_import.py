@@ -12,7 +12,7 @@ import ctypes.util
 calls = []
 original = ctypes.util.find_library
 ctypes.util.find_library = lambda name: calls.append(name) or original(name)
-from explainer.weasyprint_import import load_weasyprint
+from explainer.pdf.weasyprint_import import load_weasyprint
 weasyprint = load_weasyprint()
 assert ctypes.util.find_library is not original  # ours again, as before the import
 pdf = weasyprint.HTML(string="<p lang=en>Hello</p>").write_pdf()
@@ -30,7 +30,7 @@ def test_weasyprint_imports_without_a_single_library_look_up_and_renders():
 
 
 def test_the_loader_returns_the_module_already_imported():
-    from explainer.weasyprint_import import load_weasyprint
+    from explainer.pdf.weasyprint_import import load_weasyprint
 
     first = load_weasyprint()
     assert load_weasyprint() is first is sys.modules["weasyprint"]

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from conftest import MIN_TOPIC, SOURCES
 
-from explainer.load import load_document
+from explainer.document.load import load_document
 from explainer.problems import InputError
 
 QUOTE_LINE = '      - {source: release, quote: "fell by 18% in the walking group and by 4% in the"}'
@@ -64,7 +64,7 @@ def test_cli_prints_the_fix_and_exits_2(tmp_path, run_cli):
 
 
 def test_a_hash_inside_a_prose_value_is_a_warning_with_the_fix(tmp_path):
-    from explainer.checks import data_checks
+    from explainer.guards.checks import data_checks
 
     path, line = _broken(tmp_path, QUOTE_LINE + "\n  - id: second\n    study: example-2024\n"
                          "    kind: descriptive\n    clinician: Trial #2 of the programme\n"

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from ..batch import summary_rows
+from ..build.batch import summary_rows
 from .app import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, app, fail_input, split_list
 
 AUDIENCE_NAMES = ("patient", "clinician", "press")
@@ -67,16 +67,16 @@ def build(
     Exit codes: 0 built, 1 an output failed a check (or missed its target with --strict) or
     the output folder refused the files (read-only, disk full), 2 bad input.
     """
-    from ..batch import build_many, discover
-    from ..build import BuildOptions, bundled_example
-    from ..render import PAPER_SIZES, RenderOptions
+    from ..build.batch import build_many, discover
+    from ..build.topic import BuildOptions, bundled_example
+    from ..render.html import PAPER_SIZES, RenderOptions
 
     if paper not in PAPER_SIZES:
         raise typer.BadParameter(f"{paper!r} is not one of {', '.join(PAPER_SIZES)}",
                                  param_hint="--paper")
     if templates is not None and not templates.is_dir():
         raise typer.BadParameter(f"{templates} is not a folder", param_hint="--templates")
-    from ..pdf import check_variant
+    from ..pdf.render import check_variant
     from ..problems import InputError, Problem
 
     try:
@@ -84,7 +84,7 @@ def build(
     except ValueError as exc:
         fail_input([Problem("--pdf-variant", None, "", str(exc))])
     if config is not None:
-        from ..config import load_config  # pydantic: not needed to skip unchanged topics
+        from ..document.config import load_config  # pydantic: not needed to skip unchanged topics
 
         try:
             # Once up front, so a bad file is reported once, not per topic.
@@ -129,7 +129,7 @@ def build(
 def _target_overrides(spec: str | None) -> dict[str, Any] | None:
     if spec is None:
         return None
-    from ..targets import parse_target_option
+    from ..readability.targets import parse_target_option
 
     try:
         return dict(parse_target_option(spec))

@@ -38,10 +38,10 @@ def check(
     study) and runs the caveat and claim rules. Prints one line per problem
     (file:line: key: message) and a summary; exits 2 if any problem is an error.
     """
-    from ..checks import data_checks
-    from ..load import load_document
+    from ..document.load import load_document
+    from ..guards.checks import data_checks
     from ..problems import InputError
-    from ..quotes import count_verified
+    from ..sources.quotes import count_verified
 
     reports: list[dict[str, object]] = []
     all_problems: list[Problem] = []

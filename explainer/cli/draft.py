@@ -27,10 +27,10 @@ def draft(
     on each source and where the sources disagree; lists the caveat kinds the caveat rules
     will demand. Deterministic and offline. Wording for each audience is left as TODO.
     """
-    from ..drafting import draft as make_draft
-    from ..drafting import draft_yaml
+    from ..authoring.drafting import draft as make_draft
+    from ..authoring.drafting import draft_yaml
+    from ..authoring.starter_file import slug
     from ..problems import InputError, Problem
-    from ..starter_file import slug
 
     name = slug(topic or (out.stem if out else "draft")) or "draft"
 
@@ -43,14 +43,14 @@ def draft(
     if out is None:
         typer.echo(text, nl=False)
         return
-    from ..output import write_atomic
-    from ..starter_file import SCHEMA_NAME
+    from ..authoring.starter_file import SCHEMA_NAME
+    from ..build.output import write_atomic
 
     schema = out.parent / SCHEMA_NAME
     if not schema.exists():  # the file's first line points editors at it
         import json
 
-        from ..schema_help import findings_schema
+        from ..document.schema_help import findings_schema
 
         write_atomic(schema, json.dumps(findings_schema(), indent=2, ensure_ascii=False) + "\n")
     write_atomic(out, text)

@@ -27,8 +27,8 @@ def new(
     The file validates and builds at once into three explainers marked DRAFT. It points at
     findings.schema.json (written beside it) for hover help in editors.
     """
-    from ..load import load_document
-    from ..starter_file import slug, write_starter
+    from ..authoring.starter_file import slug, write_starter
+    from ..document.load import load_document
 
     target = out or Path(f"{slug(topic) or topic}.yaml")
     result = guarded(lambda: write_starter(topic, target, sources, force))

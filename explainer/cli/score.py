@@ -12,9 +12,9 @@ import typer
 from .app import EXIT_CHECK_FAILED, app, fail_input
 
 if TYPE_CHECKING:
-    from ..diagnostics import Diagnostic
-    from ..scoring import DocumentScore
-    from ..targets import Target
+    from ..readability.diagnostics import Diagnostic
+    from ..readability.scoring import DocumentScore
+    from ..readability.targets import Target
 
 _COLUMNS = (("fk", "FK"), ("smog", "SMOG"), ("fre", "FRE"), ("fog", "Fog"), ("cli", "CLI"),
             ("ari", "ARI"), ("dc", "DC"))
@@ -85,8 +85,8 @@ def score(
     line per problem.
     """
     from ..problems import InputError, Problem
-    from ..scoring import collect_inputs, read_draft, score_draft
-    from ..targets import load_targets, parse_target_option
+    from ..readability.scoring import collect_inputs, read_draft, score_draft
+    from ..readability.targets import load_targets, parse_target_option
 
     problems: list[Problem] = []
     limits: dict[str, float | None] = {}
@@ -120,7 +120,7 @@ def score(
     if problems:
         fail_input(problems)
 
-    from ..diagnostics import diagnostics_for
+    from ..readability.diagnostics import diagnostics_for
 
     want_diagnostics = details or output_format != "plain" or html_out is not None
     results: list[Scored] = []
@@ -143,7 +143,7 @@ def score(
 
     the_target = targets[chosen]
     if html_out is not None:
-        from ..score_report import write_score_report
+        from ..readability.score_report import write_score_report
 
         try:
             write_score_report(html_out, chosen, the_target, results)
@@ -153,13 +153,13 @@ def score(
         typer.echo(json.dumps(_json(chosen, the_target, results), indent=2))
     elif output_format == "sarif":
         from .. import __version__
-        from ..diagnostics import sarif_text
+        from ..readability.diagnostics import sarif_text
 
         misses = [(r.name, "over target: " + "; ".join(map(str, r.score.misses)))
                   for r in results if r.score.misses]
         typer.echo(sarif_text([d for r in results for d in r.diagnostics], misses, __version__))
     elif output_format == "github":
-        from ..diagnostics import github_line
+        from ..readability.diagnostics import github_line
 
         for r in results:
             for d in r.diagnostics:

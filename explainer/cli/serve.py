@@ -35,9 +35,9 @@ def serve(
     not build shows its problems on the page and keeps the last good preview. Serves only the
     built outputs; Ctrl-C stops it.
     """
-    from ..build import bundled_example
+    from ..authoring.serve import serve as run
+    from ..build.topic import bundled_example
     from ..problems import Problem
-    from ..serve import serve as run
 
     target = file or bundled_example()
     if not target.is_file():

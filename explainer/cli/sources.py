@@ -13,7 +13,7 @@ from .app import app, fail_input, guarded
 
 if TYPE_CHECKING:
     from ..problems import Problem
-    from ..screening import Screen, ScreenReport
+    from ..sources.screening import Screen, ScreenReport
 
 # What a folder argument expands to: text-like files only, so a folder that also holds the
 # findings YAML or images is screened sensibly.
@@ -50,16 +50,16 @@ def source_text(path: Path) -> str:
     (not its markup), any other file as text. Raises InputError for a file the guarded
     reader refuses (a FIFO, a device, too large) or a PDF that cannot be read.
     """
-    from ..guarded_files import FileRefused, read_bytes
+    from ..inputs.guarded_files import FileRefused, read_bytes
     from ..problems import InputError, Problem
-    from ..quotes import load_source_text
+    from ..sources.quotes import load_source_text
 
     suffix = path.suffix.lower()
     try:
         if suffix == ".pdf":
             from pypdf.errors import PyPdfError
 
-            from ..pdf import pdf_text, quiet_pypdf
+            from ..pdf.render import pdf_text, quiet_pypdf
 
             try:
                 with quiet_pypdf():
@@ -68,7 +68,7 @@ def source_text(path: Path) -> str:
                 raise InputError([Problem(str(path), None, "", f"cannot read PDF: {exc}")]
                                  ) from None
         if suffix in (".html", ".htm"):
-            from ..html_text import visible_text
+            from ..seen.html import visible_text
 
             return visible_text(load_source_text(path))
         return load_source_text(path)
@@ -120,9 +120,9 @@ def sources(
     For each file prints the three scores (0-1; flagged at 0.5) and the lines that earned them.
     It informs and does not judge: the exit code is 0 unless an argument cannot be read.
     """
-    from ..load import load_document
+    from ..document.load import load_document
     from ..problems import InputError
-    from ..screening import screen_document, screen_text
+    from ..sources.screening import screen_document, screen_text
 
     if not paths and findings is None:
         raise typer.BadParameter("give source files or folders, or --findings FILE",

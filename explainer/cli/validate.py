@@ -20,7 +20,7 @@ def validate(
 
     Prints one line per problem (file:line: key: message) and exits 2 if any file has one.
     """
-    from ..load import load_document
+    from ..document.load import load_document
     from ..problems import InputError
 
     failed: list[InputError] = []
@@ -50,13 +50,13 @@ def schema(
     Every property has a description and an example, so an editor's YAML extension shows
     help on hover.
     """
-    from ..schema_help import findings_schema
+    from ..document.schema_help import findings_schema
 
     text = json.dumps(findings_schema(), indent=2, ensure_ascii=False)
     if out is None:
         typer.echo(text)
         return
-    from ..output import write_atomic
+    from ..build.output import write_atomic
 
     write_atomic(out, text + "\n")
     typer.echo(f"wrote {out}")

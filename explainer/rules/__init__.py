@@ -24,7 +24,7 @@ def load_rules(name: str) -> Any:
         return yaml.load(resource.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError, ValueError, KeyError, TypeError,
             OverflowError, IndexError, RecursionError):
-        from ..load import read_yaml  # the slow, exact path only when something is wrong
+        from ..document.load import read_yaml  # the slow, exact path only when something is wrong
 
         read_yaml(Path(str(resource)), "rule file")  # raises the InputError with the line
         raise

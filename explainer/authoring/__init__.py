@@ -1,0 +1,1 @@
+"""Writing a findings file: new, draft, serve."""

@@ -1,0 +1,1 @@
+"""The findings file and explainer.yaml: reading, validating, the model."""

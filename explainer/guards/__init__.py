@@ -1,0 +1,1 @@
+"""Checks on the data and on the outputs: caveats, claims, numbers, communication."""

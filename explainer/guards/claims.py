@@ -1,0 +1,480 @@
+"""Claim guard: flag wording the evidence does not support.
+
+The rules are data (``rules/claims.yaml``), one small check per rule in the manner of
+proselint and Vale, each with its source, a one-line reason, a fix and its own bad/good
+examples. This module only compiles and applies them:
+
+* ``existence`` and ``pattern`` rules run on every sentence;
+* ``causal_on_correlational`` rules run only on sentences about a correlational finding;
+* a negator earlier in the same clause ("is not a cure", "does not prove") quiets a rule;
+* quoted speech (the document's ``quotes:``) is attributed, so only hype is reported
+  there, and only as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..document.load import LoadedDocument, Loc
+from ..document.model import AUDIENCES, Audience, Document, Finding
+from ..document.prose import FINDING_KEYS, prose
+from ..problems import Problem
+from ..readability.sentences import split_sentences
+from ..textnorm import fold
+from .caveats import words_of
+
+RULES_FILE = "claims"
+Level = Literal["error", "warning"]
+Category = Literal["hype", "causal", "advice", "classification", "combination", "statistics"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Examples(_Strict):
+    bad: list[str] = Field(min_length=1)
+    good: list[str] = Field(min_length=1)
+
+
+class ClaimRule(_Strict):
+    id: str
+    type: Literal["existence", "pattern", "causal_on_correlational"]
+    category: Category
+    level: Level
+    tokens: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    exceptions: list[str] = Field(default_factory=list)
+    hedges: list[str] = Field(default_factory=list)
+    negation: bool = True
+    audiences: list[Audience] | None = Field(
+        None, description="Only text for these readers is checked; unset: every text.")
+    reason: str
+    fix: str
+    source: str
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _has_matchers(self) -> ClaimRule:
+        if self.type == "existence" and not self.tokens:
+            raise ValueError(f"{self.id}: an existence rule needs tokens")
+        if self.type != "existence" and not self.patterns:
+            raise ValueError(f"{self.id}: a {self.type} rule needs patterns")
+        return self
+
+
+class Vocab(_Strict):
+    """Words of any topic. Names of the document's own interventions are added per file."""
+
+    drug_generic: list[str] = Field(default_factory=list)
+    medicine: list[str]
+    treatment: list[str]
+    clinician: list[str]
+
+
+class ExampleIntervention(_Strict):
+    name: str
+    opioid: bool = False
+    misuse_potential: bool = False
+
+
+class ClaimRules(_Strict):
+    vocab: Vocab
+    # The interventions the rules' own examples are about: for the self-tests only, never
+    # a default for a findings file (a file names its own interventions).
+    examples_subject: list[ExampleIntervention] = Field(default_factory=list)
+    fragments: dict[str, str] = Field(default_factory=dict)
+    rules: list[ClaimRule]
+
+
+@dataclass(frozen=True)
+class ClaimHit:
+    rule: str
+    level: Level
+    sentence: str
+    matched: str
+    reason: str
+    fix: str
+    source: str
+    quoted: bool = False
+
+
+@cache
+def load_claim_rules() -> ClaimRules:
+    from ..rules import load_rules
+
+    rules = ClaimRules.model_validate(load_rules(RULES_FILE))
+    ids = [r.id for r in rules.rules]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"{RULES_FILE}.yaml: duplicate rule ids {dupes}")
+    _compile_all(rules, _DrugKey(()))  # fail at load on a bad regex, not mid-build
+    return rules
+
+
+# --- compiling ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _DrugKey:
+    """The hashable part of a document the patterns depend on: its drugs."""
+
+    drugs: tuple[tuple[str, bool, bool], ...]  # (name, opioid, misuse_potential)
+
+    @classmethod
+    def of(cls, doc: Document | None) -> _DrugKey:
+        items = doc.subject.all_interventions() if doc else []
+        return cls(tuple((d.name, d.opioid, d.misuse_potential) for d in items))
+
+    @classmethod
+    def examples(cls) -> _DrugKey:
+        """The subject the rules' own examples are written about (tests only)."""
+        return cls(tuple((d.name, d.opioid, d.misuse_potential)
+                         for d in load_claim_rules().examples_subject))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: ClaimRule
+    patterns: tuple[re.Pattern[str], ...]
+    exceptions: tuple[re.Pattern[str], ...]
+    hedge: re.Pattern[str] | None
+
+
+def _alternation(words: Iterable[str]) -> str:
+    # Longest first, so "this drug" wins over "drug"; spaces match any whitespace.
+    ordered = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered) + ")"
+
+
+def _token_regex(token: str) -> str:
+    parts = re.split(r"[\s\-\u2010\u2011]+", token.strip())
+    body = r"[\s\-\u2010\u2011]+".join(re.escape(p) for p in parts)
+    body = body.replace("%", r"\s*%")
+    return rf"(?<![\w.]){body}(?!\w)"
+
+
+def _tokens_regex(tokens: list[str]) -> str:
+    bodies = sorted({_token_regex(t)[len("(?<![\\w.])"):-len("(?!\\w)")] for t in tokens},
+                    key=len, reverse=True)
+    return r"(?<![\w.])(?:" + "|".join(bodies) + r")(?!\w)"
+
+
+def _placeholders(vocab: Vocab, fragments: dict[str, str], key: _DrugKey) -> dict[str, str]:
+    # No topic vocabulary by default: without a document only the generic words match,
+    # and a class the document does not have gets a pattern that never matches.
+    names = [name for name, _, _ in key.drugs]
+    non_opioid = [name for name, opioid, _ in key.drugs if not opioid]
+    risky = [name for name, opioid, misuse in key.drugs if not opioid and misuse]
+    values = {
+        "drug": _alternation(names + vocab.drug_generic),
+        "non_opioid": _alternation(non_opioid),
+        "misuse_non_opioid": _alternation(risky),
+        "medicine": _alternation(vocab.medicine),
+        "treatment": _alternation(vocab.treatment + vocab.medicine + names),
+        "clinician": _alternation(vocab.clinician),
+    }
+    values = {k: (v if v != "(?:)" else "(?!x)x") for k, v in values.items()}
+    values.update({k: " ".join(v.split()) for k, v in fragments.items()})
+    return values
+
+
+def _fill(pattern: str, values: dict[str, str], rule_id: str) -> re.Pattern[str]:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in values:
+            raise ValueError(f"{RULES_FILE}.yaml rule {rule_id}: unknown placeholder {m.group(0)}")
+        return values[m.group(1)]
+
+    try:
+        return re.compile(re.sub(r"\{([a-z_]+)\}", sub, pattern), re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(
+            f"{RULES_FILE}.yaml rule {rule_id}: bad pattern {pattern!r}: {exc}") from None
+
+
+@cache
+def _compiled(key: _DrugKey) -> tuple[_Compiled, ...]:
+    return _compile_all(load_claim_rules(), key)
+
+
+def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
+    values = _placeholders(rules.vocab, rules.fragments, key)
+    out = []
+    for rule in rules.rules:
+        # An existence rule's tokens are one alternation, longest first: one scan per
+        # sentence, not one per token.
+        sources = ([_tokens_regex(rule.tokens)] if rule.type == "existence" else rule.patterns)
+        hedge = (re.compile(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b", re.I)
+                 if rule.hedges else None)
+        out.append(_Compiled(
+            rule,
+            tuple(_fill(p, values, rule.id) for p in sources),
+            tuple(_fill(p, values, rule.id) for p in rule.exceptions),
+            hedge,
+        ))
+    return tuple(out)
+
+
+# --- sentences and context -----------------------------------------------------------------
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|although|though|yet|whereas|while)\b", re.I)
+_NEGATOR = re.compile(
+    r"\b(?:not|no|never|neither|nor|cannot|without|none|nothing|unlikely)\b|n't\b", re.I)
+# Phrases with a negator that intensify rather than negate.
+_NOT_NEGATION = re.compile(r"\b(?:not\s+only|not\s+just|no\s+doubt|no\s+wonder)\b", re.I)
+
+
+def _clause_before(sentence: str, start: int, max_words: int) -> str:
+    before = sentence[:start]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+    clause = before[breaks[-1]:] if breaks else before
+    return " ".join(clause.split()[-max_words:])
+
+
+def _negated(sentence: str, start: int) -> bool:
+    window = _NOT_NEGATION.sub(" ", _clause_before(sentence, start, 8))
+    return _NEGATOR.search(window) is not None
+
+
+class _Correlational:
+    """Decides whether a sentence is about a correlational finding."""
+
+    def __init__(self, spec: Iterable[str] | bool | None, doc: Document | None):
+        self.everything = spec is True
+        terms: list[str] = []
+        self.passages: list[str] = []
+        if spec is None and doc is not None:
+            terms = correlational_terms(doc)
+            self.passages = [" ".join(words_of(t)) for t in correlational_passages(doc)]
+        elif spec not in (True, False, None):
+            terms = list(spec)  # type: ignore[arg-type]
+        self.terms = [re.compile(rf"(?<![\w.]){re.escape(t)}(?!\w|\.\d)", re.I) for t in terms]
+
+    def __call__(self, sentence: str) -> bool:
+        if self.everything:
+            return True
+        if any(t.search(sentence) for t in self.terms):
+            return True
+        words = " ".join(words_of(sentence))
+        return len(words.split()) >= 3 and any(f" {words} " in f" {p} " for p in self.passages)
+
+
+def correlational_passages(doc: Document) -> list[str]:
+    """Every wording of every correlational finding, figures filled in."""
+    out = []
+    for f in doc.findings:
+        if f.kind == "correlational":
+            texts = (_finding_text(doc, f, key) for key in ("clinician", "plain", "press"))
+            out += [t for t in texts if t]
+    return out
+
+
+def correlational_terms(doc: Document) -> list[str]:
+    """Figures distinctive to correlational findings, to spot them in rendered text.
+
+    Bare small integers and figures shared with other findings or sample sizes are left
+    out: they would mark unrelated sentences as correlational.
+    """
+    other = {str(fig) for f in doc.findings if f.kind != "correlational"
+             for fig in f.figures.values()}
+    other |= {str(s.participants.n) for s in doc.studies}
+    terms: list[str] = []
+    for f in doc.findings:
+        if f.kind != "correlational":
+            continue
+        for fig in f.figures.values():
+            for term in {str(fig), str(fig.value)}:
+                distinctive = not term.isdigit() or len(term) >= 3
+                if distinctive and term not in other and term not in terms:
+                    terms.append(term)
+    return terms
+
+
+class _Quotes:
+    """Spots matches that sit inside the document's quoted speech."""
+
+    def __init__(self, doc: Document | None):
+        self.texts = [f" {' '.join(words_of(q.text))} " for q in doc.quotes] if doc else []
+
+    def covers(self, sentence: str, start: int, end: int) -> bool:
+        if not self.texts:
+            return False
+        match = words_of(sentence[start:end])
+        before, after = words_of(sentence[:start])[-3:], words_of(sentence[end:])[:3]
+        # Four words at least, so a lone "cure" is not taken for the quote that has it.
+        probes = [p for p in (before + match, match + after) if len(p) >= 4]
+        return any(f" {' '.join(p)} " in q for q in self.texts for p in probes)
+
+
+# --- the guard ----------------------------------------------------------------------------
+
+def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlational: bool,
+                    quotes: _Quotes, categories: Collection[str] | None,
+                    audience: Audience | None = None) -> Iterator[ClaimHit]:
+    # Clauses are found with en and em dashes still there (a dash ends a clause, a hyphen does
+    # not); the rules match with them folded to hyphens. Folding dashes is one character for
+    # one, so an offset in ``text`` is the same offset in ``plain``.
+    plain = fold(sentence, dashes=False)
+    text = fold(plain)
+    seen: set[tuple[str, str]] = set()
+    for c in compiled:
+        rule = c.rule
+        if categories is not None and rule.category not in categories:
+            continue
+        if rule.audiences is not None and audience not in rule.audiences:
+            continue
+        if rule.type == "causal_on_correlational" and not correlational:
+            continue
+        excepted: bool | None = None  # looked up only once a pattern matches: most never do
+        for pattern in c.patterns:
+            for m in pattern.finditer(text):
+                if excepted is None:
+                    excepted = any(e.search(text) for e in c.exceptions)
+                if excepted:
+                    break
+                if "neg" in pattern.groupindex and m.group("neg"):
+                    continue
+                if rule.negation and _negated(plain, m.start()):
+                    continue
+                if c.hedge and c.hedge.search(_clause_before(plain, m.start(), 3)):
+                    continue
+                matched = " ".join(m.group(0).split())
+                if (rule.id, matched.lower()) in seen:
+                    continue
+                seen.add((rule.id, matched.lower()))
+                quoted = quotes.covers(text, m.start(), m.end())
+                if quoted and rule.category != "hype":
+                    continue
+                yield ClaimHit(rule.id, "warning" if quoted else rule.level, sentence.strip(),
+                               matched, rule.reason, rule.fix, " ".join(rule.source.split()),
+                               quoted)
+
+
+def guard_text(text: str, doc: Document | None = None,
+               correlational_terms: Iterable[str] | bool | None = None, *,
+               categories: Collection[str] | None = None,
+               audience: Audience | None = None) -> list[ClaimHit]:
+    """Run the claim rules over ``text``, sentence by sentence.
+
+    ``correlational_terms`` says which sentences the causal-on-correlational rules check:
+    True = every sentence (the text is a correlational finding), False = none, a list of
+    terms = sentences containing one of them, None = derived from ``doc`` (its
+    correlational findings' wording and distinctive figures), or none without a doc.
+    With a ``doc``, intervention names come from its subject and words inside its quotes
+    are reported only for hype, as warnings. ``audience`` runs the rules kept for one
+    reader (no statistics in patient text); None runs only the rules for every reader.
+    """
+    return _guard(text, _DrugKey.of(doc), _Correlational(correlational_terms, doc),
+                  categories, _Quotes(doc), audience)
+
+
+def guard_example(text: str, audience: Audience | None = None,
+                  correlational: bool = True) -> list[ClaimHit]:
+    """The guard as the rules' own examples are meant: about ``examples_subject``."""
+    return _guard(text, _DrugKey.examples(), _Correlational(correlational, None), None,
+                  _Quotes(None), audience)
+
+
+def _guard(text: str, key: _DrugKey, is_correlational: _Correlational,
+           categories: Collection[str] | None, quotes: _Quotes,
+           audience: Audience | None) -> list[ClaimHit]:
+    compiled = _compiled(key)
+    hits: list[ClaimHit] = []
+    for sentence in split_sentences(text):
+        hits += _check_sentence(sentence, compiled, is_correlational(sentence), quotes,
+                                categories, audience)
+    return hits
+
+
+# --- the findings file ------------------------------------------------------------------
+
+def _finding_text(doc: Document, finding: Finding, key: str) -> str:
+    text = getattr(finding, key) or ""
+    try:
+        return finding.fill(text, doc.study(finding.study).participants.n, FINDING_KEYS.get(key))
+    except (KeyError, ValueError, IndexError, StopIteration):  # the loader reports these
+        return text
+
+
+def prose_fields(doc: Document) -> Iterator[tuple[Loc, str, bool]]:
+    """(location, text, correlational) for every prose field a reader may see, quotes excepted.
+
+    Findings' statements come with their figures filled in for their own audience."""
+    for field in prose(doc):
+        if field.finding is not None:
+            finding = doc.findings[field.finding]
+            yield (field.loc, _finding_text(doc, finding, field.field),
+                   finding.kind == "correlational")
+        else:
+            yield field.loc, field.text, False
+
+
+def _audience_of(loc: Loc) -> Audience | None:
+    last = loc[-1] if loc else None
+    if last in FINDING_KEYS and loc[0] == "findings":
+        return FINDING_KEYS[str(last)]
+    if loc[:1] in PATIENT_SEES or (loc[-1:] == ("plain",) and loc[:1] == ("studies",)):
+        return "patient"  # shared by every reader, the patient included: strictest rules
+    return last if last in AUDIENCES else None  # type: ignore[return-value]
+
+
+# Fields with no audience of their own that the patient leaflet always prints (the title,
+# help lines, the studies' plain wordings): checked with the patient-only rules too, so
+# `check` finds what the build's guard on the leaflet would. (A glossary entry is shown
+# only where the patient text uses its term, which that text is checked for already.)
+PATIENT_SEES = {("title",), ("help",)}
+
+
+def _message(hit: ClaimHit) -> str:
+    sentence = hit.sentence if len(hit.sentence) <= 140 else hit.sentence[:137] + "..."
+    where = " (in quoted speech)" if hit.quoted else ""
+    return f"{hit.rule}: “{hit.matched}”{where} in “{sentence}”. {hit.reason} Fix: {hit.fix}"
+
+
+def claim_problems(loaded: LoadedDocument) -> list[Problem]:
+    """The claim guard over every prose field of a findings file, one Problem per hit."""
+    doc = loaded.doc
+    problems = []
+    no_quotes = _Quotes(None)  # prose fields are our own words, whatever a quote says
+    # The correlational context (terms and folded passages) is the same for every field:
+    # built once per document, not once per field.
+    key = _DrugKey.of(doc)
+    context = _Correlational(None, doc)
+    everything = _Correlational(True, doc)
+    for loc, text, correlational in prose_fields(doc):
+        for hit in _guard(text, key, everything if correlational else context, None,
+                          no_quotes, _audience_of(loc)):
+            problems.append(loaded.problem(loc, _message(hit), hit.level))
+    nothing = _Correlational(False, doc)
+    for i, quote in enumerate(doc.quotes):
+        for hit in _guard(quote.text, key, nothing, {"hype"}, no_quotes, None):
+            quoted = ClaimHit(hit.rule, "warning", hit.sentence, hit.matched, hit.reason,
+                              hit.fix, hit.source, quoted=True)
+            problems.append(loaded.problem(("quotes", i, "text"), _message(quoted), "warning"))
+    return problems
+
+
+def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
+                    output: str) -> list[Problem]:
+    """The guard over an output's visible text. A hit in a sentence that comes from the
+    findings file is reported at that field's line, as `check` reports it; only wording
+    the file does not hold (a template's or the phrasebook's) names the output file."""
+    doc = loaded.doc
+    fields = [(loc, " ".join(words_of(t))) for loc, t, _ in prose_fields(doc)]
+    problems = []
+    for hit in guard_text(text, doc, audience=audience):
+        words = " ".join(words_of(hit.sentence))
+        loc = next((loc for loc, field in fields if words and words in field), None)
+        if loc is not None:
+            problems.append(loaded.problem(loc, _message(hit), hit.level))
+        else:
+            problems.append(Problem(output, None, f"claim:{hit.rule}",
+                                    f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
+                                    hit.level))
+    return problems

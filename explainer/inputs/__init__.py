@@ -1,0 +1,1 @@
+"""Reading input files safely: guarded reads, paths, decoding, office files."""

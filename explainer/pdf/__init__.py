@@ -1,0 +1,1 @@
+"""HTML -> PDF/UA with WeasyPrint, and reading the written PDF back."""

@@ -1,0 +1,1 @@
+"""Readability scores against targets, down to hard sentences and words."""

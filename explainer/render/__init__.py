@@ -1,0 +1,1 @@
+"""Document -> per-audience view -> sandboxed Jinja2 -> self-contained HTML."""

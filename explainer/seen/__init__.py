@@ -1,0 +1,1 @@
+"""What a person actually sees, in the HTML and in the laid-out PDF."""

@@ -1,0 +1,1 @@
+"""Source texts: quotes, screening, cross-source agreement, timeliness."""
