@@ -11,6 +11,7 @@ environment variable CI is set, where it must run.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -48,18 +49,66 @@ CLI = (sys.executable, "-m", "explainer")
 RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
-def _run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 300,
-             env: dict[str, str] | None = None,
-             input: str | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *map(str, args)], cwd=cwd, env=env, input=input, check=check,
-                          capture_output=True, text=True, timeout=timeout)
+class _CliServer:
+    """tests/cli_server.py, started once: it forks each command as its own process."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(TESTS / "cli_server.py")],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def run(self, args: list[str], cwd: Path | None, env: dict[str, str] | None,
+            input: str | None, timeout: float,
+            scratch: Path) -> subprocess.CompletedProcess[str]:
+        files = {name: scratch / name for name in ("stdin", "stdout", "stderr")}
+        files["stdin"].write_text(input or "", encoding="utf-8")
+        for name in ("stdout", "stderr"):
+            files[name].write_bytes(b"")
+        request = {"argv": args, "cwd": str(cwd or Path.cwd()), "env": dict(env or os.environ),
+                   "timeout": timeout, **{k: str(v) for k, v in files.items()}}
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        reply = json.loads(self.proc.stdout.readline())
+        out, err = (files[n].read_text(encoding="utf-8") for n in ("stdout", "stderr"))
+        if reply["timeout"]:
+            raise subprocess.TimeoutExpired(["explainer", *args], timeout, out, err)
+        return subprocess.CompletedProcess(["explainer", *args], reply["status"], out, err)
+
+    def close(self) -> None:
+        assert self.proc.stdin
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def _cli_server():
+    server = _CliServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture
-def run_cli() -> RunCli:
-    """``run_cli("build", path, "--out", out, cwd=...)``: `explainer` run as a separate process,
-    returning its exit code, stdout and stderr (text)."""
-    return _run_cli
+def run_cli(_cli_server, tmp_path_factory) -> RunCli:
+    """``run_cli("build", path, "--out", out, cwd=...)``: `explainer` run as its own process,
+    returning its exit code, stdout and stderr (text). The process is forked from a server that
+    imported the CLI once (tests/cli_server.py); ``fresh=True`` starts a new interpreter instead
+    (``python -m explainer``), for a test about what the interpreter itself does."""
+
+    def run(*args: str | Path, cwd: Path | None = None, timeout: float = 300,
+            env: dict[str, str] | None = None, input: str | None = None,
+            check: bool = False, fresh: bool = False) -> subprocess.CompletedProcess[str]:
+        argv = [str(a) for a in args]
+        if fresh:
+            done = subprocess.run([*CLI, *argv], cwd=cwd, env=env, input=input,
+                                  capture_output=True, text=True, timeout=timeout)
+        else:
+            done = _cli_server.run(argv, cwd, env, input, timeout,
+                                   tmp_path_factory.mktemp("cli", numbered=True))
+        if check:
+            done.check_returncode()
+        return done
+
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +156,7 @@ def browser_ready() -> None:
 
 
 # Fixtures that write PDFs: a test using one is slow by definition.
-_BUILD_FIXTURES = {"built_example", "built_min"}
+_BUILD_FIXTURES = {"built_example", "built_min", "patient_build"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

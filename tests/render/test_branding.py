@@ -52,6 +52,7 @@ def topic(tmp_path: Path, config: str | None = None) -> Path:
     return folder / "findings.yaml"
 
 
+@pytest.mark.slow
 def test_config_beside_the_findings_brands_every_output(tmp_path):
     findings = topic(tmp_path, BRAND)
     out = tmp_path / "out"
@@ -79,6 +80,7 @@ def test_config_beside_the_findings_brands_every_output(tmp_path):
         assert len(pdf.pages[0].get_images()) == 1
 
 
+@pytest.mark.slow
 def test_config_option_replaces_the_file_beside_the_findings(tmp_path, run_cli):
     findings = topic(tmp_path, BRAND)
     other = tmp_path / "other.yaml"
@@ -171,6 +173,7 @@ def test_default_palette_passes_and_matches_the_stylesheet():
     assert contrast_ratio("#fff", "#767676") == pytest.approx(4.54, abs=0.01)
 
 
+@pytest.mark.slow
 def test_templates_folder_overrides_by_name_and_falls_back(tmp_path):
     findings = topic(tmp_path)
     templates = tmp_path / "mine"

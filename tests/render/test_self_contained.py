@@ -79,6 +79,7 @@ def test_an_external_reference_fails_the_build_naming_it(tmp_path, name):
     assert not patient.written and not (tmp_path / "out" / result.topic / "patient.html").exists()
 
 
+@pytest.mark.slow
 def test_only_that_audience_fails_and_links_a_reader_follows_are_fine(tmp_path):
     folder = tmp_path / "templates"
     folder.mkdir()

@@ -3,6 +3,7 @@ the built-in templates (a page break, soft hyphens, zero-width spaces) are gone.
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from conftest import FIXTURES, MIN_TOPIC
 
@@ -10,6 +11,8 @@ from explainer.build.topic import BuildOptions, build_topic
 from explainer.document.load import load_document
 from explainer.guards.caveats import prove_present
 from explainer.pdf.render import pdf_text
+
+pytestmark = pytest.mark.slow  # lays out and writes PDFs
 
 SENTENCE = "Walking may not suit every knee, so ask your nurse what is right for you. "
 

@@ -36,6 +36,7 @@ def test_budget_option_and_miss():
     assert target.page_budget("A5") == 2  # an A5 page holds about half an A4 side
 
 
+@pytest.mark.slow
 def test_output_over_budget_fails_with_strict(tmp_path):
     options = BuildOptions(audiences=("patient",), out_dir=tmp_path, strict=True,
                            target_overrides={"pages": 1})
@@ -46,6 +47,7 @@ def test_output_over_budget_fails_with_strict(tmp_path):
     assert not (tmp_path / "ketamine-opioid" / "patient.pdf").exists()
 
 
+@pytest.mark.slow
 def test_no_editor_material_in_public_output(patient_build):
     from explainer.build.editor import find_leaks
     from explainer.document.load import load_document
@@ -63,6 +65,7 @@ def test_no_editor_material_in_public_output(patient_build):
     assert doc.sources[1].file in sheet
 
 
+@pytest.mark.slow
 def test_key_messages_and_help_on_page_one(patient_build):
     result, _ = patient_build
     out = result.outputs[0]
@@ -83,6 +86,7 @@ def result_page_one(out) -> str:
     return " ".join(count_pages(data).page_texts[0].split())
 
 
+@pytest.mark.slow
 def test_every_automatable_item_met_on_patient_leaflet(patient_build):
     result, _ = patient_build
     items = result.outputs[0].communication
@@ -176,6 +180,7 @@ def test_time_sensitive_claim_on_undated_source_is_flagged():
     assert any("time-sensitive" in p.message and "no date" in p.message for p in problems)
 
 
+@pytest.mark.slow
 def test_patient_visual_is_a_tagged_figure_with_alt_text(patient_build):
     import pikepdf
 

@@ -231,6 +231,7 @@ def user_templates(tmp_path: Path, base_extra_head: str = "", base_extra_body: s
     return folder
 
 
+@pytest.mark.slow
 def test_user_template_cannot_attach_files(tmp_path, spies):
     urls, sockets = spies
     templates = user_templates(

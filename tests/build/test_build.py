@@ -126,7 +126,7 @@ def test_html_is_self_contained(built_example):
 
 def test_python_dash_m_and_console_script_agree(run_cli):
     script = Path(sys.executable).parent / "explainer"
-    by_module = run_cli("--help", cwd=REPO)
+    by_module = run_cli("--help", cwd=REPO, fresh=True)  # `python -m explainer` itself
     by_script = subprocess.run([str(script), "--help"], capture_output=True, text=True, cwd=REPO)
     assert by_module.returncode == by_script.returncode == 0
     assert by_module.stdout == by_script.stdout
