@@ -187,3 +187,14 @@ def require(*paths: Path) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     for mark in item.iter_markers("needs"):
         require(*mark.args)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Drop the process's WeasyPrint font configuration while its modules still exist: left to
+    interpreter shutdown, its finalizer may run after them and print an ignored exception."""
+    render = sys.modules.get("explainer.pdf.render")
+    if render is not None:
+        render.font_config.cache_clear()
+        import gc
+
+        gc.collect()
