@@ -30,6 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from textstat_offline import install_into_textstat  # noqa: E402  (bench/, beside this script)
+
 from explainer.readability import syllables  # noqa: E402
 from explainer.readability.formulas import METRICS, Scores, score_text  # noqa: E402
 
@@ -121,7 +123,7 @@ def print_ordering(title: str, results: dict[str, dict[str, Scores]]) -> None:
 
 
 def textstat_scorer() -> Callable[[str], Scores] | None:
-    syllables.install_into_textstat()  # before the import: textstat then never imports nltk
+    install_into_textstat()  # before the import: textstat then never imports nltk
     try:
         import textstat
     except ImportError:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..problems import InputError, Problem
 from .manifest import (
     Entry,
     Hashes,
@@ -27,7 +28,6 @@ from .manifest import (
     make_entry,
     run_key,
 )
-from ..problems import InputError, Problem
 
 if TYPE_CHECKING:
     from .topic import BuildOptions, TopicResult
@@ -154,9 +154,9 @@ def build_one(path: Path, options: BuildOptions, key: str, config: list[Path],
     while the build read it, from hashes the build took (inputs before reading them,
     outputs from the bytes written), never by reading the files again afterwards.
     """
-    from .topic import build_topic
-    from .output import WriteError
     from ..render.html import template_files
+    from .output import WriteError
+    from .topic import build_topic
 
     outcome = Outcome(path)
     try:
@@ -298,8 +298,8 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
     """
     import time
 
-    from .output import WriteError, recover_tree
     from ..render.html import template_files
+    from .output import WriteError, recover_tree
 
     # A killed build's half-done commits rolled forward, its temp files deleted. A folder
     # that refuses (read-only) is reported once, by the writes that follow.

@@ -35,7 +35,8 @@ from typing import Any
 
 MANIFEST_NAME = ".explainer-manifest.json"
 FORMAT = 1
-CONFIG_NAME = "explainer.yaml"  # mirrors explainer.document.config.CONFIG_NAME without importing pydantic
+# mirrors explainer.document.config.CONFIG_NAME without importing pydantic
+CONFIG_NAME = "explainer.yaml"
 PACKAGE = Path(__file__).resolve().parent.parent  # the whole explainer package
 
 # Options that decide where files go, not what they contain.

@@ -216,8 +216,8 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
             files[html_path] = html
         if "pdf" in options.formats and out.ok:
             from ..guards.caveats import prove_present, prove_seen
-            from ..pdf.render import PdfRenderError
             from ..pdf.content_stream import pdf_text
+            from ..pdf.render import PdfRenderError
 
             def seen_check(seen, audience=audience, where=str(pdf_path)):
                 return prove_seen(doc, audience, seen, output=where)
@@ -324,8 +324,8 @@ def main_words(score: Any) -> int | None:
 
 def budget_check(out: OutputResult, options: BuildOptions, pdf_path: Path) -> None:
     """Main-part pages and words against the audience's budget; errors with --strict."""
-    from ..render.html import PAPER_SIZES
     from ..readability.targets import load_targets
+    from ..render.html import PAPER_SIZES
 
     target = (options.targets or load_targets()).get(out.audience)
     if target is None:
@@ -356,9 +356,9 @@ def public_leaks(loaded: LoadedDocument, text: str, path: Path,
 
 
 def render_topic_report(result: TopicResult, options: BuildOptions) -> str | None:
-    from .report import ReportEntry, render_report
-    from ..render.selfcontained import with_csp
     from ..readability.targets import load_targets
+    from ..render.selfcontained import with_csp
+    from .report import ReportEntry, render_report
 
     targets = options.targets or load_targets()
     entries = [ReportEntry(topic=result.topic, audience=o.audience, score=o.score, targets=targets,
@@ -372,7 +372,7 @@ def render_topic_report(result: TopicResult, options: BuildOptions) -> str | Non
 def render_topic_editor_sheet(result: TopicResult) -> str | None:
     if result.document is None:
         return None
-    from .editor import render_editor_sheet
     from ..render.selfcontained import with_csp
+    from .editor import render_editor_sheet
 
     return with_csp(render_editor_sheet(result))

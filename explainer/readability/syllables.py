@@ -6,8 +6,8 @@ importing that package: its Python wrapper is GPL, the data is not. Words the di
 are counted from their parts (hyphenated parts, a known stem plus a suffix, or two known words
 joined), and only then by spelling rules.
 
-textstat would fetch the same dictionary with ``nltk.download``; :func:`install_into_textstat`
-points it at ours instead, so textstat can be used in tests and benchmarks while offline.
+textstat would fetch the same dictionary with ``nltk.download``; bench/textstat_offline.py
+points it at ours instead, for the validation script and the tests that compare with textstat.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-import types
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -350,53 +349,3 @@ def count(word: str) -> int:
     """Syllables in ``word``: CMU dictionary, then known parts, then spelling rules."""
     return default_counter()(word)
 
-
-# ---------------------------------------------------------------------------------------------
-# textstat without nltk.
-
-_TEXTSTAT_CMU = "textstat.backend.utils._get_cmudict"
-
-
-class _TextstatPhones(Mapping[str, list[list[str]]]):
-    """What textstat expects from nltk's cmudict: word -> list of pronunciations.
-
-    Words the dictionary lacks get a stand-in pronunciation with our counter's syllables, so
-    textstat counts them as we do instead of guessing with its hyphenation fallback.
-    """
-
-    def __getitem__(self, word: str) -> list[list[str]]:
-        phones = cmu().phones(word)
-        if phones is not None:
-            return [phones.split()]
-        return [["AH0"] * count(word)]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(cmu_phones())
-
-    def __len__(self) -> int:
-        return len(cmu_phones())
-
-
-def _textstat_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
-    return _TextstatPhones() if lang.split("_")[0].lower() == "en" else None
-
-
-def install_into_textstat() -> None:
-    """Make textstat read our CMU data instead of calling ``nltk.download('cmudict')``.
-
-    Call before ``import textstat`` to keep nltk out of the process altogether: our module
-    takes the place of textstat's, which is the only one that imports nltk.
-    """
-    if _TEXTSTAT_CMU not in sys.modules:
-        stub = types.ModuleType(_TEXTSTAT_CMU)
-        # A module made at run time: its attributes are not known to the type checker.
-        stub.get_cmudict = _textstat_cmudict  # type: ignore[attr-defined]
-        sys.modules[_TEXTSTAT_CMU] = stub
-        return
-    # textstat is already imported: replace the function where it was imported by name.
-    from textstat.backend.counts import _count_syllables
-    from textstat.backend.utils import _get_cmudict
-
-    _get_cmudict.get_cmudict = _textstat_cmudict
-    _count_syllables.get_cmudict = _textstat_cmudict
-    _count_syllables.count_syllables.cache_clear()

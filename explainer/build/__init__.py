@@ -1,0 +1,1 @@
+"""One topic or many: the pipeline, atomic outputs, manifest, reports."""
