@@ -227,18 +227,16 @@ def _communication(results: list[Any]) -> dict[str, Any]:
     return {"instruments": out}
 
 
-def _template_text() -> str:
-    """report.html from the built-in templates (explainer.render.templates_dir finds them)."""
-    from ..render.templates_dir import builtin_templates
-
-    return (builtin_templates() / TEMPLATE).read_text(encoding="utf-8")
-
-
 @cache
 def _environment() -> jinja2.Environment:
     import jinja2
 
-    env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
+    from ..render.templates_dir import builtin_templates
+
+    # The built-in templates only (report.html includes report_common.css, which
+    # score_report.html shares); explainer.render.templates_dir finds them.
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(builtin_templates())),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["num"] = lambda v, digits=1: f"{v:.{digits}f}"
     return env
@@ -246,7 +244,7 @@ def _environment() -> jinja2.Environment:
 
 @cache
 def _template() -> jinja2.Template:
-    return _environment().from_string(_template_text())
+    return _environment().get_template(TEMPLATE)
 
 
 def render_report(results: list[ReportEntry]) -> str:
