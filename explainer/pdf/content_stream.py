@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -153,40 +153,101 @@ def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) 
         raise _Unsupported
     if not furniture:
         content = _ARTIFACT.sub(_drop_artifact, content)
+    return _joined(run for block in _TEXT_OBJECT.findall(content)
+                   for run in _block_runs(block, fonts))
+
+
+_Run = tuple[str, float, float, float, float]  # text, x, y, font size, x after it
+
+
+def _block_runs(block: bytes, fonts: dict[str, _Font]) -> list[_Run]:
+    """The pieces of text one text object draws, each where it starts and ends."""
+    runs: list[_Run] = []
+    font, size, scale, x, y = None, 0.0, 1.0, 0.0, 0.0
+    for op in _text_ops(block):
+        if op["font"]:
+            font, size = fonts[op["font"].decode()], float(op["size"] or 0)
+        if op["matrix"]:
+            scale, _, _, _, x, y = (float(v) for v in op["matrix"].split())
+        array = op["array"]
+        if array is None:
+            continue
+        if font is None:
+            raise _Unsupported
+        digits = b"".join(_HEX_STRING.findall(array)).lower()
+        if len(digits) % 4:
+            raise _Unsupported
+        codes = _GLYPH_CODE.findall(digits)
+        chunk = "".join(map(font.chars.__getitem__, codes))  # KeyError: glyph, no text
+        if not chunk:
+            continue
+        # Advance: the glyphs' widths less the TJ adjustments between them.
+        adjust = sum(map(float, _NUMBER.findall(_HEX_STRING.sub(b" ", array))))
+        end = x + scale * (sum(map(font.widths.__getitem__, codes)) - adjust) * size / 1000
+        runs.append((chunk, x, y, size, end))
+        x = end
+    return runs
+
+
+def _joined(runs: Iterable[_Run]) -> str:
     out: list[str] = []
-    last_x = last_y = None
-    for block in _TEXT_OBJECT.findall(content):
-        font, size, scale, x, y = None, 0.0, 1.0, 0.0, 0.0
-        for op in _text_ops(block):
-            if op["font"]:
-                font, size = fonts[op["font"].decode()], float(op["size"] or 0)
-            if op["matrix"]:
-                scale, _, _, _, x, y = (float(v) for v in op["matrix"].split())
-            array = op["array"]
-            if array is None:
-                continue
-            if font is None:
-                raise _Unsupported
-            digits = b"".join(_HEX_STRING.findall(array)).lower()
-            if len(digits) % 4:
-                raise _Unsupported
-            codes = _GLYPH_CODE.findall(digits)
-            chunk = "".join(map(font.chars.__getitem__, codes))  # KeyError: glyph, no text
-            if not chunk:
-                continue
-            # A new line, or a gap on the same line, separates words as a reader sees it.
-            if last_y is not None:
-                if abs(y - last_y) > size / 2:
-                    out.append("\n")
-                elif (x - last_x > size * 0.15 and not out[-1].endswith(" ")
-                      and not chunk.startswith(" ")):
-                    out.append(" ")
-            out.append(chunk)
-            # Advance: the glyphs' widths less the TJ adjustments between them.
-            adjust = sum(map(float, _NUMBER.findall(_HEX_STRING.sub(b" ", array))))
-            x += scale * (sum(map(font.widths.__getitem__, codes)) - adjust) * size / 1000
-            last_x, last_y = x, y
+    last_x = last_y = 0.0
+    for chunk, x, y, size, end in runs:
+        # A new line, or a gap on the same line, separates words as a reader sees it.
+        if out:
+            if abs(y - last_y) > size / 2:
+                out.append("\n")
+            elif (x - last_x > size * 0.15 and not out[-1].endswith(" ")
+                  and not chunk.startswith(" ")):
+                out.append(" ")
+        out.append(chunk)
+        last_x, last_y = end, y
     return "".join(out)
+
+
+_READ_ERRORS = (_Unsupported, KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
+def page_texts_both(content: bytes, fonts: dict[str, _Font]) -> dict[bool, str | Exception]:
+    """``_page_text`` with and without the furniture, each text object decoded once: the
+    text objects left once the artifacts are dropped are those outside them (checked; if
+    not, each is read on its own). A value is the exception that reading raised."""
+    if b"(" in content:
+        return {True: _Unsupported(), False: _Unsupported()}
+    from bisect import bisect_right
+
+    dropped = [m.span() for m in _ARTIFACT.finditer(content) if _drop_artifact(m) == b" "]
+    starts = [a for a, _ in dropped]  # in order, never overlapping
+
+    def outside(at: int) -> bool:
+        i = bisect_right(starts, at) - 1
+        return i < 0 or at >= dropped[i][1]
+
+    blocks = [(m[1], outside(m.start())) for m in _TEXT_OBJECT.finditer(content)]
+    if [block for block, keep in blocks if keep] != _TEXT_OBJECT.findall(
+            _ARTIFACT.sub(_drop_artifact, content)):
+        texts: dict[bool, str | Exception] = {}
+        for furniture in (True, False):
+            try:
+                texts[furniture] = _page_text(content, fonts, furniture)
+            except _READ_ERRORS as exc:
+                texts[furniture] = exc
+        return texts
+    runs: list[list[_Run] | Exception] = []
+    keep = [k for _, k in blocks]
+    for block, _ in blocks:
+        try:
+            runs.append(_block_runs(block, fonts))
+        except _READ_ERRORS as exc:
+            runs.append(exc)
+
+    def text(parts: list[list[_Run] | Exception]) -> str | Exception:
+        failed = next((p for p in parts if isinstance(p, Exception)), None)
+        if failed is not None:
+            return failed
+        return _joined(run for part in parts for run in part)  # type: ignore[union-attr]
+
+    return {True: text(runs), False: text([r for r, k in zip(runs, keep, strict=True) if k])}
 
 
 _DO = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do(?!\w)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .content_stream import _Font, _fonts_from_cmap, _Unsupported
@@ -79,15 +79,22 @@ class _ReadBack:
 
     pages: list[tuple[bytes, dict[str, _Font]]]
     bookmarks: list[tuple[str, int]] | None
-    texts: dict[bool, list[str]] = field(default_factory=dict)
+    texts: list[dict[bool, str | Exception]] | None = None
 
     def page_texts(self, furniture: bool) -> list[str]:
-        if furniture not in self.texts:
-            from .content_stream import _page_text
+        # A build asks for both (the caveat proof without the footer, the leak check with
+        # it): each page's text objects are decoded once for the two.
+        if self.texts is None:
+            from .content_stream import page_texts_both
 
-            self.texts[furniture] = [_page_text(content, fonts, furniture)
-                                     for content, fonts in self.pages]
-        return self.texts[furniture]
+            self.texts = [page_texts_both(content, fonts) for content, fonts in self.pages]
+        out = []
+        for page in self.texts:
+            text = page[furniture]
+            if isinstance(text, Exception):
+                raise text
+            out.append(text)
+        return out
 
 
 # A build reads each PDF it wrote three times (the caveat proof without the footer, the
