@@ -178,7 +178,6 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
 def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResult:
     from ..document.config import apply_config
     from ..document.load import load_document
-    from ..render.selfcontained import reference_problems
 
     loaded = load_document(path)
     options, config_files = apply_config(path, options)
@@ -200,6 +199,36 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
     topic_dir = options.out_dir / doc.topic
     result = TopicResult(findings=path, topic=doc.topic, problems=problems, inputs=inputs,
                          document=doc)
+    from ..guards.caveats import rules_fired_once
+
+    with rules_fired_once(doc):
+        pending = _build_outputs(loaded, options, result)
+    if options.report and "html" in options.formats:
+        report = render_topic_report(result, options)
+        if report is not None:
+            pending[topic_dir / "report.html"] = report
+        sheet = render_topic_editor_sheet(result)
+        if sheet is not None:  # editor-only material sits beside the report, never in public
+            pending[topic_dir / "editor.html"] = sheet
+    from .output import commit
+
+    written = commit(topic_dir, {p.name: data for p, data in pending.items()})
+    result.output_hashes = {topic_dir / name: digest for name, digest in written.items()}
+    result.input_hashes = snapshot.hashes()
+    result.changed_inputs = snapshot.changed()
+    for changed in result.changed_inputs:
+        result.problems.append(Problem(changed, None, "", "changed while the build was reading "
+                                       "it; the next build rebuilds this topic", "warning"))
+    return result
+
+
+def _build_outputs(loaded: LoadedDocument, options: BuildOptions,
+                   result: TopicResult) -> dict[Path, bytes | str]:
+    """Each audience's HTML and PDF, checked: the files to write, by path."""
+    from ..render.selfcontained import reference_problems
+
+    doc = loaded.doc
+    topic_dir = options.out_dir / doc.topic
     pending: dict[Path, bytes | str] = {}
     for audience in options.audiences:
         html_path = topic_dir / f"{audience}.html"
@@ -221,8 +250,8 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
             files[html_path] = html
         if "pdf" in options.formats and out.ok:
             from ..guards.caveats import prove_present, prove_seen
-            from ..pdf.render import PdfRenderError
             from ..pdf.content_stream import pdf_text
+            from ..pdf.render import PdfRenderError
 
             def seen_check(seen, audience=audience, where=str(pdf_path)):
                 return prove_seen(doc, audience, seen, output=where)
@@ -253,23 +282,7 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
             pending.update(files)
             out.written = True
         result.outputs.append(out)
-    if options.report and "html" in options.formats:
-        report = render_topic_report(result, options)
-        if report is not None:
-            pending[topic_dir / "report.html"] = report
-        sheet = render_topic_editor_sheet(result)
-        if sheet is not None:  # editor-only material sits beside the report, never in public
-            pending[topic_dir / "editor.html"] = sheet
-    from .output import commit
-
-    written = commit(topic_dir, {p.name: data for p, data in pending.items()})
-    result.output_hashes = {topic_dir / name: digest for name, digest in written.items()}
-    result.input_hashes = snapshot.hashes()
-    result.changed_inputs = snapshot.changed()
-    for changed in result.changed_inputs:
-        result.problems.append(Problem(changed, None, "", "changed while the build was reading "
-                                       "it; the next build rebuilds this topic", "warning"))
-    return result
+    return pending
 
 
 def _note_logo(snapshot: Any, options: BuildOptions, config_files: list[Path]) -> None:
@@ -336,8 +349,8 @@ def main_words(score: Any) -> int | None:
 
 def budget_check(out: OutputResult, options: BuildOptions, pdf_path: Path) -> None:
     """Main-part pages and words against the audience's budget; errors with --strict."""
-    from ..render.html import PAPER_SIZES
     from ..readability.targets import load_targets
+    from ..render.html import PAPER_SIZES
 
     target = (options.targets or load_targets()).get(out.audience)
     if target is None:
@@ -368,9 +381,9 @@ def public_leaks(loaded: LoadedDocument, text: str, path: Path,
 
 
 def render_topic_report(result: TopicResult, options: BuildOptions) -> str | None:
-    from .report import ReportEntry, render_report
-    from ..render.selfcontained import with_csp
     from ..readability.targets import load_targets
+    from ..render.selfcontained import with_csp
+    from .report import ReportEntry, render_report
 
     targets = options.targets or load_targets()
     entries = [ReportEntry(topic=result.topic, audience=o.audience, score=o.score, targets=targets,
@@ -384,7 +397,7 @@ def render_topic_report(result: TopicResult, options: BuildOptions) -> str | Non
 def render_topic_editor_sheet(result: TopicResult) -> str | None:
     if result.document is None:
         return None
-    from .editor import render_editor_sheet
     from ..render.selfcontained import with_csp
+    from .editor import render_editor_sheet
 
     return with_csp(render_editor_sheet(result))
