@@ -171,10 +171,9 @@ def build_topic(path: Path, options: BuildOptions) -> TopicResult:
         InputSnapshot.current.reset(token)
 
 
-def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResult:  # noqa: C901
+def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResult:
     from ..document.config import apply_config
     from ..document.load import load_document
-    from ..render.selfcontained import reference_problems
 
     loaded = load_document(path)
     options, config_files = apply_config(path, options)
@@ -195,6 +194,36 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
     topic_dir = options.out_dir / doc.topic
     result = TopicResult(findings=path, topic=doc.topic, problems=problems, inputs=inputs,
                          document=doc)
+    from ..guards.caveats import rules_fired_once
+
+    with rules_fired_once(doc):
+        pending = _build_outputs(loaded, options, result)
+    if options.report and "html" in options.formats:
+        report = render_topic_report(result, options)
+        if report is not None:
+            pending[topic_dir / "report.html"] = report
+        sheet = render_topic_editor_sheet(result)
+        if sheet is not None:  # editor-only material sits beside the report, never in public
+            pending[topic_dir / "editor.html"] = sheet
+    from .output import commit
+
+    written = commit(topic_dir, {p.name: data for p, data in pending.items()})
+    result.output_hashes = {topic_dir / name: digest for name, digest in written.items()}
+    result.input_hashes = snapshot.hashes()
+    result.changed_inputs = snapshot.changed()
+    for changed in result.changed_inputs:
+        result.problems.append(Problem(changed, None, "", "changed while the build was reading "
+                                       "it; the next build rebuilds this topic", "warning"))
+    return result
+
+
+def _build_outputs(loaded: LoadedDocument, options: BuildOptions,
+                   result: TopicResult) -> dict[Path, bytes | str]:
+    """Each audience's HTML and PDF, checked: the files to write, by path."""
+    from ..render.selfcontained import reference_problems
+
+    doc = loaded.doc
+    topic_dir = options.out_dir / doc.topic
     pending: dict[Path, bytes | str] = {}
     for audience in options.audiences:
         html_path = topic_dir / f"{audience}.html"
@@ -215,30 +244,9 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
         if "html" in options.formats:
             files[html_path] = html
         if "pdf" in options.formats and out.ok:
-            from ..guards.caveats import prove_present, prove_seen
-            from ..pdf.content_stream import pdf_text
-            from ..pdf.render import PdfRenderError
-
-            def seen_check(seen, audience=audience, where=str(pdf_path)):
-                return prove_seen(doc, audience, seen, output=where)
-
-            try:  # caveats proven on the laid-out pages, then in the text layer read back
-                data, seen_problems = _render_pdf(html, pdf_path, options, seen_check)
-            except PdfRenderError as exc:  # e.g. no lang, an image without alt, a refused URL
-                out.problems += [Problem(str(pdf_path), None, "pdf", m) for m in exc.messages]
-            else:
-                out.problems += seen_problems
-                if data is not None:
-                    text = pdf_text(data, furniture=False)  # a caveat reads across page breaks
-                    out.problems += prove_present(doc, audience, text, output=str(pdf_path))
-                    out.problems += public_leaks(loaded, pdf_text(data), pdf_path,
-                                                 html_input=False)
-                    from ..guards.pages import count_pages
-
-                    count = count_pages(data)
-                    out.pages, out.main_pages, page_texts = (count.total, count.main,
-                                                             count.page_texts)
-                    files[pdf_path] = data
+            data, page_texts = _checked_pdf(loaded, audience, html, pdf_path, options, out)
+            if data is not None:
+                files[pdf_path] = data
         budget_check(out, options, pdf_path)
         from ..guards.commcheck import evaluate
 
@@ -248,23 +256,38 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
             pending.update(files)
             out.written = True
         result.outputs.append(out)
-    if options.report and "html" in options.formats:
-        report = render_topic_report(result, options)
-        if report is not None:
-            pending[topic_dir / "report.html"] = report
-        sheet = render_topic_editor_sheet(result)
-        if sheet is not None:  # editor-only material sits beside the report, never in public
-            pending[topic_dir / "editor.html"] = sheet
-    from .output import commit
+    return pending
 
-    written = commit(topic_dir, {p.name: data for p, data in pending.items()})
-    result.output_hashes = {topic_dir / name: digest for name, digest in written.items()}
-    result.input_hashes = snapshot.hashes()
-    result.changed_inputs = snapshot.changed()
-    for changed in result.changed_inputs:
-        result.problems.append(Problem(changed, None, "", "changed while the build was reading "
-                                       "it; the next build rebuilds this topic", "warning"))
-    return result
+
+def _checked_pdf(loaded: LoadedDocument, audience: Audience, html: str, pdf_path: Path,
+                 options: BuildOptions, out: OutputResult) -> tuple[bytes | None, tuple[str, ...]]:
+    """One audience's PDF, its caveats proven on the laid-out pages and again in the text
+    read back, its leaks and pages checked (problems go to ``out``); the bytes (None when the
+    render failed) and each page's text."""
+    from ..guards.caveats import prove_present, prove_seen
+    from ..guards.pages import count_pages
+    from ..pdf.content_stream import pdf_text
+    from ..pdf.render import PdfRenderError
+
+    doc = loaded.doc
+
+    def seen_check(seen, audience=audience, where=str(pdf_path)):
+        return prove_seen(doc, audience, seen, output=where)
+
+    try:  # caveats proven on the laid-out pages, then in the text layer read back
+        data, seen_problems = _render_pdf(html, pdf_path, options, seen_check)
+    except PdfRenderError as exc:  # e.g. no lang, an image without alt, a refused URL
+        out.problems += [Problem(str(pdf_path), None, "pdf", m) for m in exc.messages]
+        return None, ()
+    out.problems += seen_problems
+    if data is None:
+        return None, ()
+    text = pdf_text(data, furniture=False)  # a caveat reads across page breaks
+    out.problems += prove_present(doc, audience, text, output=str(pdf_path))
+    out.problems += public_leaks(loaded, pdf_text(data), pdf_path, html_input=False)
+    count = count_pages(data)
+    out.pages, out.main_pages = count.total, count.main
+    return data, count.page_texts
 
 
 def _note_logo(snapshot: Any, options: BuildOptions, config_files: list[Path]) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -204,7 +206,24 @@ def _pick(caveats: list[Caveat], audience: Audience) -> Caveat | None:
     return caveats[0] if caveats else None
 
 
+_held = threading.local()
+
+
+@contextmanager
+def rules_fired_once(doc: Document) -> Iterator[None]:
+    """While one document's outputs are built and proven (it does not change meanwhile),
+    which caveat rules fire for it is worked out once, not at every proof (25 per topic)."""
+    _held.fired = (doc, _fired(doc))
+    try:
+        yield
+    finally:
+        _held.fired = None
+
+
 def _fired(doc: Document) -> list[tuple[CaveatRule, str]]:
+    held = getattr(_held, "fired", None)
+    if held is not None and held[0] is doc:
+        return held[1]
     rules = load_caveat_rules()
     out = []
     for rule in rules.rules:

@@ -14,6 +14,7 @@ examples. This module only compiles and applies them:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -425,7 +426,7 @@ def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
     findings file is reported at that field's line, as `check` reports it; only wording
     the file does not hold (a template's or the phrasebook's) names the output file."""
     doc = loaded.doc
-    fields = [(loc, " ".join(comparable_words(t))) for loc, t, _ in prose_fields(doc)]
+    fields = _comparable_fields(doc)
     problems = []
     for hit in guard_text(text, doc, audience=audience):
         words = " ".join(comparable_words(hit.sentence))
@@ -437,3 +438,18 @@ def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
                                     f"{hit.reason} in “{hit.sentence}”. Fix: {hit.fix}",
                                     hit.level))
     return problems
+
+
+# A build checks one document's outputs one after the other: the prose fields' comparable
+# words are worked out once for all of its audiences (held per thread, for the last
+# document, by identity: a reloaded file is a new Document).
+_last_fields = threading.local()
+
+
+def _comparable_fields(doc: Document) -> list[tuple[Loc, str]]:
+    held = getattr(_last_fields, "held", None)
+    if held is not None and held[0] is doc:
+        return held[1]
+    fields = [(loc, " ".join(comparable_words(t))) for loc, t, _ in prose_fields(doc)]
+    _last_fields.held = (doc, fields)
+    return fields

@@ -119,7 +119,6 @@ def _serialize(nodes: Any) -> str:
     return " ".join(tinycss2.serialize(nodes).split())
 
 
-@lru_cache(maxsize=32)
 def _declarations(node: Any) -> tuple[tuple[str, str, bool], ...]:
     """A style rule's declarations that bear on visibility: (name, value, important)."""
     import tinycss2
@@ -181,27 +180,41 @@ def _collect_rules(nodes: list[Any], media: int, layered: bool, rules: list[_Rul
     return font_faces
 
 
+@lru_cache(maxsize=32)
 def compile_rules(styles: tuple[tuple[str, str | None], ...]) -> Rules:
     """The rules of the page's <style> blocks that bear on visibility, compiled once per
-    distinct set of style sheets (the built-in one is the same on every page)."""
+    distinct set of style sheets. Each sheet is parsed once per process: the built-in one is
+    the same on every page, beside a small sheet of the document's own."""
     import cssselect2
-    import tinycss2
 
     rules: list[_Rule] = []
     font_faces = 0
     for css, media in styles:
-        mask = _media_mask(media or "")
-        if mask:
-            font_faces += _collect_rules(
-                tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
-                mask, False, rules)
+        sheet_rules, sheet_fonts = _sheet_rules(css, media)
+        rules += sheet_rules
+        font_faces += sheet_fonts
     if not rules:
         return Rules(None, font_faces)
     matcher = cssselect2.Matcher()
-    for rule in rules:
+    for rule in rules:  # in document order: the cascade's order of appearance
         for selector in rule.selectors:
             matcher.add_selector(selector, rule)
     return Rules(matcher, font_faces)
+
+
+@lru_cache(maxsize=32)
+def _sheet_rules(css: str, media: str | None) -> tuple[tuple[_Rule, ...], int]:
+    """One <style> block's rules that bear on visibility, and its usable @font-face count."""
+    import tinycss2
+
+    rules: list[_Rule] = []
+    font_faces = 0
+    mask = _media_mask(media or "")
+    if mask:
+        font_faces += _collect_rules(
+            tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True),
+            mask, False, rules)
+    return tuple(rules), font_faces
 
 
 @dataclass(frozen=True)

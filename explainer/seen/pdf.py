@@ -59,9 +59,21 @@ class _State:
     under: bool = False  # inside a box with a negative z-index: under the backgrounds around
 
 
+_SRGB: dict[tuple[Any, ...], tuple[float, float, float, float]] = {}
+
+
 def _rgba(colour: Any) -> tuple[float, float, float, float]:
-    r, g, b = colour.to("srgb").coordinates
-    return (r or 0.0), (g or 0.0), (b or 0.0), colour.alpha
+    # A page has a handful of colours, each looked up for every text box and background:
+    # converted once. The key is the whole colour (tinycss2's Color equality ignores alpha).
+    key = (colour.space, colour.coordinates, colour.alpha)
+    rgba = _SRGB.get(key)
+    if rgba is None:
+        r, g, b = colour.to("srgb").coordinates
+        rgba = (r or 0.0), (g or 0.0), (b or 0.0), colour.alpha
+        if len(_SRGB) > 4096:  # a page of many distinct colours must not grow it for good
+            _SRGB.clear()
+        _SRGB[key] = rgba
+    return rgba
 
 
 def _over(top: tuple[float, ...], alpha: float, below: tuple[float, float, float]):
