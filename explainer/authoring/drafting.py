@@ -261,8 +261,23 @@ class _Reader:
                 self.add("date", f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}",
                          m.start(), m.end())
 
-    def _study_facts(self, t: str) -> None:  # noqa: C901
-        from ..sources.facts import _clean_journal, extract_facts, people_counts
+    def _study_facts(self, t: str) -> None:
+        from ..sources.facts import people_counts
+
+        journals = self._screened_facts(t)
+        # Every count of people, not only the sample sizes screening compares across sources:
+        # a draft also wants each arm's size (n = 39,996) and a rounded total (more than
+        # 80,000 women), and reads an outcome per arm (244 women ... 203 women) as a result.
+        for c in people_counts(t):
+            self._sample(t, c.start, str(c.value), c.role)
+        self._more_journals(t, journals)
+        people = "|".join(draft_rules()["extra_people"])
+        for m in re.finditer(rf"({_NUM})\s+(?:{people})\b", t):
+            self._sample(t, m.start(), _number(m.group(1)))
+
+    def _screened_facts(self, t: str) -> list[str]:
+        """The journals and years source screening finds; the journals named."""
+        from ..sources.facts import extract_facts
 
         journals: list[str] = []
         for f in extract_facts(t):
@@ -274,11 +289,13 @@ class _Reader:
                 m = re.compile(re.escape(f.value)).search(t, f.offset)
                 if m and self.free(m.start(), m.end()):
                     self.add("date", f.value, m.start(), m.end())
-        # Every count of people, not only the sample sizes screening compares across sources:
-        # a draft also wants each arm's size (n = 39,996) and a rounded total (more than
-        # 80,000 women), and reads an outcome per arm (244 women ... 203 women) as a result.
-        for c in people_counts(t):
-            self._sample(t, c.start, str(c.value), c.role)
+        return journals
+
+    def _more_journals(self, t: str, journals: list[str]) -> None:
+        """Journals by the draft's own patterns (a "by" pattern only with a journal word in the
+        name) that are not one of ``journals`` already; each added to it."""
+        from ..sources.facts import _clean_journal
+
         named = "|".join(draft_rules()["journal_words"])
         for pattern, need_word in [*((p, False) for p in draft_rules()["journal_patterns"]),
                                    *((p, True) for p in draft_rules()["journal_by_patterns"])]:
@@ -289,9 +306,6 @@ class _Reader:
                 if name and not _is_journal(name, journals):
                     journals.append(name)
                     self.add("journal", name, m.start("j"), m.end("j"))
-        people = "|".join(draft_rules()["extra_people"])
-        for m in re.finditer(rf"({_NUM})\s+(?:{people})\b", t):
-            self._sample(t, m.start(), _number(m.group(1)))
 
     def _sample(self, t: str, offset: int, value: str, role: CountRole | None = None) -> None:
         """A count of people: a sample size when screening takes it as the study's (``role``
@@ -313,33 +327,38 @@ class _Reader:
         elif value.isdigit() and int(value) >= 10:
             self.add("result", value, offset, end, number=t[offset:end].split()[0])
 
-    def _descriptions(self, t: str) -> None:  # noqa: C901
+    def _descriptions(self, t: str) -> None:
         """Unscored study details: design, blinding, ages, setting, comparators, measures."""
-        for spec in draft_rules()["designs"]:
-            m = re.search(spec["pattern"], t, re.IGNORECASE)
-            if m:
-                self.add("design", spec["design"], m.start(), m.end(), claim=False)
-                break
-        for spec in draft_rules()["blinding"]:
-            m = re.search(spec["pattern"], t, re.IGNORECASE)
-            if m:
-                self.add("blinding", spec["blinding"], m.start(), m.end(), claim=False)
-                break
+        self._first_of(t, "designs", "design")
+        self._first_of(t, "blinding", "blinding")
         for key, kind in (("ages", "age"), ("settings", "setting"), ("comparators", "comparator")):
             for pattern in _compiled(key):
                 for m in pattern.finditer(t):
                     if self.free(m.start(), m.end()):
                         self.add(kind, m.group(0).strip(), m.start(), m.end(),
                                  claim=kind == "age")
+        self._measures(t)
+        for cond in draft_rules()["conditions"]:
+            hit = re.search(rf"\b{re.escape(cond)}\b", t, re.IGNORECASE)
+            if hit:
+                self.add("condition", cond, hit.start(), hit.end(), claim=False)
+
+    def _first_of(self, t: str, key: str, kind: str) -> None:
+        """The first rule under ``key`` (in rule order) that matches: its ``kind`` value."""
+        for spec in draft_rules()[key]:
+            m = re.search(spec["pattern"], t, re.IGNORECASE)
+            if m:
+                self.add(kind, spec[kind], m.start(), m.end(), claim=False)
+                break
+
+    def _measures(self, t: str) -> None:
+        """Named measures with their abbreviation: "Montgomery-Asberg Depression Rating Scale
+        (MADRS)"."""
         words = "|".join(re.escape(w) for w in draft_rules()["measure_words"])
         name = rf"((?:[A-Z][\w'’‒–-]*\s+(?:of\s+|and\s+)?){{0,6}}[\w'’‒–-]*(?:{words}))"
         for m in re.finditer(rf"{name}\s*[\(\[]([A-Z][A-Za-z0-9-]{{1,10}})[\)\]]", t):
             self.add("measure", m.group(1).strip(), m.start(1), m.end(2), claim=False,
                      label=m.group(2))
-        for cond in draft_rules()["conditions"]:
-            m = re.search(rf"\b{re.escape(cond)}\b", t, re.IGNORECASE)
-            if m:
-                self.add("condition", cond, m.start(), m.end(), claim=False)
 
     def _doses(self, t: str) -> None:
         units = "|".join(re.escape(u) for u in draft_rules()["dose_units"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -13,9 +13,12 @@ from ..build.batch import summary_rows
 from ..document.audiences import AUDIENCES, FORMATS
 from .app import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, app, fail_input, split_list
 
+if TYPE_CHECKING:
+    from ..build.topic import BuildOptions
+
 
 @app.command()
-def build(  # noqa: C901
+def build(
     files: list[Path] = typer.Argument(
         None, help="Findings YAML files, folders (searched for findings files) or quoted glob "
         "patterns such as 'seeds/*.yaml'. Default: the bundled ketamine example."),
@@ -67,41 +70,11 @@ def build(  # noqa: C901
     the output folder refused the files (read-only, disk full), 2 bad input.
     """
     from ..build.batch import build_many, discover
-    from ..build.topic import BuildOptions, bundled_example
-    from ..render.html import PAPER_SIZES, RenderOptions
+    from ..build.topic import bundled_example
 
-    if paper not in PAPER_SIZES:
-        raise typer.BadParameter(f"{paper!r} is not one of {', '.join(PAPER_SIZES)}",
-                                 param_hint="--paper")
-    if templates is not None and not templates.is_dir():
-        raise typer.BadParameter(f"{templates} is not a folder", param_hint="--templates")
-    from ..pdf.render import check_variant
-    from ..problems import InputError, Problem
-
-    try:
-        variant = check_variant(pdf_variant)
-    except ValueError as exc:
-        fail_input([Problem("--pdf-variant", None, "", str(exc))])
-    if config is not None:
-        from ..document.config import load_config  # pydantic: not needed to skip unchanged topics
-
-        try:
-            # Once up front, so a bad file is reported once, not per topic.
-            load_config(config, [templates.resolve()] if templates else [])
-        except InputError as exc:
-            fail_input(exc.problems)
-    options = BuildOptions(
-        audiences=tuple(split_list(audience, AUDIENCES, "--audience")),  # type: ignore[arg-type]
-        formats=tuple(split_list(fmt, FORMATS, "--format")),
-        out_dir=out,
-        render=RenderOptions(paper=paper, large_print=large_print,
-                             templates=templates.resolve() if templates else None),
-        sources_dir=sources,
-        pdf_variant=variant,
-        strict=strict,
-        config=config,
-        target_overrides=_target_overrides(target),
-    )
+    options = _options(audience=audience, fmt=fmt, out=out, paper=paper,
+                       large_print=large_print, sources=sources, templates=templates,
+                       config=config, strict=strict, target=target, pdf_variant=pdf_variant)
     paths, not_found = discover(files or [bundled_example()])
     for problem in not_found:
         typer.echo(str(problem), err=True)
@@ -119,7 +92,62 @@ def build(  # noqa: C901
         _summary(outcome)
     if len(outcomes) > 1 or any(o.skipped for o in outcomes):
         _tally(outcomes, progress.seconds)
-    if not_found or any(o.bad_input for o in outcomes):
+    _exit_for(outcomes, bad_paths=bool(not_found), env_errors=bool(env_errors))
+
+
+def _options(*, audience: str | None, fmt: str | None, out: Path, paper: str,
+             large_print: bool, sources: Path | None, templates: Path | None,
+             config: Path | None, strict: bool, target: str | None, pdf_variant: str
+             ) -> BuildOptions:
+    """The command's options checked (bad ones end the run with exit 2) as BuildOptions."""
+    from ..build.topic import BuildOptions
+    from ..render.html import PAPER_SIZES, RenderOptions
+
+    if paper not in PAPER_SIZES:
+        raise typer.BadParameter(f"{paper!r} is not one of {', '.join(PAPER_SIZES)}",
+                                 param_hint="--paper")
+    if templates is not None and not templates.is_dir():
+        raise typer.BadParameter(f"{templates} is not a folder", param_hint="--templates")
+    variant = _pdf_variant(pdf_variant)
+    if config is not None:
+        _check_config(config, templates)
+    return BuildOptions(
+        audiences=tuple(split_list(audience, AUDIENCES, "--audience")),  # type: ignore[arg-type]
+        formats=tuple(split_list(fmt, FORMATS, "--format")),
+        out_dir=out,
+        render=RenderOptions(paper=paper, large_print=large_print,
+                             templates=templates.resolve() if templates else None),
+        sources_dir=sources,
+        pdf_variant=variant,
+        strict=strict,
+        config=config,
+        target_overrides=_target_overrides(target),
+    )
+
+
+def _pdf_variant(pdf_variant: str) -> str | None:
+    from ..pdf.render import check_variant
+    from ..problems import Problem
+
+    try:
+        return check_variant(pdf_variant)
+    except ValueError as exc:
+        fail_input([Problem("--pdf-variant", None, "", str(exc))])
+
+
+def _check_config(config: Path, templates: Path | None) -> None:
+    """Once up front, so a bad file is reported once, not per topic."""
+    from ..document.config import load_config  # pydantic: not needed to skip unchanged topics
+    from ..problems import InputError
+
+    try:
+        load_config(config, [templates.resolve()] if templates else [])
+    except InputError as exc:
+        fail_input(exc.problems)
+
+
+def _exit_for(outcomes: list[Any], *, bad_paths: bool, env_errors: bool) -> None:
+    if bad_paths or any(o.bad_input for o in outcomes):
         raise typer.Exit(EXIT_BAD_INPUT)
     if env_errors or any(o.failed for o in outcomes):
         raise typer.Exit(EXIT_CHECK_FAILED)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from .app import EXIT_CHECK_FAILED, app, fail_input
 
 if TYPE_CHECKING:
-    from ..readability.diagnostics import Diagnostic
-    from ..readability.scoring import DocumentScore
+    from ..problems import Problem
+    from ..readability.score_files import Scored
     from ..readability.targets import Target
 
 _COLUMNS = (("fk", "FK"), ("smog", "SMOG"), ("fre", "FRE"), ("fog", "Fog"), ("cli", "CLI"),
@@ -25,7 +24,7 @@ _FORMATS = ("plain", "json", "github", "sarif")
 
 
 @app.command()
-def score(  # noqa: C901
+def score(
     paths: list[str] = typer.Argument(
         ..., metavar="PATH",
         help="Files (.txt, .md, .html, .pdf, .docx, .odt), folders (searched recursively for "
@@ -84,15 +83,42 @@ def score(  # noqa: C901
     input (missing file, unknown suffix, unreadable or oversized file, bad option), with one
     line per problem.
     """
-    from ..problems import InputError, Problem
-    from ..readability.drafts import collect_inputs, read_draft
-    from ..readability.scoring import score_draft
-    from ..readability.targets import load_targets, parse_target_option
+    from ..readability.drafts import collect_inputs
+    from ..readability.score_files import chosen_audience, resolve_targets, score_inputs
+
+    if as_json:
+        output_format = "json"
+    limits, problems = _option_problems(output_format, target, stdin_format)
+    inputs, found = collect_inputs(paths)
+    problems += found
+    chosen = chosen_audience(audience, target is not None)
+    targets, found = resolve_targets(config, chosen, limits if target is not None else None)
+    problems += found
+    if problems:
+        fail_input(problems)
+
+    want_diagnostics = details or output_format != "plain" or html_out is not None
+    results, problems = score_inputs(inputs, stdin_format, chosen, targets,
+                                     diagnose=want_diagnostics)
+    if problems:
+        fail_input(problems)
+
+    the_target = targets[chosen]
+    if html_out is not None:
+        _write_report(html_out, chosen, the_target, results)
+    _print_results(output_format, chosen, the_target, results, sections=sections, details=details)
+    if any(r.score.over_target for r in results):
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _option_problems(output_format: str, target: str | None, stdin_format: str | None
+                     ) -> tuple[dict[str, float | None], list[Problem]]:
+    """The --target limits parsed, and one problem per bad --format, --target, --stdin-format."""
+    from ..problems import Problem
+    from ..readability.targets import parse_target_option
 
     problems: list[Problem] = []
     limits: dict[str, float | None] = {}
-    if as_json:
-        output_format = "json"
     if output_format not in _FORMATS:
         problems.append(Problem("--format", None, "", f"'{output_format}' is not one of "
                                                       f"{', '.join(_FORMATS)}"))
@@ -104,60 +130,30 @@ def score(  # noqa: C901
     if stdin_format is not None and stdin_format not in ("txt", "md", "html"):
         problems.append(Problem("--stdin-format", None, "", f"'{stdin_format}' is not txt, md "
                                                             "or html"))
-    inputs, found = collect_inputs(paths)
-    problems += found
-    chosen = audience or ("custom" if target is not None else "patient")
-    overrides: dict[str, Any] = {}
-    if target is not None:
-        overrides = {chosen: limits}
+    return limits, problems
+
+
+def _write_report(html_out: Path, chosen: str, the_target: Target, results: list[Scored]) -> None:
+    from ..problems import Problem
+    from ..readability.score_report import write_score_report
+
     try:
-        targets = load_targets(config, overrides)
-    except InputError as exc:
-        problems += exc.problems
-        targets = {}
-    if targets and chosen not in targets:
-        problems.append(Problem("--audience", None, "", f"unknown audience '{chosen}' "
-                                                        f"(use {', '.join(targets)})"))
-    if problems:
-        fail_input(problems)
+        write_score_report(html_out, chosen, the_target, results)
+    except OSError as exc:
+        fail_input([Problem(str(html_out), None, "", f"cannot write: {exc.strerror}")])
 
-    from ..readability.diagnostics import diagnostics_for
 
-    want_diagnostics = details or output_format != "plain" or html_out is not None
-    results: list[Scored] = []
-    for item in inputs:
-        try:
-            draft = read_draft(item, stdin_format)  # type: ignore[arg-type]
-        except InputError as exc:
-            problems += exc.problems
-            continue
-        name = "<stdin>" if item.name == "-" else item.name
-        result = score_draft(draft, chosen, targets, diagnose=want_diagnostics)
-        if not result.body.words:  # an empty file or an image-only PDF must not pass
-            problems.append(Problem(name, None, "", "no text to score"))
-            continue
-        found_here = diagnostics_for(name, draft.text, draft.format, result) \
-            if want_diagnostics else []
-        results.append(Scored(name, draft.format, result, found_here))
-    if problems:
-        fail_input(problems)
+def _print_results(output_format: str, chosen: str, the_target: Target, results: list[Scored],
+                   *, sections: bool, details: bool) -> None:
+    from ..readability.score_files import target_misses
 
-    the_target = targets[chosen]
-    if html_out is not None:
-        from ..readability.score_report import write_score_report
-
-        try:
-            write_score_report(html_out, chosen, the_target, results)
-        except OSError as exc:
-            fail_input([Problem(str(html_out), None, "", f"cannot write: {exc.strerror}")])
     if output_format == "json":
         typer.echo(json.dumps(_json(chosen, the_target, results), indent=2))
     elif output_format == "sarif":
         from .. import __version__
         from ..readability.diagnostics import sarif_text
 
-        misses = [(r.name, "over target: " + "; ".join(map(str, r.score.misses)))
-                  for r in results if r.score.misses]
+        misses = [(r.name, "over target: " + target_misses(r)) for r in results if r.score.misses]
         typer.echo(sarif_text([d for r in results for d in r.diagnostics], misses, __version__))
     elif output_format == "github":
         from ..readability.diagnostics import github_line
@@ -167,25 +163,13 @@ def score(  # noqa: C901
                 typer.echo(github_line(d))
             if r.score.misses:
                 typer.echo(f"::error file={r.name},title=over-target::{r.name} is over the "
-                           f"{chosen} target: " + "; ".join(map(str, r.score.misses)))
+                           f"{chosen} target: " + target_misses(r))
         typer.echo(_table(chosen, the_target, results, sections))
     else:
         typer.echo(_table(chosen, the_target, results, sections))
         if details:
             for r in results:
                 typer.echo(_details(r))
-    if any(r.score.over_target for r in results):
-        raise typer.Exit(EXIT_CHECK_FAILED)
-
-
-@dataclass(frozen=True)
-class Scored:
-    """One scored input: its name as given, format, scores and positioned diagnostics."""
-
-    name: str
-    format: str
-    score: DocumentScore
-    diagnostics: list[Diagnostic]
 
 
 def _json(audience: str, target: Target, results: list[Scored]) -> dict:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -119,7 +120,7 @@ def find_config(findings: Path, explicit: Path | None = None) -> Path | None:
     return beside if os.path.lexists(beside) else None
 
 
-def load_config(path: Path | None, template_dirs: list[Path] | None = None,  # noqa: C901
+def load_config(path: Path | None, template_dirs: list[Path] | None = None,
                 root: Path | None = None) -> Config:
     """Read and validate a config file. Raises InputError listing every problem.
 
@@ -138,13 +139,7 @@ def load_config(path: Path | None, template_dirs: list[Path] | None = None,  # n
     def problem(loc: Loc, message: str) -> Problem:
         return Problem(str(path), line_of(lines, loc), dotted(loc), message)
 
-    if not isinstance(data.get("brand") or {}, dict):
-        raise InputError([problem(("brand",), "brand is a mapping (organisation, logo, ...)")])
-    try:
-        brand = ConfigFile.model_validate(data).brand or Brand()
-    except ValidationError as exc:
-        raise InputError(schema_problems(path, data, lines, exc.errors(), ConfigFile)) from None
-
+    brand = _brand(path, data, lines, problem)
     problems: list[Problem] = []
     logo_uri = None
     if brand.logo:
@@ -154,6 +149,27 @@ def load_config(path: Path | None, template_dirs: list[Path] | None = None,  # n
             problems.append(problem(("brand", "logo"),
                                     "a logo needs logo_alt: the text a screen reader says for it"))
     config = Config(path=path, data=data, brand=brand, logo_uri=logo_uri, lines=lines)
+    problems += _contrast_problems(config, brand, problem)
+    if problems:
+        raise InputError(problems)
+    return config
+
+
+def _brand(path: Path, data: dict, lines: dict[Loc, int], problem: Callable[[Loc, str], Problem]
+           ) -> Brand:
+    """The validated ``brand:`` mapping (the default brand when absent)."""
+    if not isinstance(data.get("brand") or {}, dict):
+        raise InputError([problem(("brand",), "brand is a mapping (organisation, logo, ...)")])
+    try:
+        return ConfigFile.model_validate(data).brand or Brand()
+    except ValidationError as exc:
+        raise InputError(schema_problems(path, data, lines, exc.errors(), ConfigFile)) from None
+
+
+def _contrast_problems(config: Config, brand: Brand, problem: Callable[[Loc, str], Problem]
+                       ) -> list[Problem]:
+    """One problem per colour pair of the palette below its contrast ratio."""
+    problems = []
     palette = config.palette()
     for failure in palette_failures(palette):
         # The defaults pass, so a failing pair holds at least one colour the user set: name it.
@@ -164,9 +180,7 @@ def load_config(path: Path | None, template_dirs: list[Path] | None = None,  # n
             f"{failure.fg} {palette[failure.fg]} on {failure.bg} {palette[failure.bg]} "
             f"({failure.where}) has contrast {failure.ratio:.2f}:1; needs at least "
             f"{failure.needed:g}:1"))
-    if problems:
-        raise InputError(problems)
-    return config
+    return problems
 
 
 def _logo_uri(file: Path, problems: list[Problem], problem, roots: list[Path]) -> str | None:

@@ -67,7 +67,7 @@ def _key(path: Path) -> str:
         return str(path.absolute())
 
 
-def expand_paths(  # noqa: C901
+def expand_paths(
     args: Sequence[str | Path],
     keep: Callable[[Path], bool],
     *,
@@ -91,30 +91,44 @@ def expand_paths(  # noqa: C901
             found.append(Path(STDIN))
             continue
         path = Path(text)
-        try:
-            is_dir, exists = path.is_dir(), os.path.lexists(path)
-        except (OSError, ValueError):  # a name too long for the file system: the reader says so
-            is_dir, exists = False, True
-        if is_dir:
-            hits = list(walk(path, keep))
-        elif exists or not glob.has_magic(text):
+        is_dir, exists = _kind(path)
+        if not is_dir and (exists or not glob.has_magic(text)):
             message = explicit(path)
             if message is None:
                 found.append(path)
             else:
                 problems.append(Problem(text, None, "", message))
             continue
-        else:
-            hits = []
-            for match in sorted(glob.glob(text, recursive=True)):
-                m = Path(match)
-                if m.is_dir():
-                    hits += walk(m, keep)
-                elif m.is_file() and keep(m):
-                    hits.append(m)
+        hits = list(walk(path, keep)) if is_dir else _pattern_hits(text, keep)
         if not hits:
             problems.append(Problem(text, None, "", empty(text, not is_dir)))
         found += hits
+    return _unique(found), problems
+
+
+def _kind(path: Path) -> tuple[bool, bool]:
+    """(is a folder, exists); a name too long for the file system counts as an existing file,
+    so that its reader says what is wrong."""
+    try:
+        return path.is_dir(), os.path.lexists(path)
+    except (OSError, ValueError):
+        return False, True
+
+
+def _pattern_hits(pattern: str, keep: Callable[[Path], bool]) -> list[Path]:
+    """Files a glob pattern matches (folders it matches walked), in sorted match order."""
+    hits: list[Path] = []
+    for match in sorted(glob.glob(pattern, recursive=True)):
+        m = Path(match)
+        if m.is_dir():
+            hits += walk(m, keep)
+        elif m.is_file() and keep(m):
+            hits.append(m)
+    return hits
+
+
+def _unique(found: list[Path]) -> list[Path]:
+    """``found`` without repeats of the same file (by resolved path), first one kept."""
     seen: set[str] = set()
     unique = []
     for path in found:
@@ -122,4 +136,4 @@ def expand_paths(  # noqa: C901
         if key not in seen:
             seen.add(key)
             unique.append(path)
-    return unique, problems
+    return unique

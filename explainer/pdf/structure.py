@@ -65,7 +65,7 @@ def _kids(element: Any, objects: _Objects) -> list[Any]:
     return list(kids) if objects.is_array(kids) else [kids]
 
 
-def _structure(tree: Any, objects: _Objects  # noqa: C901
+def _structure(tree: Any, objects: _Objects
                ) -> tuple[list[_Block], dict[tuple[int, int], _Block]]:
     """Blocks in logical order and (page object number, MCID) -> its block."""
     blocks: list[_Block] = []
@@ -83,39 +83,55 @@ def _structure(tree: Any, objects: _Objects  # noqa: C901
             continue
         if "/Pg" in element:
             page = objects.page_of(element)
-        title = str(element.get("/T", ""))
-        if title.startswith(APART_TITLE):
-            apart = title[len(APART_TITLE):] or "other"
-            if block is not None and block.kind != "apart":
-                # An inline part scored apart (a press fact's attribution) inside a body
-                # paragraph: its text goes to a block of its own, the rest stays put.
-                block = _Block("apart", apart)
-                blocks.append(block)
-        if block is None and kind in _BLOCKS and kind != "/Lbl":
-            block = _Block("apart", apart) if apart else _Block(
-                "heading" if kind in _HEADINGS else "caption" if kind == "/Caption" else "body")
-            blocks.append(block)
-        children = []
-        for kid in _kids(element, objects):
-            if isinstance(kid, int):
-                if page is not None and block is not None:
-                    owner[(page, kid)] = block
-                continue
-            kid_object = objects.resolve(kid)
-            if not objects.is_dict(kid_object):
-                continue
-            kid_type = str(kid_object.get("/Type"))
-            if kid_type == "/MCR":
-                kid_page = objects.page_of(kid_object) if "/Pg" in kid_object else page
-                if kid_page is not None and block is not None:
-                    mcid = int(kid_object["/MCID"])
-                    owner[(kid_page, mcid)] = block
-                continue
-            if kid_type == "/OBJR":
-                continue
-            children.append((kid_object, page, block, apart))
-        stack.extend(reversed(children))
+        block, apart = _element_block(element, kind, block, apart, blocks)
+        children = _claim_kids(element, page, block, objects, owner)
+        stack.extend(reversed([(kid, page, block, apart) for kid in children]))
     return blocks, owner
+
+
+def _element_block(element: Any, kind: str, block: _Block | None, apart: str,
+                   blocks: list[_Block]) -> tuple[_Block | None, str]:
+    """The block an element's content goes to and its apart category; a new block is
+    appended to ``blocks``."""
+    title = str(element.get("/T", ""))
+    if title.startswith(APART_TITLE):
+        apart = title[len(APART_TITLE):] or "other"
+        if block is not None and block.kind != "apart":
+            # An inline part scored apart (a press fact's attribution) inside a body
+            # paragraph: its text goes to a block of its own, the rest stays put.
+            block = _Block("apart", apart)
+            blocks.append(block)
+    if block is None and kind in _BLOCKS and kind != "/Lbl":
+        block = _Block("apart", apart) if apart else _Block(
+            "heading" if kind in _HEADINGS else "caption" if kind == "/Caption" else "body")
+        blocks.append(block)
+    return block, apart
+
+
+def _claim_kids(element: Any, page: int | None, block: _Block | None, objects: _Objects,
+                owner: dict[tuple[int, int], _Block]) -> list[Any]:
+    """Record in ``owner`` the marked content among an element's kids as ``block``'s; the
+    kids that are structure elements themselves, in order."""
+    children = []
+    for kid in _kids(element, objects):
+        if isinstance(kid, int):
+            if page is not None and block is not None:
+                owner[(page, kid)] = block
+            continue
+        kid_object = objects.resolve(kid)
+        if not objects.is_dict(kid_object):
+            continue
+        kid_type = str(kid_object.get("/Type"))
+        if kid_type == "/MCR":
+            kid_page = objects.page_of(kid_object) if "/Pg" in kid_object else page
+            if kid_page is not None and block is not None:
+                mcid = int(kid_object["/MCID"])
+                owner[(kid_page, mcid)] = block
+            continue
+        if kid_type == "/OBJR":
+            continue
+        children.append(kid_object)
+    return children
 
 
 def _page_text(page: Any, page_number: int, owner: dict[tuple[int, int], _Block]) -> None:

@@ -136,56 +136,73 @@ def _text_of(name: str, data: bytes) -> str:
     return decode_text(data)
 
 
-def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:  # noqa: C901
+def read_draft(item: Input, stdin_format: Format | None = None) -> Draft:
     """Read one input within the size limits; bad input raises InputError (one line each)."""
     if item.name == STDIN:
-        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
-        if stream is None:
-            raw = sys.stdin.read(MAX_TEXT_BYTES + 1)
-            if len(raw) > MAX_TEXT_BYTES:
-                raise _too_big("<stdin>", f"over {MAX_TEXT_BYTES:,} characters",
-                               f"{MAX_TEXT_BYTES:,}")
-            text = raw
-        else:
-            text = _text_of("<stdin>", _read_limited("<stdin>", stream.read, MAX_TEXT_BYTES))
+        text = _stdin_text()
         return Draft(STDIN, text, stdin_format or guess_format(text))
     path = Path(item.name)
     fmt = item.format or SUFFIXES.get(path.suffix.lower(), "txt")
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise InputError([Problem(item.name, None, "", f"cannot read: {exc.strerror}")]) from None
-    import stat
-
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError([Problem(item.name, None, "", "not a regular file (a FIFO, device or "
-                                                       "folder): refused")])
-    binary = fmt in ("pdf", "docx", "odt")
-    limit = MAX_FILE_BYTES if binary else MAX_TEXT_BYTES
-    if info.st_size > limit:
-        raise _too_big(item.name, f"{info.st_size:,} bytes", f"{limit:,} bytes")
+    limit = MAX_FILE_BYTES if fmt in ("pdf", "docx", "odt") else MAX_TEXT_BYTES
+    _check_file(item.name, path, limit)
     if fmt in ("docx", "odt"):
-        from ..inputs.office import read_docx, read_odt
-
-        paragraphs = (read_docx if fmt == "docx" else read_odt)(path)
-        text = "\n".join(p.text for p in paragraphs)
-        if len(text) > MAX_TEXT_CHARS:
-            raise _too_big(item.name, f"{len(text):,} characters of text",
-                           f"{MAX_TEXT_CHARS:,} characters")
-        return Draft(item.name, text, fmt, tuple(paragraphs))
+        return _office_draft(item.name, path, fmt)
     if fmt == "pdf":
-        from ..pdf.structure import tagged_paragraphs
-
-        tagged = tagged_paragraphs(path, MAX_PDF_PAGES, MAX_TEXT_CHARS)
-        if tagged is not None:
-            return Draft(item.name, "\n".join(p.text for p in tagged), fmt, tuple(tagged))
-        return Draft(item.name, read_pdf(path), fmt)
+        return _pdf_draft(item.name, path)
     try:
         with path.open("rb") as handle:
             data = _read_limited(item.name, handle.read, limit)
     except OSError as exc:
         raise InputError([Problem(item.name, None, "", f"cannot read: {exc.strerror}")]) from None
     return Draft(item.name, _text_of(item.name, data), fmt)
+
+
+def _stdin_text() -> str:
+    """Standard input as text, within the text size limit."""
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    if stream is None:
+        raw = sys.stdin.read(MAX_TEXT_BYTES + 1)
+        if len(raw) > MAX_TEXT_BYTES:
+            raise _too_big("<stdin>", f"over {MAX_TEXT_BYTES:,} characters",
+                           f"{MAX_TEXT_BYTES:,}")
+        return raw
+    return _text_of("<stdin>", _read_limited("<stdin>", stream.read, MAX_TEXT_BYTES))
+
+
+def _check_file(name: str, path: Path, limit: int) -> None:
+    """Refuse what cannot be read, is not a regular file or is over ``limit`` bytes."""
+    import stat
+
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError([Problem(name, None, "", f"cannot read: {exc.strerror}")]) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError([Problem(name, None, "", "not a regular file (a FIFO, device or "
+                                                  "folder): refused")])
+    if info.st_size > limit:
+        raise _too_big(name, f"{info.st_size:,} bytes", f"{limit:,} bytes")
+
+
+def _office_draft(name: str, path: Path, fmt: Format) -> Draft:
+    from ..inputs.office import read_docx, read_odt
+
+    paragraphs = (read_docx if fmt == "docx" else read_odt)(path)
+    text = "\n".join(p.text for p in paragraphs)
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_big(name, f"{len(text):,} characters of text",
+                       f"{MAX_TEXT_CHARS:,} characters")
+    return Draft(name, text, fmt, tuple(paragraphs))
+
+
+def _pdf_draft(name: str, path: Path) -> Draft:
+    """By the PDF's structure tags when it has them, else by plain text extraction."""
+    from ..pdf.structure import tagged_paragraphs
+
+    tagged = tagged_paragraphs(path, MAX_PDF_PAGES, MAX_TEXT_CHARS)
+    if tagged is not None:
+        return Draft(name, "\n".join(p.text for p in tagged), "pdf", tuple(tagged))
+    return Draft(name, read_pdf(path), "pdf")
 
 
 def read_input(item: Input, stdin_format: Format | None = None) -> tuple[str, Format]:

@@ -53,15 +53,9 @@ def _inline(text: str) -> str:
     return text
 
 
-def markdown_blocks(markdown: str) -> tuple[list[str], list[str]]:  # noqa: C901
+def markdown_blocks(markdown: str) -> tuple[list[str], list[str]]:
     """(body blocks, headings) of a Markdown document, with the syntax stripped."""
-    text = drop_comments(markdown.replace("\r\n", "\n"))
-    lines = text.split("\n")
-    if lines and lines[0].strip() == "---":  # front matter
-        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")),
-                   None)
-        if end is not None:
-            lines = lines[end + 1:]
+    lines = _without_front_matter(drop_comments(markdown.replace("\r\n", "\n")).split("\n"))
     body: list[str] = []
     headings: list[str] = []
     in_fence = skip = False
@@ -83,16 +77,30 @@ def markdown_blocks(markdown: str) -> tuple[list[str], list[str]]:  # noqa: C901
             body.append("")
             skip = not heading
             continue
-        if _RULE.match(line):
-            body.append("")
-            continue
-        line = re.sub(r"^\s{0,3}(>\s?)+", "", line)  # block quotes
-        line = re.sub(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[[ xX]\]\s+", r"\1", line)  # task lists
-        if "|" in line and (line.lstrip().startswith("|") or _TABLE_SEPARATOR.match(following)
-                            or _TABLE_SEPARATOR.match(previous)):
-            if not _TABLE_SEPARATOR.match(line):
-                for cell in line.strip().strip("|").split("|"):
-                    body.extend(["", _inline(cell.strip()), ""])  # each cell is a block
-            continue
-        body.append(_inline(line))
+        body += _body_lines(line, previous, following)
     return split_blocks("\n".join(body)), [h for h in headings if h]
+
+
+def _without_front_matter(lines: list[str]) -> list[str]:
+    if lines and lines[0].strip() == "---":
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")),
+                   None)
+        if end is not None:
+            return lines[end + 1:]
+    return lines
+
+
+def _body_lines(line: str, previous: str, following: str) -> list[str]:
+    """What one line that is not a heading, fence or link definition adds to the body text:
+    a rule ends a block, each table cell is a block of its own, the rest is stripped inline."""
+    if _RULE.match(line):
+        return [""]
+    line = re.sub(r"^\s{0,3}(>\s?)+", "", line)  # block quotes
+    line = re.sub(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[[ xX]\]\s+", r"\1", line)  # task lists
+    if "|" in line and (line.lstrip().startswith("|") or _TABLE_SEPARATOR.match(following)
+                        or _TABLE_SEPARATOR.match(previous)):
+        if _TABLE_SEPARATOR.match(line):
+            return []
+        return [part for cell in line.strip().strip("|").split("|")
+                for part in ("", _inline(cell.strip()), "")]
+    return [_inline(line)]

@@ -22,8 +22,8 @@ from .plain_words import plain_word_spans
 if TYPE_CHECKING:
     import jinja2
 
-    from ..cli.score import Scored
     from .diagnosis import SentenceScore
+    from .score_files import Scored
     from .targets import Target
 
 TEMPLATE = "score_report.html"

@@ -143,7 +143,7 @@ def _field_loc(index: int, fld: str) -> Loc:
     return ("studies", index, "participants", "n") if fld == "n" else ("studies", index, fld)
 
 
-def compare_studies(  # noqa: C901
+def compare_studies(
     loaded: LoadedDocument, texts: dict[str, SourceText], report: ScreenReport
 ) -> None:
     doc = loaded.doc
@@ -154,38 +154,17 @@ def compare_studies(  # noqa: C901
             studies_of[sid] = studies_of.get(sid, 0) + 1
     all_facts = {sid: extract_facts(source.text) for sid, source in texts.items()}
     for index, study in enumerate(doc.studies):
-        per_source: dict[str, dict[str, Fact]] = {}
-        for sid in reporters.get(study.id, []):
-            if sid not in texts:
-                continue
-            anchors = _anchors(doc, study.id, sid, texts[sid])
-            shared = studies_of.get(sid, 0) > 1
-            if shared and not anchors:
-                continue  # cannot tell which study the source's facts are about
-            per_source[sid] = _pick(all_facts[sid], anchors, WINDOW if shared else None,
-                                    texts[sid].text)
+        per_source = _facts_per_source(doc, study.id, reporters.get(study.id, []), texts,
+                                       studies_of, all_facts)
         report.facts[study.id] = {sid: list(f.values()) for sid, f in per_source.items()}
         declared = _declared(doc, study.id)
         for fld in FIELDS:
             said = [SourceFact(sid, Path(report.files[sid]).name, facts[fld])
                     for sid, facts in per_source.items() if fld in facts]
-            groups: list[list[SourceFact]] = []
-            for sf in said:
-                group = next((g for g in groups if same_value(fld, g[0].fact.value, sf.fact.value)),
-                             None)
-                if group is None:
-                    groups.append([sf])
-                else:
-                    group.append(sf)
-            value = declared[fld]
-            if len(groups) >= 2:
-                between: Literal["sources", "file"] = "sources"
-            elif (groups and value is not None and not (fld == "status" and value == "disputed")
-                  and not same_value(fld, value, groups[0][0].fact.value)):
-                between = "file"
-            else:
+            between = _disagreement(fld, _same_value_groups(fld, said), declared[fld])
+            if between is None:
                 continue
-            dis = SourceDisagreement(study.id, fld, said, value,
+            dis = SourceDisagreement(study.id, fld, said, declared[fld],
                                      _is_known(doc, study.id, fld), between)
             report.disagreements.append(dis)
             if dis.known:
@@ -196,3 +175,47 @@ def compare_studies(  # noqa: C901
                 _field_loc(index, fld),
                 f"{what} {study.id} {dis.describe()}; check the sources, then declare it under "
                 f"disagreements: (study: {study.id}, field: {fld})", "warning"))
+
+
+def _facts_per_source(doc: Any, study_id: str, sids: list[str], texts: dict[str, SourceText],
+                      studies_of: dict[str, int], all_facts: dict[str, list[Fact]]
+                      ) -> dict[str, dict[str, Fact]]:
+    """The facts each source text gives about one study, per field. A source that reports
+    several studies counts only near the study's anchors, and not at all without any: which
+    study its facts are about cannot be told."""
+    per_source: dict[str, dict[str, Fact]] = {}
+    for sid in sids:
+        if sid not in texts:
+            continue
+        anchors = _anchors(doc, study_id, sid, texts[sid])
+        shared = studies_of.get(sid, 0) > 1
+        if shared and not anchors:
+            continue
+        per_source[sid] = _pick(all_facts[sid], anchors, WINDOW if shared else None,
+                                texts[sid].text)
+    return per_source
+
+
+def _same_value_groups(fld: str, said: list[SourceFact]) -> list[list[SourceFact]]:
+    """The sources' facts grouped by value (the same by ``same_value``), in first-seen order."""
+    groups: list[list[SourceFact]] = []
+    for sf in said:
+        group = next((g for g in groups if same_value(fld, g[0].fact.value, sf.fact.value)),
+                     None)
+        if group is None:
+            groups.append([sf])
+        else:
+            group.append(sf)
+    return groups
+
+
+def _disagreement(fld: str, groups: list[list[SourceFact]], value: Any
+                  ) -> Literal["sources", "file"] | None:
+    """Who disagrees: the sources among themselves, the sources with the file's ``value``
+    (a status declared disputed agrees with any), or nobody (None)."""
+    if len(groups) >= 2:
+        return "sources"
+    if (groups and value is not None and not (fld == "status" and value == "disputed")
+            and not same_value(fld, value, groups[0][0].fact.value)):
+        return "file"
+    return None

@@ -8,6 +8,7 @@ A count of people is a sample size only where its sentence ties it to the study;
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -66,47 +67,59 @@ class PeopleCount:
     study_cue: bool  # its sentence says enrolled, took part, a cohort of ...
 
 
-def people_counts(text: str) -> list[PeopleCount]:  # noqa: C901
+def people_counts(text: str) -> list[PeopleCount]:
     """Every count of people (n = 26, 26 adults) in text order, each with its role.
 
     Only "sample" counts are sample sizes to compare across sources: a sentence with several
     counts is a breakdown by group (n = 39,996 and n = 40,024), not the study's size; a bound
     cannot disagree with the exact figure (171,000 and 171,616). `explainer draft` reads the
     others too, as group sizes, totals or results."""
+    out = [count for sentence, hits in _counts_by_sentence(text).items()
+           for count in _sentence_counts(text, sentence, hits)]
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _counts_by_sentence(text: str) -> dict[str, list[tuple[re.Match[str], bool]]]:
+    """Each count of people found (with whether it is written "n = ..."), by its sentence."""
     found = []
     for m in _N_EQUALS.finditer(text):
         found.append((m, True))
     for m in _N_COUNT.finditer(text):
         if not set(m.group("mid").lower().split()) & _N_MID_BAD:
             found.append((m, False))
-    by_sentence: dict[str, list] = {}
+    by_sentence: dict[str, list[tuple[re.Match[str], bool]]] = {}
     for m, explicit in found:
         by_sentence.setdefault(_sentence_at(text, m.start(), m.end()), []).append((m, explicit))
+    return by_sentence
+
+
+def _sentence_counts(text: str, sentence: str, hits: list[tuple[re.Match[str], bool]]
+                     ) -> list[PeopleCount]:
+    """The counts of one sentence, each with the role the sentence gives it."""
+    cue = _N_STUDY.search(sentence) is not None
+    population = _N_NOT_SAMPLE.search(sentence) is not None
+    exact = [(m, e) for m, e in hits
+             if not _APPROX.search(text[max(0, m.start() - 14):m.start()])]
+    values = {words_to_int(m.group("num")) for m, _ in exact} - {None, 0}
+    tied = bool(exact) and (cue or all(e for _, e in exact))
     out = []
-    for sentence, hits in by_sentence.items():
-        cue = _N_STUDY.search(sentence) is not None
-        population = _N_NOT_SAMPLE.search(sentence) is not None
-        exact = [(m, e) for m, e in hits
-                 if not _APPROX.search(text[max(0, m.start() - 14):m.start()])]
-        values = {words_to_int(m.group("num")) for m, _ in exact} - {None, 0}
-        tied = bool(exact) and (cue or all(e for _, e in exact))
-        for m, explicit in hits:
-            value = words_to_int(m.group("num"))
-            if not value:
-                continue
-            role: CountRole
-            if population:
-                role = "population"
-            elif not any(m is x for x, _ in exact):
-                role = "bound"
-            elif len(values) != 1:
-                role = "group"
-            elif not tied:
-                role = "untied"
-            else:
-                role = "sample" if m is exact[0][0] else "repeat"
-            out.append(PeopleCount(value, m.start(), m.end(), role, explicit, cue))
-    out.sort(key=lambda c: c.start)
+    for m, explicit in hits:
+        value = words_to_int(m.group("num"))
+        if not value:
+            continue
+        role: CountRole
+        if population:
+            role = "population"
+        elif not any(m is x for x, _ in exact):
+            role = "bound"
+        elif len(values) != 1:
+            role = "group"
+        elif not tied:
+            role = "untied"
+        else:
+            role = "sample" if m is exact[0][0] else "repeat"
+        out.append(PeopleCount(value, m.start(), m.end(), role, explicit, cue))
     return out
 
 
@@ -198,38 +211,48 @@ def same_journal(a: str, b: str) -> bool:
     return all(x.startswith(y) or y.startswith(x) for x, y in zip(ka, kb, strict=True))
 
 
-def extract_facts(text: str) -> list[Fact]:  # noqa: C901
+def extract_facts(text: str) -> list[Fact]:
     """Every journal, year, peer-review status and sample size a text states, in text order."""
     lines = LineIndex(text)
-    facts: list[Fact] = []
-
-    def add(fld: FactField, value: str, start: int, end: int) -> None:
-        facts.append(Fact(fld, value, start, lines.line(start), lines.excerpt(start, end)))
-
-    for pattern in _JOURNAL_PATTERNS:
-        for m in pattern.finditer(text):
-            journal = _clean_journal(m.group("j"))
-            if not journal:
-                continue
-            add("journal", journal, m.start("j"), m.end("j"))
-            add("status", "peer_reviewed", m.start(), m.end())
-            if "y" in pattern.groupindex and m.group("y"):
-                add("year", m.group("y"), m.start("y"), m.end("y"))
-    for pattern in _YEAR_PATTERNS:
-        for m in pattern.finditer(text):
-            add("year", m.group("y"), m.start(), m.end())
-    for marker in screening_rules().markers:
-        if marker.kind == "preprint":
-            for m in marker.pattern.finditer(text):
-                add("status", "preprint", m.start(), m.end())
-    for value, start, end in _sample_sizes(text):
-        add("n", str(value), start, end)
+    found = [*_journal_hits(text), *_year_hits(text), *_preprint_hits(text),
+             *(("n", str(value), start, end) for value, start, end in _sample_sizes(text))]
+    facts = [Fact(fld, value, start, lines.line(start), lines.excerpt(start, end))
+             for fld, value, start, end in found]
     facts.sort(key=lambda f: f.offset)
     # One hit can match two patterns ("published in X" and "in the journal X"): keep one.
     unique: dict[tuple[str, str, int], Fact] = {}
     for f in facts:
         unique.setdefault((f.field, f.value, f.line), f)
     return list(unique.values())
+
+
+_Hit = tuple[FactField, str, int, int]  # field, value, start, end
+
+
+def _journal_hits(text: str) -> Iterator[_Hit]:
+    """A journal named says peer reviewed too, and the year when the pattern has one."""
+    for pattern in _JOURNAL_PATTERNS:
+        for m in pattern.finditer(text):
+            journal = _clean_journal(m.group("j"))
+            if not journal:
+                continue
+            yield "journal", journal, m.start("j"), m.end("j")
+            yield "status", "peer_reviewed", m.start(), m.end()
+            if "y" in pattern.groupindex and m.group("y"):
+                yield "year", m.group("y"), m.start("y"), m.end("y")
+
+
+def _year_hits(text: str) -> Iterator[_Hit]:
+    for pattern in _YEAR_PATTERNS:
+        for m in pattern.finditer(text):
+            yield "year", m.group("y"), m.start(), m.end()
+
+
+def _preprint_hits(text: str) -> Iterator[_Hit]:
+    for marker in screening_rules().markers:
+        if marker.kind == "preprint":
+            for m in marker.pattern.finditer(text):
+                yield "status", "preprint", m.start(), m.end()
 
 
 def same_value(fld: str, a: str, b: str) -> bool:
