@@ -149,8 +149,7 @@ def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) 
     return "".join(piece for _, piece in _page_pieces(content, fonts))
 
 
-def _page_pieces(content: bytes, fonts: dict[str, _Font]  # noqa: C901
-                 ) -> Iterator[tuple[int, str]]:
+def _page_pieces(content: bytes, fonts: dict[str, _Font]) -> Iterator[tuple[int, str]]:
     """Each run of text on a page, after the space or line break that parts it from the one
     before, with the offset of its text object in ``content`` (the structure reader maps that
     to its marked content)."""
@@ -170,21 +169,10 @@ def _page_pieces(content: bytes, fonts: dict[str, _Font]  # noqa: C901
                 continue
             if font is None:
                 raise _Unsupported
-            digits = b"".join(_HEX_STRING.findall(array)).lower()
-            if len(digits) % 4:
-                raise _Unsupported
-            codes = _GLYPH_CODE.findall(digits)
-            chunk = "".join(map(font.chars.__getitem__, codes))  # KeyError: glyph, no text
+            codes, chunk = _glyphs(array, font)
             if not chunk:
                 continue
-            # A new line, or a gap on the same line, separates words as a reader sees it.
-            gap = ""
-            if last_y is not None:
-                if abs(y - last_y) > size / 2:
-                    gap = "\n"
-                elif x - last_x > size * 0.15 and not after_space and not chunk.startswith(" "):
-                    gap = " "
-            yield match.start(), gap + chunk
+            yield match.start(), _gap(x - last_x, y, last_y, size, after_space, chunk) + chunk
             after_space = chunk.endswith(" ")
             # Advance: the glyphs' widths less the TJ adjustments between them.
             adjust = sum(map(float, _NUMBER.findall(_HEX_STRING.sub(b" ", array))))
@@ -192,49 +180,73 @@ def _page_pieces(content: bytes, fonts: dict[str, _Font]  # noqa: C901
             last_x, last_y = x, y
 
 
+def _glyphs(array: bytes, font: _Font) -> tuple[list[bytes], str]:
+    """The glyph codes of a TJ array's hex strings and the text they map to."""
+    digits = b"".join(_HEX_STRING.findall(array)).lower()
+    if len(digits) % 4:
+        raise _Unsupported
+    codes = _GLYPH_CODE.findall(digits)
+    return codes, "".join(map(font.chars.__getitem__, codes))  # KeyError: glyph, no text
+
+
+def _gap(dx: float, y: float, last_y: float | None, size: float, after_space: bool,
+         chunk: str) -> str:
+    """A new line, or a gap on the same line, separates words as a reader sees it."""
+    if last_y is None:
+        return ""
+    if abs(y - last_y) > size / 2:
+        return "\n"
+    if dx > size * 0.15 and not after_space and not chunk.startswith(" "):
+        return " "
+    return ""
+
+
 _DO = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do(?!\w)")
 
 
-def _text_of_simple_pdf(reader: Any, furniture: bool = True) -> str | None:  # noqa: C901
+def _add_fonts(resources: Any, used: dict[str, _Font], fonts: dict[Any, _Font]) -> None:
+    for name, ref in resources.get("/Font", {}).items():
+        key = getattr(ref, "idnum", id(ref))
+        if key not in fonts:
+            fonts[key] = _read_font(ref.get_object())
+        if used.get(name[1:], fonts[key]) is not fonts[key]:
+            raise _Unsupported  # one name, two fonts: would need a scope per form
+        used[name[1:]] = fonts[key]
+
+
+def _inline_forms(content: bytes, resources: Any, used: dict[str, _Font],
+                  fonts: dict[Any, _Font], depth: int) -> bytes:
+    # WeasyPrint draws a translucent box (opacity < 1) as a form XObject: its content
+    # goes in where it is drawn, so the text inside it is read in order.
+    if b" Do" not in content and b"\nDo" not in content:
+        return content
+    xobjects = resources.get("/XObject", {})
+
+    def one(m: re.Match[bytes]) -> bytes:
+        form = xobjects[f"/{m[1].decode()}"].get_object()
+        if form.get("/Subtype") != "/Form" or depth > 8:
+            return b" "
+        inner = form.get("/Resources")
+        inner = inner.get_object() if inner is not None else resources
+        _add_fonts(inner, used, fonts)
+        return b"\n" + _inline_forms(form.get_data(), inner, used, fonts, depth + 1) + b"\n"
+
+    return _DO.sub(one, content)
+
+
+def _text_of_simple_pdf(reader: Any, furniture: bool = True) -> str | None:
     fonts: dict[Any, _Font] = {}
     pages = []
-
-    def add_fonts(resources: Any, used: dict[str, _Font]) -> None:
-        for name, ref in resources.get("/Font", {}).items():
-            key = getattr(ref, "idnum", id(ref))
-            if key not in fonts:
-                fonts[key] = _read_font(ref.get_object())
-            if used.get(name[1:], fonts[key]) is not fonts[key]:
-                raise _Unsupported  # one name, two fonts: would need a scope per form
-            used[name[1:]] = fonts[key]
-
-    def inline_forms(content: bytes, resources: Any, used: dict[str, _Font], depth: int) -> bytes:
-        # WeasyPrint draws a translucent box (opacity < 1) as a form XObject: its content
-        # goes in where it is drawn, so the text inside it is read in order.
-        if b" Do" not in content and b"\nDo" not in content:
-            return content
-        xobjects = resources.get("/XObject", {})
-
-        def one(m: re.Match[bytes]) -> bytes:
-            form = xobjects[f"/{m[1].decode()}"].get_object()
-            if form.get("/Subtype") != "/Form" or depth > 8:
-                return b" "
-            inner = form.get("/Resources")
-            inner = inner.get_object() if inner is not None else resources
-            add_fonts(inner, used)
-            return b"\n" + inline_forms(form.get_data(), inner, used, depth + 1) + b"\n"
-
-        return _DO.sub(one, content)
-
     try:
         for page in reader.pages:
             used: dict[str, _Font] = {}
             resources = page["/Resources"].get_object()
-            add_fonts(resources, used)
+            _add_fonts(resources, used, fonts)
             contents = page["/Contents"].get_object()
             parts = contents if isinstance(contents, list) else [contents]
             content = b"\n".join(c.get_object().get_data() for c in parts)
-            pages.append(_page_text(inline_forms(content, resources, used, 0), used, furniture))
+            pages.append(_page_text(_inline_forms(content, resources, used, fonts, 0), used,
+                                    furniture))
     except (_Unsupported, KeyError, IndexError, TypeError, ValueError):
         return None
     return "\n".join(pages)
