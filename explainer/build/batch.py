@@ -283,7 +283,7 @@ def _pool_context() -> Any:
     return context
 
 
-def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None = None,  # noqa: C901
+def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None = None,
                force: bool = False, config: Path | None = None,
                on_start: Callable[[int], None] | None = None,
                on_done: Callable[[Outcome], None] | None = None,
@@ -296,8 +296,6 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
     (without it, output.WriteError is raised after every topic was tried); its topics then
     simply rebuild next time.
     """
-    import time
-
     from ..render.html import template_files
     from .output import WriteError, recover_tree
 
@@ -305,65 +303,12 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
     # that refuses (read-only) is reported once, by the writes that follow.
     with suppress(WriteError):
         recover_tree(options.out_dir)
-    manifest = Manifest.load(options.out_dir)
-    save_errors: list[str] = []
-    last_save = time.monotonic()
-
-    def save() -> None:
-        nonlocal last_save
-        last_save = time.monotonic()
-        try:
-            manifest.save()
-        except WriteError as exc:
-            if str(exc) not in save_errors:
-                save_errors.append(str(exc))
+    batch = _Batch(Manifest.load(options.out_dir), on_done)
     hashes = Hashes()
     used = template_files(options.render.templates)
     key = run_key(options, used, hashes)
     templates = {str(p): hashes(p) for p in used}  # the very digests in the key
-    outcomes: dict[Path, Outcome] = {}
-    topics: dict[str, Path] = {}
-
-    def finish(outcome: Outcome) -> None:
-        topic = outcome.topic
-        if topic is not None and topics.setdefault(topic, outcome.path) != outcome.path:
-            # Two findings files with one topic overwrite each other's outputs.
-            other = topics[topic]
-            outcome.input_problems.append(Problem(
-                str(outcome.path), None, "topic",
-                f"topic {topic!r} is also built from {other}; both write to one folder, "
-                "so give each findings file its own topic"))
-            manifest.forget(other)
-            outcome.entry = None
-        if outcome.entry is not None and not outcome.skipped:
-            manifest.record(outcome.path, outcome.entry)
-        elif outcome.entry is None and outcome.write_error is None:
-            # (A refused write changed nothing on disk: the old entry still describes it.)
-            manifest.forget(outcome.path)
-        outcomes[outcome.path] = outcome
-        if on_done:
-            on_done(outcome)
-        if manifest.changed and time.monotonic() - last_save > SAVE_EVERY:
-            save()  # a long batch killed later keeps what it finished
-
-    # Two files with one topic would write into one folder: refuse all but the first,
-    # before anything is built, so the outcome does not depend on which finishes first.
-    first_of: dict[str, Path] = {}
-    todo: list[Path] = []
-    for path in paths:
-        topic = declared_topic(path)
-        if topic is not None and first_of.setdefault(topic, path) != path:
-            finish(Outcome(path, input_problems=[Problem(
-                str(path), None, "topic",
-                f"topic {topic!r} is also built from {first_of[topic]}; both would write to "
-                "one folder, so give each findings file its own topic")]))
-            continue
-        entry = None if force else manifest.fresh(path, key, config_candidates(path, config),
-                                                  hashes)
-        if entry is None:
-            todo.append(path)
-        else:
-            finish(Outcome(path, entry=entry, skipped=True))
+    todo = batch.plan(paths, key, None if force else hashes, config)
     if on_start:
         on_start(len(todo))
 
@@ -374,18 +319,97 @@ def build_many(paths: Sequence[Path], options: BuildOptions, *, jobs: int | None
                 prepare_process("pdf" in options.formats)
             with fewer_collections():
                 for path in todo:
-                    finish(build_one(path, options, key, config_candidates(path, config),
-                                     templates))
+                    batch.finish(build_one(path, options, key, config_candidates(path, config),
+                                           templates))
         else:
-            _build_in_pool(todo, options, key, config, jobs, finish, templates)
+            _build_in_pool(todo, options, key, config, jobs, batch.finish, templates)
     finally:
-        save()
-    if save_errors:
+        batch.save()
+    if batch.save_errors:
         if on_error is None:
-            raise WriteError(save_errors[0])
-        for line in save_errors:
+            raise WriteError(batch.save_errors[0])
+        for line in batch.save_errors:
             on_error(line)
-    return [outcomes[p] for p in paths if p in outcomes]
+    return [batch.outcomes[p] for p in paths if p in batch.outcomes]
+
+
+class _Batch:
+    """One batch's bookkeeping: the manifest (saved now and then, so a long batch killed later
+    keeps what it finished), each topic's folder claimed once, the outcomes so far."""
+
+    def __init__(self, manifest: Manifest, on_done: Callable[[Outcome], None] | None) -> None:
+        import time
+
+        self.manifest = manifest
+        self.on_done = on_done
+        self.save_errors: list[str] = []
+        self.last_save = time.monotonic()
+        self.outcomes: dict[Path, Outcome] = {}
+        self.topics: dict[str, Path] = {}
+
+    def save(self) -> None:
+        import time
+
+        from .output import WriteError
+
+        self.last_save = time.monotonic()
+        try:
+            self.manifest.save()
+        except WriteError as exc:
+            if str(exc) not in self.save_errors:
+                self.save_errors.append(str(exc))
+
+    def plan(self, paths: Sequence[Path], key: str, hashes: Hashes | None,
+             config: Path | None) -> list[Path]:
+        """The paths to build. Two files with one topic would write into one folder: all but
+        the first are refused before anything is built, so the outcome does not depend on
+        which finishes first. With ``hashes`` (not forced), unchanged topics are skipped."""
+        first_of: dict[str, Path] = {}
+        todo: list[Path] = []
+        for path in paths:
+            topic = declared_topic(path)
+            if topic is not None and first_of.setdefault(topic, path) != path:
+                self.finish(Outcome(path, input_problems=[Problem(
+                    str(path), None, "topic",
+                    f"topic {topic!r} is also built from {first_of[topic]}; both would write "
+                    "to one folder, so give each findings file its own topic")]))
+                continue
+            entry = None if hashes is None else self.manifest.fresh(
+                path, key, config_candidates(path, config), hashes)
+            if entry is None:
+                todo.append(path)
+            else:
+                self.finish(Outcome(path, entry=entry, skipped=True))
+        return todo
+
+    def finish(self, outcome: Outcome) -> None:
+        import time
+
+        self._claim_folder(outcome)
+        if outcome.entry is not None and not outcome.skipped:
+            self.manifest.record(outcome.path, outcome.entry)
+        elif outcome.entry is None and outcome.write_error is None:
+            # (A refused write changed nothing on disk: the old entry still describes it.)
+            self.manifest.forget(outcome.path)
+        self.outcomes[outcome.path] = outcome
+        if self.on_done:
+            self.on_done(outcome)
+        if self.manifest.changed and time.monotonic() - self.last_save > SAVE_EVERY:
+            self.save()  # a long batch killed later keeps what it finished
+
+    def _claim_folder(self, outcome: Outcome) -> None:
+        """Two findings files with one topic overwrite each other's outputs: the second is a
+        problem, and neither keeps a manifest entry."""
+        topic = outcome.topic
+        if topic is None or self.topics.setdefault(topic, outcome.path) == outcome.path:
+            return
+        other = self.topics[topic]
+        outcome.input_problems.append(Problem(
+            str(outcome.path), None, "topic",
+            f"topic {topic!r} is also built from {other}; both write to one folder, "
+            "so give each findings file its own topic"))
+        self.manifest.forget(other)
+        outcome.entry = None
 
 
 def _build_in_pool(todo: list[Path], options: BuildOptions, key: str, config: Path | None,
