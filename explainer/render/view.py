@@ -40,6 +40,13 @@ class StudyView:
     regimens: list[str] = field(default_factory=list)  # what each arm had, any kind
     doi: str | None = None  # the study's DOI, or the published record's from a record check
     doi_from_record: bool = False
+    cited: str = ""  # how this reader sees the study named: cited_name()
+
+
+def cited_name(short_name: str, audience: str) -> str:
+    """The study's name as this reader sees it: patients get "and colleagues", not the Latin
+    "et al." (independent rating, December 2026); other readers get the short name as is."""
+    return short_name.replace(" et al.", " and colleagues") if audience == "patient" else short_name
 
 
 @dataclass
@@ -206,6 +213,7 @@ def build_view(doc: Document, audience: Audience) -> View:
             regimens=regimen_lines(study, audience),
             doi=study.doi or record_doi(doc, study.id),
             doi_from_record=not study.doi and bool(record_doi(doc, study.id)),
+            cited=cited_name(study.short_name, audience),
         ))
     key = [finding_text(f, doc.study(f.study), audience) for f in doc.findings if f.key]
     mandatory = mandatory_caveats(doc, audience)

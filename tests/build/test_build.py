@@ -14,7 +14,7 @@ from explainer.document.load import load_document
 from explainer.document.model import AUDIENCES
 from explainer.guards.caveats import mandatory_caveats
 from explainer.pdf.content_stream import pdf_text
-from explainer.render.view import finding_text
+from explainer.render.view import cited_name, finding_text
 
 
 def norm(text: str) -> str:
@@ -37,7 +37,7 @@ def facts(doc, audience):
     """What every output of this audience must state, derived from the data, not hard-coded."""
     wanted = []
     for study in doc.studies:
-        wanted.append(study.short_name)
+        wanted.append(cited_name(study.short_name, audience))  # patients: "and colleagues"
         wanted.append(str(study.participants.n))
         if audience == "clinician":
             wanted += [m.abbreviation or m.name for m in study.measures]

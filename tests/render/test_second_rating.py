@@ -58,3 +58,26 @@ def test_press_main_part_says_costs_funding_and_comment_before_the_appendix(doc)
     section = html.index('data-section="costs-funding"')
     part = html[section:html.index("</section>", section)]
     assert part.count(NOT_STATED) >= 2
+
+
+def test_patients_see_and_colleagues_where_others_see_et_al(doc):
+    # Fourth rating (December 2026): "et al." is Latin a patient may not know; the leaflet
+    # names studies "and colleagues", while clinicians and the press keep the citation form.
+    assert any("et al." in s.short_name for s in doc.studies)
+    patient = render_html(doc, "patient")
+    assert "et al." not in patient
+    assert "Jelen and colleagues 2025" in patient
+    assert "Jelen et al. 2025" in render_html(doc, "clinician")
+
+
+def test_leaflet_main_box_is_headed_what_you_need_to_know_with_the_main_message_first(doc):
+    # Fourth rating: the box holds more than the main message, so it is headed for all of
+    # it, and the main message opens it, emphasised (CDC Clear Communication Index 1-3).
+    html = render_html(doc, "patient")
+    box = html[html.index('data-section="key-messages"'):]
+    box = box[:box.index("</section>")]
+    assert "What you need to know" in box
+    first = doc.key_messages.patient.messages[0].text
+    main = box.index('class="main-message"')
+    assert box.index("The main message:", main) < box.index(" ".join(first.split()[:4]), main)
+    assert main < box.index("<ul>")
