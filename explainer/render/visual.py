@@ -192,6 +192,27 @@ def _message_about(doc: Document, study_id: str) -> str:
     return ""
 
 
+# Words that start an action sentence and read lower-case after "What you can do:".
+_LOWER_AFTER_COLON = frozenset({"If", "When", "Before", "Tell", "Ask", "Talk", "Call", "Do",
+                                "Keep", "Take", "Bring", "Write"})
+
+
+def _action_for(doc: Document, study_id: str) -> str:
+    """The last sentence of the first patient action message resting on a finding of
+    ``study_id``: what the reader can do with the picture (PEMAT-P item 25 asks that the
+    material say how to use a diagram to act). Empty when no action rests on the study."""
+    from ..readability.sentences import split_sentences
+
+    km = doc.key_messages.patient
+    findings = {f.id: f.study for f in doc.findings}
+    for m in (km.messages if km else []):
+        if m.action and "{" not in m.text and any(findings.get(r) == study_id
+                                                  for r in m.rests_on):
+            said = split_sentences(" ".join(m.text.split()))
+            return said[-1] if said else ""
+    return ""
+
+
 def patient_visual(doc: Document) -> Visual | None:
     found = _count_figure(doc)
     if found is not None:
@@ -230,6 +251,12 @@ def patient_visual(doc: Document) -> Visual | None:
             # The caption names both visits in full and the outcome (PEMAT-P item 17).
             caption = (f"Each person came twice. Left: {first}. Right: {second}."
                        + (f" {outcome}" if outcome else ""))
+            act = _action_for(doc, study.id)
+            if act:
+                first_word = act.split(" ", 1)[0]
+                if first_word in _LOWER_AFTER_COLON:
+                    act = act[:1].lower() + act[1:]
+                caption += f" What you can do: {act}"
             svg = two_visits(alt, differs=bool(outcome))  # labels would print under 12 pt
             return Visual(_data_uri(svg), alt, caption, svg)
     for study in doc.studies:

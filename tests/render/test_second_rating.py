@@ -34,14 +34,26 @@ def _without_study_in_actions(doc, study_id: str):
         update={"patient": patient})})
 
 
-def test_the_picture_caption_says_what_it_shows_and_no_action(doc):
-    # Third rating (CDC Clear Communication Index item 9): an action inside a picture's
-    # caption mixes two ideas in one chunk; the actions are the main box's key messages.
+def test_the_picture_caption_ends_with_the_action_that_rests_on_its_study(doc):
+    # PEMAT-P item 25: the material says how to use the diagram to act. The picture sits with
+    # the results, so the caption's last sentence ties the result to the reader's action.
     visual = patient_visual(doc)
     assert visual is not None
     assert visual.caption.startswith("Each person came twice.")
-    assert "What you can do" not in visual.caption
-    assert "tell your doctor" not in visual.caption.lower()
+    what = visual.caption.split("What you can do: ", 1)
+    assert len(what) == 2, visual.caption
+    action = what[1]
+    # The picture never says more than the text: the action is a key message's own sentence.
+    said = " ".join(" ".join(m.text.split()) for m in doc.key_messages.patient.messages
+                    if m.action)
+    assert action[:1].islower() and (action[:1].upper() + action[1:]) in said
+    assert "naltrexone" in action
+
+
+def test_no_action_on_the_pictured_study_means_no_what_to_do_line(doc):
+    loose = _without_study_in_actions(doc, "jelen-2025")
+    visual = patient_visual(loose)
+    assert visual is not None and "What you can do" not in visual.caption
 
 
 def test_press_main_part_says_costs_funding_and_comment_before_the_appendix(doc):
