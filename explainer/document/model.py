@@ -422,6 +422,8 @@ class Producer(Strict):
 
 
 class PublishedReference(Strict):
+    cited_as: str | None = Field(
+        default=None, description="How texts cite it, e.g. 'Yoon et al. 2025' (references list).")
     title: str | None = None
     journal: str | None = None
     year: int | None = None

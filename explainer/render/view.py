@@ -81,6 +81,7 @@ class View:
     help_first: bool = False  # help lines mandatory: the help box goes on page 1
     record: list[dict] = field(default_factory=list)  # what the published record says
     source_notes: list[dict] = field(default_factory=list)  # clinician: how results reached us
+    record_studies: list[dict] = field(default_factory=list)  # clinician: trials from record checks
     caveat_groups: list[dict] = field(default_factory=list)  # patient: one topic per section
 
     def text(self, item: PerAudience | None) -> str:
@@ -163,6 +164,22 @@ def record_doi(doc: Document, study_id: str) -> str | None:
     about = {study_id} | {f.id for f in doc.findings if f.study == study_id}
     return next((r.published.doi for r in doc.record_checks
                  if r.about in about and r.published.doi), None)
+
+
+def record_studies(doc: Document) -> list[dict]:
+    """Trials met only through a record check (no study entry of their own), so that a brief
+    which cites one in its answer also lists it under References; one entry per DOI."""
+    cited = {s.doi or record_doi(doc, s.id) for s in doc.studies}
+    out: list[dict] = []
+    for r in doc.record_checks:
+        p = r.published
+        if not p.doi or p.doi in cited:
+            continue
+        cited.add(p.doi)
+        where = ", ".join(str(v) for v in (p.journal, p.year) if v)
+        out.append({"reference": ". ".join(x for x in (p.cited_as, p.title, where) if x) + ".",
+                    "doi": p.doi})
+    return out
 
 
 def reference(study: Study) -> str:
@@ -352,6 +369,7 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
         rows.sort(key=lambda r: r["safety"])
         parts["findings_table"] = rows
         parts["source_notes"] = _source_notes(doc)
+        parts["record_studies"] = record_studies(doc)
     else:
         if km.press:
             parts["key_messages"] = [render_message(doc, km.press.story, audience)]

@@ -207,3 +207,24 @@ def test_patient_visual_is_a_tagged_figure_with_alt_text(patient_build):
     with pikepdf.open(out / "ketamine-opioid" / "patient.pdf") as pdf:
         walk(pdf.Root.StructTreeRoot)
     assert visual.alt in alts
+
+
+def test_record_only_trial_is_listed_in_clinician_references():
+    """A trial met only through a record check (cited in the answer) gets a References entry,
+    once, and only in the clinician brief; trials with their own study entry are not repeated."""
+    from explainer.document.load import load_document
+    from explainer.render.view import build_view, record_studies
+
+    doc = load_document(BUNDLED).doc
+    studies = {s.doi for s in doc.studies}
+    refs = record_studies(doc)
+    assert [r["doi"] for r in refs] == ["10.1093/ijnp/pyaf056"]
+    assert refs[0]["reference"].startswith("Yoon et al. 2025. ")
+    assert not studies & {r["doi"] for r in refs}
+    assert build_view(doc, "clinician").record_studies == refs
+    assert build_view(doc, "patient").record_studies == []
+    yoon = [r for r in doc.record_checks if r.published.doi == "10.1093/ijnp/pyaf056"]
+    twice = doc.model_copy(update={"record_checks": [*doc.record_checks, *yoon]})
+    assert record_studies(twice) == refs
+    others = [r for r in doc.record_checks if r not in yoon]
+    assert record_studies(doc.model_copy(update={"record_checks": others})) == []
