@@ -431,6 +431,16 @@ class PublishedReference(Strict):
     url: str | None = None
 
 
+class SummaryRow(Strict):
+    """A clinician summary-of-findings row for a trial known only from the published record."""
+
+    outcome: str
+    study: str = Field(description="How the row names the trial, e.g. 'Yoon et al. 2025'.")
+    n: int = Field(gt=0)
+    result: str = Field(description="The result as the record reports it (our words).")
+    certainty: str = Field(description="GRADE level with the domains rated down, our reading.")
+
+
 class RecordCheck(Strict):
     """A weak source's claim checked against the published record (editor sheet only)."""
 
@@ -439,6 +449,7 @@ class RecordCheck(Strict):
     published: PublishedReference
     finding: str = Field(description="What the published record says (our words).")
     handling: str
+    summary_row: SummaryRow | None = None
 
 
 def _fill_under(node: object, loc: tuple, fill: Callable[[str], str],

@@ -365,6 +365,12 @@ def _key_parts(doc: Document, audience: Audience) -> dict:
                          "certainty": grade.level, "reason": grade.brief,
                          "reason_full": grade.text, "sources": "; ".join(grade.sources),
                          "safety": roles.get(outcome) == "safety", "key": f.key})
+        # Trials known only from the published record (no source text) get their row too.
+        rows.extend({"outcome": _capital(r.summary_row.outcome), "study": r.summary_row.study,
+                     "n": f"{r.summary_row.n:,}", "result": r.summary_row.result,
+                     "certainty": r.summary_row.certainty, "reason": r.summary_row.certainty,
+                     "reason_full": "", "sources": "published record", "safety": False,
+                     "key": False} for r in doc.record_checks if r.summary_row)
         # Benefits first, harms last, as a SoF table reads.
         rows.sort(key=lambda r: r["safety"])
         parts["findings_table"] = rows

@@ -228,3 +228,21 @@ def test_record_only_trial_is_listed_in_clinician_references():
     assert record_studies(twice) == refs
     others = [r for r in doc.record_checks if r not in yoon]
     assert record_studies(doc.model_copy(update={"record_checks": others})) == []
+
+
+def test_record_check_summary_row_joins_the_findings_table_before_harms():
+    """A trial known only from the published record shows in the clinician SoF table when its
+    record check gives a summary row; benefits stay above harms; without the row it is absent."""
+    from explainer.document.load import load_document
+    from explainer.render.view import build_view
+
+    doc = load_document(BUNDLED).doc
+    rows = build_view(doc, "clinician").findings_table
+    yoon = [r for r in rows if r["study"] == "Yoon et al. 2025"]
+    assert len(yoon) == 1 and yoon[0]["n"] == "65" and yoon[0]["reason"].startswith("Very low")
+    harms = [i for i, r in enumerate(rows) if r["safety"]]
+    assert harms and rows.index(yoon[0]) < min(harms)
+    bare = doc.model_copy(update={"record_checks": [
+        r.model_copy(update={"summary_row": None}) for r in doc.record_checks]})
+    assert not [r for r in build_view(bare, "clinician").findings_table
+                if r["study"] == "Yoon et al. 2025"]
