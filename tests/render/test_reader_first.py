@@ -239,7 +239,9 @@ def test_record_check_summary_row_joins_the_findings_table_before_harms():
     doc = load_document(BUNDLED).doc
     rows = build_view(doc, "clinician").findings_table
     yoon = [r for r in rows if r["study"] == "Yoon et al. 2025"]
-    assert len(yoon) == 1 and yoon[0]["n"] == "65" and yoon[0]["reason"].startswith("Very low")
+    declared = next(r.summary_row for r in doc.record_checks if r.summary_row is not None)
+    assert len(yoon) == 1 and yoon[0]["n"] == "65"
+    assert yoon[0]["reason"] == declared.certainty  # the row's GRADE words, as the record says
     harms = [i for i, r in enumerate(rows) if r["safety"]]
     assert harms and rows.index(yoon[0]) < min(harms)
     bare = doc.model_copy(update={"record_checks": [
