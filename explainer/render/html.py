@@ -34,13 +34,17 @@ class RenderOptions:
 def environment(user_templates: Path | None) -> jinja2.Environment:
     from .assets import css_string
     from .sandbox import make_environment
+    from .template_cache import template_cache
 
     # Sandboxed and limited (explainer.render.sandbox): a --templates folder may come from someone
     # else, and a template must not reach Python internals, read other files or hang.
     folders = [*([user_templates] if user_templates is not None else []), builtin_templates()]
     # Inside <style> autoescape does not protect: these filters make values safe for CSS.
-    return make_environment(folders, {"css_string": css_string, "css_colour": css_colour,
-                                      "css_ident": css_ident, "for_audience": for_audience})
+    env = make_environment(folders, {"css_string": css_string, "css_colour": css_colour,
+                                     "css_ident": css_ident, "for_audience": for_audience})
+    # The built-in templates' compiled code is kept between runs (keyed on their source).
+    env.bytecode_cache = template_cache(env, [builtin_templates()])
+    return env
 
 
 def for_audience(item: object, audience: str) -> str:
