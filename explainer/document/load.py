@@ -11,7 +11,7 @@ import difflib
 import string
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .model import Caveat, Document, Finding, Source, Study
 
 Loc = tuple[str | int, ...]
+Parsed = tuple[Any, dict[Loc, int]]  # a YAML file's data and the line of each key path
 Level = Literal["error", "warning"]
 
 
@@ -261,12 +262,21 @@ def _step(ann: Any, part: str | int) -> Any:
     return None
 
 
-def read_yaml(path: Path, what: str, root: Path | None = None) -> tuple[Any, dict[Loc, int]]:
+def read_yaml(path: Path, what: str, root: Path | None = None, *,
+              cache: Callable[[str, Callable[[], Parsed]], Parsed] | None = None) -> Parsed:
     """Safe-load a YAML file and map each key path to its line. Raises InputError.
 
     The file is read through the guarded reader (a regular file, within its size limit,
-    inside ``root`` if given); every failure, a bad value included, is one line."""
+    inside ``root`` if given); every failure, a bad value included, is one line.
+    ``cache(text, parse)``, if given, returns the parse of that very text (explainer.rules
+    keeps its files' parses between runs)."""
     text = _read_guarded_text(path, what, root)
+    if cache is not None:
+        return cache(text, lambda: _parse_yaml(path, text))
+    return _parse_yaml(path, text)
+
+
+def _parse_yaml(path: Path, text: str) -> Parsed:
     # One pass: compose the node tree (for line numbers), then build data from it with the
     # safe constructor, exactly what yaml.safe_load does. libyaml's loader when available.
     node, data = _compose_and_construct(path, text)

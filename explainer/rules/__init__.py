@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 # The folder the rule files are read from (tests point it at a copy).
-RULES_DIR = Path(__file__).parent
+SHIPPED = Path(__file__).parent
+RULES_DIR = SHIPPED
 
 
 @cache
@@ -20,7 +22,7 @@ def _loaded(name: str) -> tuple[Any, Any, dict]:
     from .schema import schema_of
 
     path = RULES_DIR / f"{name}.yaml"
-    data, lines = read_yaml(path, "rule file")  # safe constructor, no aliases, line map
+    data, lines = read_yaml(path, "rule file", cache=_cache())  # safe, no aliases, line map
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), 1, "", "a rule file is a YAML mapping of keys")])
     model = schema_of(name)
@@ -28,6 +30,17 @@ def _loaded(name: str) -> tuple[Any, Any, dict]:
         return data, model.model_validate(data), lines
     except ValidationError as exc:
         raise InputError(schema_problems(path, data, lines, exc.errors(), model)) from None
+
+
+def _cache() -> Callable[[str, Callable[[], Any]], Any] | None:
+    """The shipped files' parses are kept between runs (explainer.rules.parsed_cache); a
+    folder the tests point ``RULES_DIR`` at is parsed every time."""
+    from .parsed_cache import cache_dir, cached_parse
+
+    if RULES_DIR != SHIPPED:
+        return None
+    folder = cache_dir()
+    return lambda text, parse: cached_parse(text, parse, folder)
 
 
 def load_rules(name: str) -> Any:
