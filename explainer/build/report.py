@@ -239,6 +239,9 @@ def _environment() -> jinja2.Environment:
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["num"] = lambda v, digits=1: f"{v:.{digits}f}"
+    from ..render.template_cache import template_cache
+
+    env.bytecode_cache = template_cache(env, [builtin_templates()])  # compiled once per content
     return env
 
 

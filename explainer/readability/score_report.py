@@ -35,11 +35,14 @@ def _environment() -> jinja2.Environment:
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    from ..render.template_cache import template_cache
     from ..render.templates_dir import builtin_templates
 
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(builtin_templates())), autoescape=True,
         trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.bytecode_cache = template_cache(env, [builtin_templates()])  # compiled once per content
+    return env
 
 
 def _anchor(text: str, index: int) -> str:

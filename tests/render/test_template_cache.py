@@ -149,3 +149,23 @@ def test_the_built_in_templates_render_the_same_from_the_cache():
     cache = html.environment(None).bytecode_cache
     assert cache is not None and cache.directory.endswith(f"_jinja2-cache-{os.getuid()}")
     assert render_html(doc, "patient", RenderOptions()) == cold
+
+
+@pytest.mark.parametrize("module, name", [("explainer.build.report", "report.html"),
+                                          ("explainer.readability.score_report",
+                                           "score_report.html")])
+def test_the_report_templates_are_kept_too(module, name, monkeypatch):
+    import importlib
+
+    environment = importlib.import_module(module)._environment
+    environment.cache_clear()
+    environment().get_template(name)  # compiled now, or loaded if an earlier run kept it
+    environment.cache_clear()
+    env = environment()
+    compiled: list[str] = []
+    compile_source = env.compile
+    monkeypatch.setattr(env, "compile", lambda *a, **k: compiled.append(a[1]) or
+                        compile_source(*a, **k))
+    assert env.get_template(name).name == name
+    assert compiled == []
+    environment.cache_clear()
