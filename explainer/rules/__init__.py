@@ -22,7 +22,7 @@ def _loaded(name: str) -> tuple[Any, Any, dict]:
     from .schema import schema_of
 
     path = RULES_DIR / f"{name}.yaml"
-    data, lines = read_yaml(path, "rule file", cache=_cache())  # safe, no aliases, line map
+    data, lines = read_yaml(path, "rule file", cache=_cache(path))  # safe, no aliases, lines
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), 1, "", "a rule file is a YAML mapping of keys")])
     model = schema_of(name)
@@ -32,7 +32,7 @@ def _loaded(name: str) -> tuple[Any, Any, dict]:
         raise InputError(schema_problems(path, data, lines, exc.errors(), model)) from None
 
 
-def _cache() -> Callable[[str, Callable[[], Any]], Any] | None:
+def _cache(path: Path) -> Callable[[str, Callable[[], Any]], Any] | None:
     """The shipped files' parses are kept between runs (explainer.rules.parsed_cache); a
     folder the tests point ``RULES_DIR`` at is parsed every time."""
     from .parsed_cache import cache_dir, cached_parse
@@ -40,7 +40,7 @@ def _cache() -> Callable[[str, Callable[[], Any]], Any] | None:
     if RULES_DIR != SHIPPED:
         return None
     folder = cache_dir()
-    return lambda text, parse: cached_parse(text, parse, folder)
+    return lambda text, parse: cached_parse(path, text, parse, folder)
 
 
 def load_rules(name: str) -> Any:

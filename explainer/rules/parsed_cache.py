@@ -1,12 +1,12 @@
 """The shipped rule files' parses kept between runs, keyed on their content.
 
 Parsing the rule files a build reads (YAML, then each key path's line) costs a cold build
-about 30 ms of CPU; loading the same data with ``marshal`` costs 2. An entry's name is the
-SHA-256 of the file's text and of everything else the parse depends on (this Python and its
-``marshal`` format, PyYAML and whether it uses libyaml, the parsing code in
-explainer/document/load.py and yaml_errors.py), so a changed file, or a changed parser, is
-parsed again. ``marshal`` holds plain data only (it runs no code on load); a file whose data
-it cannot hold is simply parsed each time.
+about 30 ms of CPU; loading the same data with ``marshal`` costs 2. Each file has one entry,
+holding its parse and the SHA-256 of the text it was parsed from together with everything
+else the parse depends on (this Python and its ``marshal`` format, PyYAML and whether it uses
+libyaml, the parsing code in explainer/document/load.py and yaml_errors.py): a changed file,
+or a changed parser, is parsed again and its entry replaced. ``marshal`` holds plain data
+only (it runs no code on load); a file whose data it cannot hold is parsed each time.
 
 The folder is one per user in the system temp folder, made mode 0700 and used only while
 it is this user's own real folder with that mode (the check Jinja2 makes for its bytecode
@@ -63,23 +63,26 @@ def fingerprint() -> bytes:
     return "\0".join(parts).encode()
 
 
-def cached_parse(text: str, parse: Callable[[], Parsed], folder: Path | None) -> Parsed:
-    """``parse()`` of ``text``, from ``folder`` when an earlier run kept it there."""
+def cached_parse(path: Path, text: str, parse: Callable[[], Parsed],
+                 folder: Path | None) -> Parsed:
+    """``parse()`` of ``text`` (the file ``path`` holds), from ``folder`` when an earlier run
+    kept the parse of that very text there. One entry per file, replaced when it changes."""
     if folder is None:
         return parse()
-    key = hashlib.sha256(fingerprint() + b"\0" + text.encode()).hexdigest()
-    entry = folder / f"rules-{key}.marshal"
+    entry = folder / f"rules-{hashlib.sha256(str(path).encode()).hexdigest()[:40]}.marshal"
+    checksum = hashlib.sha256(fingerprint() + b"\0" + text.encode()).hexdigest()
     with suppress(OSError, EOFError, ValueError, TypeError):
         kept = marshal.loads(entry.read_bytes())
-        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dict):
-            return kept
-    parsed = parse()  # a bad file raises here: only good parses are kept
+        if (isinstance(kept, tuple) and len(kept) == 3 and kept[0] == checksum
+                and isinstance(kept[2], dict)):
+            return kept[1], kept[2]
+    data, lines = parse()  # a bad file raises here: only good parses are kept
     try:
-        blob = marshal.dumps(parsed)
+        blob = marshal.dumps((checksum, data, lines))
     except ValueError:  # data marshal cannot hold (a date): parsed each time
-        return parsed
+        return data, lines
     _write(entry, blob)
-    return parsed
+    return data, lines
 
 
 def _write(entry: Path, blob: bytes) -> None:

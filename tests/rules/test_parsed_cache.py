@@ -28,7 +28,7 @@ def read_counted(path: Path, folder: Path | None) -> tuple[tuple, int]:
             parses.append(1)
             return parse()
 
-        return cached_parse(text, counted, folder)
+        return cached_parse(path, text, counted, folder)
 
     return read_yaml(path, "rule file", cache=cache), len(parses)
 
@@ -61,6 +61,8 @@ def test_a_changed_file_is_parsed_again(rule_file, tmp_path):
     (data, _), parsed = read_counted(rule_file, folder)
     assert parsed == 1
     assert data["words"][0]["plain"] == "make use of"
+    assert len(list(folder.iterdir())) == 1  # the file's one entry, replaced
+    assert read_counted(rule_file, folder) == ((data, _), 0)
 
 
 def test_a_folder_that_refuses_writes_means_parsing_not_failing(rule_file, tmp_path):
@@ -123,11 +125,11 @@ def test_the_folder_is_this_users_own_and_nobody_elses(tmp_path, monkeypatch):
 
 
 def test_only_the_shipped_rule_files_are_kept(tmp_path, monkeypatch):
-    assert rules._cache() is not None
+    assert rules._cache(rules.SHIPPED / "claims.yaml") is not None
     copy = tmp_path / "rules"
     shutil.copytree(rules.SHIPPED, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     monkeypatch.setattr(rules, "RULES_DIR", copy)  # as the tests of broken rule files do
-    assert rules._cache() is None
+    assert rules._cache(copy / "claims.yaml") is None
 
 
 def test_the_shipped_rules_load_the_same_from_the_cache():
