@@ -28,6 +28,7 @@ from ..rules.schema_guards import ClaimLevel as Level
 from ..rules.schema_guards import ClaimRule, ClaimRules, Vocab
 from ..textnorm import fold
 from .caveats import comparable_words
+from .prefilter import lowered, required_words, words_regex
 
 RULES_FILE = "claims"
 
@@ -84,6 +85,19 @@ class _Compiled:
     patterns: tuple[re.Pattern[str], ...]
     exceptions: tuple[re.Pattern[str], ...]
     hedge: re.Pattern[str] | None
+    # One per pattern: the words it needs, to skip a scan that cannot match (None: always
+    # scan), and all of them for the rule when every pattern has some (guards.prefilter).
+    prefilters: tuple[tuple[re.Pattern[str], ...], ...] = ()
+    gate: re.Pattern[str] | None = None
+
+    def matches(self, text: str, lower: str) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
+        """Each pattern's matches in ``text``, in order; ``lower`` is ``lowered(text)``."""
+        if self.gate is not None and self.gate.search(lower) is None:
+            return
+        for pattern, needs in zip(self.patterns, self.prefilters, strict=True):
+            if all(words.search(lower) for words in needs):
+                for m in pattern.finditer(text):
+                    yield pattern, m
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -159,11 +173,18 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
         sources = ([_tokens_regex(rule.tokens)] if rule.type == "existence" else rule.patterns)
         hedge = (re.compile(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b", re.I)
                  if rule.hedges else None)
+        patterns = tuple(_fill(p, values, rule.id) for p in sources)
+        needs = [required_words(p) for p in patterns]
+        # A rule all of whose patterns need words: one search for any of their first groups.
+        gate = (words_regex(w for groups in needs for w in groups[0])
+                if len(needs) > 1 and all(needs) else None)
         out.append(_Compiled(
             rule,
-            tuple(_fill(p, values, rule.id) for p in sources),
+            patterns,
             tuple(_fill(p, values, rule.id, "exceptions") for p in rule.exceptions),
             hedge,
+            tuple(tuple(map(words_regex, groups)) for groups in needs),
+            gate,
         ))
     return tuple(out)
 
@@ -290,30 +311,30 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
     # one, so an offset in ``text`` is the same offset in ``plain``.
     plain = fold(sentence, dashes=False)
     text = fold(plain)
+    lower = lowered(text)
     seen: set[tuple[str, str]] = set()
     for c in compiled:
         rule = c.rule
         if not _applies(rule, categories, audience, correlational):
             continue
         excepted: bool | None = None  # looked up only once a pattern matches: most never do
-        for pattern in c.patterns:
-            for m in pattern.finditer(text):
-                if excepted is None:
-                    excepted = any(e.search(text) for e in c.exceptions)
-                if excepted:
-                    break
-                if _dismissed(c, pattern, m, plain):
-                    continue
-                matched = " ".join(m.group(0).split())
-                if (rule.id, matched.lower()) in seen:
-                    continue
-                seen.add((rule.id, matched.lower()))
-                quoted = quotes.covers(text, m.start(), m.end())
-                if quoted and rule.category != "hype":
-                    continue
-                yield ClaimHit(rule.id, "warning" if quoted else rule.level, sentence.strip(),
-                               matched, rule.reason, rule.fix, " ".join(rule.source.split()),
-                               quoted)
+        for pattern, m in c.matches(text, lower):
+            if excepted is None:
+                excepted = any(e.search(text) for e in c.exceptions)
+            if excepted:  # the rule is quiet for the whole sentence
+                break
+            if _dismissed(c, pattern, m, plain):
+                continue
+            matched = " ".join(m.group(0).split())
+            if (rule.id, matched.lower()) in seen:
+                continue
+            seen.add((rule.id, matched.lower()))
+            quoted = quotes.covers(text, m.start(), m.end())
+            if quoted and rule.category != "hype":
+                continue
+            yield ClaimHit(rule.id, "warning" if quoted else rule.level, sentence.strip(),
+                           matched, rule.reason, rule.fix, " ".join(rule.source.split()),
+                           quoted)
 
 
 def guard_text(text: str, doc: Document | None = None,
