@@ -90,6 +90,12 @@ class _Compiled:
     prefilters: tuple[tuple[re.Pattern[str], ...], ...] = ()
     gate: re.Pattern[str] | None = None
 
+    def could_match(self, lower: str) -> bool:
+        """False when no pattern can match the text whose ``lowered`` form is ``lower``."""
+        if self.gate is not None and self.gate.search(lower) is None:
+            return False
+        return any(all(words.search(lower) for words in needs) for needs in self.prefilters)
+
     def matches(self, text: str, lower: str) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
         """Each pattern's matches in ``text``, in order; ``lower`` is ``lowered(text)``."""
         if self.gate is not None and self.gate.search(lower) is None:
@@ -364,13 +370,36 @@ def guard_example(text: str, audience: Audience | None = None,
 
 def _guard(text: str, key: _DrugKey, is_correlational: _Correlational,
            categories: Collection[str] | None, quotes: _Quotes,
-           audience: Audience | None) -> list[ClaimHit]:
+           audience: Audience | None,
+           memo: dict[tuple[str, bool, Audience | None], list[ClaimHit]] | None = None,
+           ) -> list[ClaimHit]:
+    """``memo`` holds a sentence's hits for calls that share ``key``, ``categories`` and
+    ``quotes`` (one pass over a findings file): the same sentence in two fields is checked
+    once."""
     compiled = _compiled(key)
+    causal = [c for c in compiled if c.rule.type == "causal_on_correlational"]
     hits: list[ClaimHit] = []
     for sentence in split_sentences(text):
-        hits += _check_sentence(sentence, compiled, is_correlational(sentence), quotes,
-                                categories, audience)
+        # Whether a sentence is about a correlational finding matters only to the causal
+        # rules: when none of them can match it, that is not worked out (the answer is the
+        # same either way, and finding it folds the sentence's words against every passage).
+        correlational = is_correlational.everything or (
+            _may_match(causal, sentence) and is_correlational(sentence))
+        if memo is None:
+            hits += _check_sentence(sentence, compiled, correlational, quotes, categories,
+                                    audience)
+            continue
+        held = memo.get((sentence, correlational, audience))
+        if held is None:
+            held = memo[sentence, correlational, audience] = list(_check_sentence(
+                sentence, compiled, correlational, quotes, categories, audience))
+        hits += held
     return hits
+
+
+def _may_match(compiled: Iterable[_Compiled], sentence: str) -> bool:
+    lower = lowered(fold(fold(sentence, dashes=False)))  # the text _check_sentence scans
+    return any(c.could_match(lower) for c in compiled)
 
 
 # --- the findings file ------------------------------------------------------------------
@@ -428,9 +457,10 @@ def claim_problems(loaded: LoadedDocument) -> list[Problem]:
     key = _DrugKey.of(doc)
     context = _Correlational(None, doc)
     everything = _Correlational(True, doc)
+    memo: dict[tuple[str, bool, Audience | None], list[ClaimHit]] = {}  # this pass only
     for loc, text, correlational in prose_fields(doc):
         for hit in _guard(text, key, everything if correlational else context, None,
-                          no_quotes, _audience_of(loc)):
+                          no_quotes, _audience_of(loc), memo):
             problems.append(loaded.problem(loc, _message(hit), hit.level))
     nothing = _Correlational(False, doc)
     for i, quote in enumerate(doc.quotes):

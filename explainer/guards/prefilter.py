@@ -77,12 +77,25 @@ def _required(seq) -> list[frozenset[str]]:
             run.append(chr(av))
             continue
         if run:  # consecutive literals: a string the match holds as it is
-            groups.append(frozenset({"".join(run)}))
+            head = "".join(run)
+            groups.append(frozenset({head}))
+            if op.name == "BRANCH":  # re's parser takes "le" out of "leads|led": put it back
+                groups.append(frozenset(head + _leading(branch) for branch in av[1]))
             run = []
         groups += _required_by(op.name, av)
     if run:
         groups.append(frozenset({"".join(run)}))
     return groups
+
+
+def _leading(seq) -> str:
+    """The literal characters a sequence starts with."""
+    head = []
+    for op, av in seq:
+        if op.name != "LITERAL":
+            break
+        head.append(chr(av))
+    return "".join(head)
 
 
 def _required_by(name: str, av) -> list[frozenset[str]]:
