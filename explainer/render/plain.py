@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import numbers
 from collections.abc import Iterator, Mapping
 from pathlib import PurePath
@@ -47,6 +48,7 @@ class Record(Mapping):
 
 
 _SCALARS = (str, bool, int, float, type(None))
+_EXACT = frozenset(_SCALARS)
 
 
 def plain(value: Any) -> Any:
@@ -61,6 +63,8 @@ class _Plain:
         self.keep: list[Any] = []  # keeps ids in memo valid while converting
 
     def convert(self, value: Any) -> Any:
+        if type(value) in _EXACT:  # most values: taken as they are, before the checks below
+            return value
         if isinstance(value, _SCALARS):
             return value if type(value) in _SCALARS else _scalar(value)
         if isinstance(value, (dt.date, dt.datetime, dt.time)):
@@ -80,10 +84,12 @@ class _Plain:
         return out
 
     def _container(self, value: Any) -> Any:
+        if type(value) in (list, tuple):  # the commonest container, before the ABC checks
+            return tuple(self.convert(v) for v in value)
         from pydantic import BaseModel
 
         if isinstance(value, BaseModel):
-            names = [*type(value).model_fields, *type(value).model_computed_fields]
+            names = _field_names(type(value))
             return Record({n: self.convert(getattr(value, n)) for n in names})
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return Record({f.name: self.convert(getattr(value, f.name))
@@ -93,6 +99,11 @@ class _Plain:
         if isinstance(value, (list, tuple, set, frozenset)):
             return tuple(self.convert(v) for v in value)
         raise TypeError(f"{type(value).__name__} cannot be passed to a template")
+
+
+@functools.cache
+def _field_names(model: type) -> tuple[str, ...]:
+    return (*model.model_fields, *model.model_computed_fields)  # type: ignore[attr-defined]
 
 
 def _scalar(value: Any) -> Any:
