@@ -65,19 +65,34 @@ def _as_decimal(value: object) -> Decimal | None:
 
 # --- digits typed into prose ------------------------------------------------------------
 
-def _declared(text: str, start: int, end: int, token: str, rules: NumberExceptions) -> bool:
-    if rules.years and _YEAR.match(token.strip(".,;:")):
-        return True
-    if rules.list_numbering and any(m.start() <= start < m.end() for m in _LIST.finditer(text)):
-        return True
-    return any(p.start() <= start and end <= p.end()
-               for phrase in rules.phrases
-               for p in re.finditer(re.escape(phrase), text))
+class _Declared:
+    """The exceptions a text declares; its list numbers and phrases found once per text
+    (and only once a token needs them), not once per number in it."""
+
+    def __init__(self, text: str, rules: NumberExceptions):
+        self.text, self.rules = text, rules
+        self._lists: list[tuple[int, int]] | None = None
+        self._phrases: list[tuple[int, int]] | None = None
+
+    def __call__(self, start: int, end: int, token: str) -> bool:
+        rules = self.rules
+        if rules.years and _YEAR.match(token.strip(".,;:")):
+            return True
+        if rules.list_numbering:
+            if self._lists is None:
+                self._lists = [m.span() for m in _LIST.finditer(self.text)]
+            if any(a <= start < b for a, b in self._lists):
+                return True
+        if self._phrases is None:
+            self._phrases = [p.span() for phrase in rules.phrases
+                             for p in re.finditer(re.escape(phrase), self.text)]
+        return any(a <= start and end <= b for a, b in self._phrases)
 
 
 def typed_numbers(text: str, rules: NumberExceptions) -> list[str]:
     """The numbers typed into a prose text outside placeholders and declared exceptions."""
     bare = _PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
+    declared = _Declared(bare, rules)
     found = []
     for m in _TOKEN.finditer(bare):
         raw = m.group(0)
@@ -89,7 +104,7 @@ def typed_numbers(text: str, rules: NumberExceptions) -> list[str]:
         elif not token or re.search(r"[^\W\d_]", token.replace("%", "")):  # a name: mGluR5
             continue
         start = m.start() + len(raw) - len(raw.lstrip(".,-/+"))
-        if _declared(bare, start, start + len(token), token, rules):
+        if declared(start, start + len(token), token):
             continue
         found.append(token)
     return found
