@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -84,9 +85,20 @@ class _Declared:
             if any(a <= start < b for a, b in self._lists):
                 return True
         if self._phrases is None:
-            self._phrases = [p.span() for phrase in rules.phrases
-                             for p in re.finditer(re.escape(phrase), self.text)]
+            self._phrases = [span for phrase in rules.phrases
+                             for span in _occurrences(phrase, self.text)]
         return any(a <= start and end <= b for a, b in self._phrases)
+
+
+def _occurrences(phrase: str, text: str) -> Iterator[tuple[int, int]]:
+    """The spans ``re.finditer(re.escape(phrase), text)`` gives, without a regex."""
+    if not phrase:
+        yield from (m.span() for m in re.finditer("", text))
+        return
+    at = text.find(phrase)
+    while at >= 0:
+        yield at, at + len(phrase)
+        at = text.find(phrase, at + len(phrase))  # matches do not overlap
 
 
 def typed_numbers(text: str, rules: NumberExceptions) -> list[str]:
