@@ -73,7 +73,7 @@ class _Declared:
     def __init__(self, text: str, rules: NumberExceptions):
         self.text, self.rules = text, rules
         self._lists: list[tuple[int, int]] | None = None
-        self._phrases: list[tuple[int, int]] | None = None
+        self._phrases: dict[str, list[tuple[int, int]]] = {}
 
     def __call__(self, start: int, end: int, token: str) -> bool:
         rules = self.rules
@@ -84,10 +84,14 @@ class _Declared:
                 self._lists = [m.span() for m in _LIST.finditer(self.text)]
             if any(a <= start < b for a, b in self._lists):
                 return True
-        if self._phrases is None:
-            self._phrases = [span for phrase in rules.phrases
-                             for span in _occurrences(phrase, self.text)]
-        return any(a <= start and end <= b for a, b in self._phrases)
+        # ``token`` is the text at start:end, so only a phrase holding it can cover it.
+        return any(a <= start and end <= b for phrase in rules.phrases if token in phrase
+                   for a, b in self._spans(phrase))
+
+    def _spans(self, phrase: str) -> list[tuple[int, int]]:
+        if phrase not in self._phrases:
+            self._phrases[phrase] = list(_occurrences(phrase, self.text))
+        return self._phrases[phrase]
 
 
 def _occurrences(phrase: str, text: str) -> Iterator[tuple[int, int]]:
@@ -101,6 +105,10 @@ def _occurrences(phrase: str, text: str) -> Iterator[tuple[int, int]]:
         at = text.find(phrase, at + len(phrase))  # matches do not overlap
 
 
+_COMPOUND = re.compile(r"[\d.,·]+(?=[-\u2010-\u2015][^\W\d_])")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def typed_numbers(text: str, rules: NumberExceptions) -> list[str]:
     """The numbers typed into a prose text outside placeholders and declared exceptions."""
     bare = _PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
@@ -110,10 +118,10 @@ def typed_numbers(text: str, rules: NumberExceptions) -> list[str]:
         raw = m.group(0)
         token = raw.strip(".,-/+")
         # "12-week" and "5-year" are quantities: the number is what comes before the hyphen.
-        compound = re.match(r"[\d.,·]+(?=[-\u2010-\u2015][^\W\d_])", token)
+        compound = _COMPOUND.match(token)
         if compound:
             token = compound.group(0)
-        elif not token or re.search(r"[^\W\d_]", token.replace("%", "")):  # a name: mGluR5
+        elif not token or _LETTER.search(token.replace("%", "")):  # a name: mGluR5
             continue
         start = m.start() + len(raw) - len(raw.lstrip(".,-/+"))
         if declared(start, start + len(token), token):
