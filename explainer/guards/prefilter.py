@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 try:  # Python 3.11+
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
@@ -43,6 +44,19 @@ def prefilter(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...]:
     without re.IGNORECASE) matches ``text``: one per group of words the pattern needs, the
     most selective first; none when it needs no literal (then it always has to run)."""
     return tuple(map(words_regex, required_words(pattern)))
+
+
+@lru_cache(maxsize=512)  # a Pattern hashes by its source and flags: keyed on content
+def cached_prefilter(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...]:
+    """:func:`prefilter`, worked out once per pattern (for rule patterns used again and
+    again)."""
+    return prefilter(pattern)
+
+
+def might_match(needs: tuple[re.Pattern[str], ...], lower: str) -> bool:
+    """False only when a pattern whose prefilter is ``needs`` cannot match the text whose
+    :func:`lowered` form is ``lower``."""
+    return all(words.search(lower) for words in needs)
 
 
 def required_words(pattern: re.Pattern[str]) -> list[frozenset[str]]:

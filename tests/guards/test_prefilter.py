@@ -6,11 +6,11 @@ import re
 import string
 
 import pytest
-from conftest import BUNDLED, GUARD_OK
+from conftest import BUNDLED, GUARD_OK, SEEDS_MORE, SHARED_SEEDS
 
 from explainer.document.load import load_document
 from explainer.guards.claims import _compiled, _DrugKey, load_claim_rules, prose_fields
-from explainer.guards.prefilter import ASCII_TWINS, lowered, prefilter
+from explainer.guards.prefilter import ASCII_TWINS, cached_prefilter, lowered, prefilter
 from explainer.readability.sentences import split_sentences
 from explainer.textnorm import fold
 
@@ -63,3 +63,22 @@ def test_no_rule_pattern_is_skipped_where_it_matches():
                     assert c.gate is None or c.gate.search(lowered(s)), (c.rule.id, s)
                     checked += 1
     assert checked > 50  # the rules' bad examples match, so this tested something
+
+
+def test_no_source_marker_is_skipped_where_it_matches():
+    from explainer.rules import rule_model
+    from explainer.sources.screening import screening_rules
+
+    data = rule_model("source_markers")
+    texts = [s for m in (*data.ai_generated, *data.preprint)
+             for s in (*m.examples.match, *m.examples.no_match)]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(SHARED_SEEDS.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS_MORE.glob("*/*.txt"))]
+    checked = 0
+    for marker in screening_rules().markers:
+        needs = cached_prefilter(marker.pattern)
+        for text in texts:
+            if marker.pattern.search(text):
+                assert might_match(needs, text), (marker.id, text[:80])
+                checked += 1
+    assert checked >= len(screening_rules().markers)  # every marker's own examples match
