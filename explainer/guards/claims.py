@@ -85,8 +85,9 @@ class _Compiled:
     patterns: tuple[re.Pattern[str], ...]
     exceptions: tuple[re.Pattern[str], ...]
     hedge: re.Pattern[str] | None
-    # One per pattern: the words it needs, to skip a scan that cannot match (None: always
-    # scan), and all of them for the rule when every pattern has some (guards.prefilter).
+    # One per pattern: the groups of words it needs, to skip a scan that cannot match (none:
+    # always scan); and a gate, any word of every pattern's first group, when each pattern
+    # needs some: no word of it, no match of the rule (guards.prefilter).
     prefilters: tuple[tuple[re.Pattern[str], ...], ...] = ()
     gate: re.Pattern[str] | None = None
 
@@ -98,8 +99,6 @@ class _Compiled:
 
     def matches(self, text: str, lower: str) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
         """Each pattern's matches in ``text``, in order; ``lower`` is ``lowered(text)``."""
-        if self.gate is not None and self.gate.search(lower) is None:
-            return
         for pattern, needs in zip(self.patterns, self.prefilters, strict=True):
             if all(words.search(lower) for words in needs):
                 for m in pattern.finditer(text):
@@ -323,6 +322,8 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
         rule = c.rule
         if not _applies(rule, categories, audience, correlational):
             continue
+        if c.gate is not None and c.gate.search(lower) is None:
+            continue  # none of the words its patterns need: no match
         excepted: bool | None = None  # looked up only once a pattern matches: most never do
         for pattern, m in c.matches(text, lower):
             if excepted is None:
