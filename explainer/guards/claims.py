@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -308,9 +308,35 @@ def _dismissed(c: _Compiled, pattern: re.Pattern[str], m: re.Match[str], plain: 
     return bool(c.hedge and c.hedge.search(_clause_before(plain, m.start(), 3)))
 
 
-def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlational: bool,
+def _candidates(compiled: tuple[_Compiled, ...], sentence: str, lower: str,
+                correlational: bool | Callable[[str], bool],
+                categories: Collection[str] | None,
+                audience: Audience | None) -> Iterator[_Compiled]:
+    """The rules that apply to the sentence and could match it (``lower``: its lowered
+    text), in order."""
+    for c in compiled:
+        rule = c.rule
+        if not _applies(rule, categories, audience, True):  # all but the correlational test
+            continue
+        if c.gate is not None and c.gate.search(lower) is None:
+            continue  # none of the words its patterns need: no match
+        if rule.type == "causal_on_correlational":
+            if not isinstance(correlational, bool):
+                if not c.could_match(lower):
+                    continue
+                correlational = correlational(sentence)
+            if not correlational:
+                continue
+        yield c
+
+
+def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...],
+                    correlational: bool | Callable[[str], bool],
                     quotes: _Quotes, categories: Collection[str] | None,
                     audience: Audience | None = None) -> Iterator[ClaimHit]:
+    """``correlational`` may be a test of the sentence: it is then run only when a causal
+    rule could match (the hits are the same either way; the test folds the sentence's
+    words against every correlational passage)."""
     # Clauses are found with en and em dashes still there (a dash ends a clause, a hyphen does
     # not); the rules match with them folded to hyphens. Folding dashes is one character for
     # one, so an offset in ``text`` is the same offset in ``plain``.
@@ -318,12 +344,8 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
     text = fold(plain)
     lower = lowered(text)
     seen: set[tuple[str, str]] = set()
-    for c in compiled:
+    for c in _candidates(compiled, sentence, lower, correlational, categories, audience):
         rule = c.rule
-        if not _applies(rule, categories, audience, correlational):
-            continue
-        if c.gate is not None and c.gate.search(lower) is None:
-            continue  # none of the words its patterns need: no match
         excepted: bool | None = None  # looked up only once a pattern matches: most never do
         for pattern, m in c.matches(text, lower):
             if excepted is None:
@@ -372,35 +394,25 @@ def guard_example(text: str, audience: Audience | None = None,
 def _guard(text: str, key: _DrugKey, is_correlational: _Correlational,
            categories: Collection[str] | None, quotes: _Quotes,
            audience: Audience | None,
-           memo: dict[tuple[str, bool, Audience | None], list[ClaimHit]] | None = None,
+           memo: dict[tuple[str, _Correlational, Audience | None], list[ClaimHit]] | None = None,
            ) -> list[ClaimHit]:
     """``memo`` holds a sentence's hits for calls that share ``key``, ``categories`` and
     ``quotes`` (one pass over a findings file): the same sentence in two fields is checked
     once."""
     compiled = _compiled(key)
-    causal = [c for c in compiled if c.rule.type == "causal_on_correlational"]
+    correlational = True if is_correlational.everything else is_correlational
     hits: list[ClaimHit] = []
     for sentence in split_sentences(text):
-        # Whether a sentence is about a correlational finding matters only to the causal
-        # rules: when none of them can match it, that is not worked out (the answer is the
-        # same either way, and finding it folds the sentence's words against every passage).
-        correlational = is_correlational.everything or (
-            _may_match(causal, sentence) and is_correlational(sentence))
         if memo is None:
             hits += _check_sentence(sentence, compiled, correlational, quotes, categories,
                                     audience)
             continue
-        held = memo.get((sentence, correlational, audience))
+        held = memo.get((sentence, is_correlational, audience))
         if held is None:
-            held = memo[sentence, correlational, audience] = list(_check_sentence(
+            held = memo[sentence, is_correlational, audience] = list(_check_sentence(
                 sentence, compiled, correlational, quotes, categories, audience))
         hits += held
     return hits
-
-
-def _may_match(compiled: Iterable[_Compiled], sentence: str) -> bool:
-    lower = lowered(fold(fold(sentence, dashes=False)))  # the text _check_sentence scans
-    return any(c.could_match(lower) for c in compiled)
 
 
 # --- the findings file ------------------------------------------------------------------
@@ -458,7 +470,7 @@ def claim_problems(loaded: LoadedDocument) -> list[Problem]:
     key = _DrugKey.of(doc)
     context = _Correlational(None, doc)
     everything = _Correlational(True, doc)
-    memo: dict[tuple[str, bool, Audience | None], list[ClaimHit]] = {}  # this pass only
+    memo: dict[tuple[str, _Correlational, Audience | None], list[ClaimHit]] = {}  # this pass
     for loc, text, correlational in prose_fields(doc):
         for hit in _guard(text, key, everything if correlational else context, None,
                           no_quotes, _audience_of(loc), memo):
