@@ -182,7 +182,7 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
         needs = [required_words(p) for p in patterns]
         # A rule all of whose patterns need words: one search for any of their first groups.
         gate = (words_regex(w for groups in needs for w in groups[0])
-                if len(needs) > 1 and all(needs) else None)
+                if all(needs) else None)
         out.append(_Compiled(
             rule,
             patterns,
