@@ -14,7 +14,9 @@ import datetime as dt
 import enum
 import functools
 import numbers
+import threading
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import PurePath
 from typing import Any
 
@@ -52,7 +54,36 @@ _SCALARS = (str, bool, int, float, type(None))
 
 def plain(value: Any) -> Any:
     """``value`` as template data: Records, tuples, str, numbers, bools and None."""
-    return _Plain().convert(value)
+    return _converter().convert(value)
+
+
+_held = threading.local()
+
+
+@contextmanager
+def document_converted_once(doc: Any) -> Iterator[None]:
+    """While one document's outputs are rendered (it does not change meanwhile), its
+    template data is built at the first render and shared by the others: each render
+    starts from what converting the document left, then converts its own view."""
+    _held.state = [doc, None]
+    try:
+        yield
+    finally:
+        _held.state = None
+
+
+def _converter() -> _Plain:
+    state = getattr(_held, "state", None)
+    if state is None:
+        return _Plain()
+    if state[1] is None:
+        state[1] = _Plain()
+        state[1].convert(state[0])
+    held: _Plain = state[1]
+    out = _Plain()
+    out.memo = dict(held.memo)  # ids of the document's parts, kept alive by ``held.keep``
+    out.keep = [held.keep]
+    return out
 
 
 class _Plain:
