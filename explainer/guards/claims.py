@@ -169,6 +169,39 @@ def _compiled(key: _DrugKey) -> tuple[_Compiled, ...]:
     return _compile_all(load_claim_rules(), key)
 
 
+_Found = tuple[tuple[re.Pattern[str], re.Match[str]], ...]  # one rule's matches, in order
+SCANS_HELD = 4096  # folded sentences whose matches a rule set holds (then it starts again)
+
+
+class _RuleSet(tuple):  # type: ignore[type-arg]
+    """The compiled rules in order, holding each folded sentence's matches, rule by rule,
+    keyed on its text: a topic's findings-file guard and its outputs' guards meet the same
+    sentences again and again, and the matches depend on nothing else. The held matches
+    live and die with these compiled patterns."""
+
+    def __init__(self, rules: Iterable[_Compiled]):
+        self.scans: dict[str, tuple[_Found, ...]] = {}
+
+    def scan(self, text: str) -> tuple[_Found, ...]:
+        held = self.scans.get(text)
+        if held is None:
+            lower = lowered(text)
+            held = tuple(() if c.gate is not None and c.gate.search(lower) is None
+                         else tuple(c.matches(text, lower)) for c in self)
+            if not any(held):
+                held = self._nothing()
+            if len(self.scans) >= SCANS_HELD:
+                self.scans.clear()
+            self.scans[text] = held
+        return held
+
+    def _nothing(self) -> tuple[_Found, ...]:
+        nothing = self.__dict__.get("nothing")
+        if nothing is None:
+            nothing = self.__dict__["nothing"] = ((),) * len(self)
+        return nothing
+
+
 def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
     values = _placeholders(rules.vocab, rules.fragments, key)
     out = []
@@ -191,7 +224,7 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
             tuple(tuple(map(words_regex, groups)) for groups in needs),
             gate,
         ))
-    return tuple(out)
+    return _RuleSet(out)
 
 
 # --- sentences and context -----------------------------------------------------------------
@@ -308,26 +341,34 @@ def _dismissed(c: _Compiled, pattern: re.Pattern[str], m: re.Match[str], plain: 
     return bool(c.hedge and c.hedge.search(_clause_before(plain, m.start(), 3)))
 
 
-def _candidates(compiled: tuple[_Compiled, ...], sentence: str, lower: str,
+def _candidates(compiled: tuple[_Compiled, ...], sentence: str, text: str,
                 correlational: bool | Callable[[str], bool],
-                categories: Collection[str] | None,
-                audience: Audience | None) -> Iterator[_Compiled]:
-    """The rules that apply to the sentence and could match it (``lower``: its lowered
-    text), in order."""
-    for c in compiled:
+                categories: Collection[str] | None, audience: Audience | None,
+                ) -> Iterator[tuple[_Compiled, Iterable[tuple[re.Pattern[str], re.Match[str]]]]]:
+    """The rules that apply to the sentence and match its folded ``text``, in order, each
+    with its matches."""
+    if isinstance(compiled, _RuleSet):
+        found_by_rule: Iterable[_Found | None] = compiled.scan(text)
+        lower = ""
+    else:  # rules compiled by hand (tests): scanned here
+        lower = lowered(text)
+        found_by_rule = (None for _ in compiled)
+    for c, found in zip(compiled, found_by_rule, strict=True):
         rule = c.rule
+        if found is not None and not found:
+            continue  # held: no pattern of this rule matches the text
+        if found is None and c.gate is not None and c.gate.search(lower) is None:
+            continue  # none of the words its patterns need: no match
         if not _applies(rule, categories, audience, True):  # all but the correlational test
             continue
-        if c.gate is not None and c.gate.search(lower) is None:
-            continue  # none of the words its patterns need: no match
         if rule.type == "causal_on_correlational":
             if not isinstance(correlational, bool):
-                if not c.could_match(lower):
+                if found is None and not c.could_match(lower):
                     continue
                 correlational = correlational(sentence)
             if not correlational:
                 continue
-        yield c
+        yield c, (found if found is not None else c.matches(text, lower))
 
 
 def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...],
@@ -342,12 +383,11 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...],
     # one, so an offset in ``text`` is the same offset in ``plain``.
     plain = fold(sentence, dashes=False)
     text = fold(plain)
-    lower = lowered(text)
     seen: set[tuple[str, str]] = set()
-    for c in _candidates(compiled, sentence, lower, correlational, categories, audience):
+    for c, found in _candidates(compiled, sentence, text, correlational, categories, audience):
         rule = c.rule
         excepted: bool | None = None  # looked up only once a pattern matches: most never do
-        for pattern, m in c.matches(text, lower):
+        for pattern, m in found:
             if excepted is None:
                 excepted = any(e.search(text) for e in c.exceptions)
             if excepted:  # the rule is quiet for the whole sentence
