@@ -91,12 +91,6 @@ class _Compiled:
     prefilters: tuple[tuple[re.Pattern[str], ...], ...] = ()
     gate: re.Pattern[str] | None = None
 
-    def could_match(self, lower: str) -> bool:
-        """False when no pattern can match the text whose ``lowered`` form is ``lower``."""
-        if self.gate is not None and self.gate.search(lower) is None:
-            return False
-        return any(all(words.search(lower) for words in needs) for needs in self.prefilters)
-
     def matches(self, text: str, lower: str) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
         """Each pattern's matches in ``text``, in order; ``lower`` is ``lowered(text)``."""
         for pattern, needs in zip(self.patterns, self.prefilters, strict=True):
@@ -176,30 +170,20 @@ SCANS_HELD = 4096  # folded sentences whose matches a rule set holds (then it st
 class _RuleSet(tuple):  # type: ignore[type-arg]
     """The compiled rules in order, holding each folded sentence's matches, rule by rule,
     keyed on its text: a topic's findings-file guard and its outputs' guards meet the same
-    sentences again and again, and the matches depend on nothing else. The held matches
-    live and die with these compiled patterns."""
+    sentences again and again, and the matches depend on nothing else. A rule is scanned
+    only when first asked for; the held matches live and die with these patterns."""
 
     def __init__(self, rules: Iterable[_Compiled]):
-        self.scans: dict[str, tuple[_Found, ...]] = {}
+        self.scans: dict[str, list[_Found | None]] = {}
 
-    def scan(self, text: str) -> tuple[_Found, ...]:
+    def held(self, text: str) -> list[_Found | None]:
+        """Each rule's matches in ``text`` so far (None: not scanned yet), to fill in."""
         held = self.scans.get(text)
         if held is None:
-            lower = lowered(text)
-            held = tuple(() if c.gate is not None and c.gate.search(lower) is None
-                         else tuple(c.matches(text, lower)) for c in self)
-            if not any(held):
-                held = self._nothing()
             if len(self.scans) >= SCANS_HELD:
                 self.scans.clear()
-            self.scans[text] = held
+            held = self.scans[text] = [None] * len(self)
         return held
-
-    def _nothing(self) -> tuple[_Found, ...]:
-        nothing = self.__dict__.get("nothing")
-        if nothing is None:
-            nothing = self.__dict__["nothing"] = ((),) * len(self)
-        return nothing
 
 
 def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
@@ -344,31 +328,31 @@ def _dismissed(c: _Compiled, pattern: re.Pattern[str], m: re.Match[str], plain: 
 def _candidates(compiled: tuple[_Compiled, ...], sentence: str, text: str,
                 correlational: bool | Callable[[str], bool],
                 categories: Collection[str] | None, audience: Audience | None,
-                ) -> Iterator[tuple[_Compiled, Iterable[tuple[re.Pattern[str], re.Match[str]]]]]:
+                ) -> Iterator[tuple[_Compiled, _Found]]:
     """The rules that apply to the sentence and match its folded ``text``, in order, each
     with its matches."""
-    if isinstance(compiled, _RuleSet):
-        found_by_rule: Iterable[_Found | None] = compiled.scan(text)
-        lower = ""
-    else:  # rules compiled by hand (tests): scanned here
-        lower = lowered(text)
-        found_by_rule = (None for _ in compiled)
-    for c, found in zip(compiled, found_by_rule, strict=True):
+    held = (compiled.held(text) if isinstance(compiled, _RuleSet)
+            else [None] * len(compiled))  # rules compiled by hand (tests): nothing held
+    lower: str | None = None
+    for i, c in enumerate(compiled):
         rule = c.rule
+        found = held[i]
         if found is not None and not found:
-            continue  # held: no pattern of this rule matches the text
-        if found is None and c.gate is not None and c.gate.search(lower) is None:
-            continue  # none of the words its patterns need: no match
+            continue  # no pattern of this rule matches the text
         if not _applies(rule, categories, audience, True):  # all but the correlational test
             continue
+        if found is None:
+            lower = lowered(text) if lower is None else lower
+            gate = c.gate is None or c.gate.search(lower) is not None  # else: none of the
+            found = held[i] = tuple(c.matches(text, lower)) if gate else ()  # words needed
+            if not found:
+                continue
         if rule.type == "causal_on_correlational":
             if not isinstance(correlational, bool):
-                if found is None and not c.could_match(lower):
-                    continue
                 correlational = correlational(sentence)
             if not correlational:
                 continue
-        yield c, (found if found is not None else c.matches(text, lower))
+        yield c, found
 
 
 def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...],
