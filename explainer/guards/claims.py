@@ -186,8 +186,23 @@ class _RuleSet(tuple):  # type: ignore[type-arg]
         return held
 
 
+# The placeholders a document's drugs fill in. For the prefilters they stand for any text,
+# so the words a pattern needs are read once, not once per set of drugs: a pattern matching
+# with the drugs filled in also matches with anything in their place (guards.prefilter).
+_DRUG_PLACEHOLDERS = ("drug", "non_opioid", "misuse_non_opioid", "treatment")
+
+
+def _needs(template: str, neutral: dict[str, str], rule_id: str,
+           pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    try:
+        return required_words(_fill(template, neutral, rule_id))
+    except _PatternError:  # e.g. a placeholder inside a look-behind: read the filled pattern
+        return required_words(pattern)
+
+
 def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
     values = _placeholders(rules.vocab, rules.fragments, key)
+    neutral = {**values, **dict.fromkeys(_DRUG_PLACEHOLDERS, "(?s:.*)")}
     out = []
     for rule in rules.rules:
         # An existence rule's tokens are one alternation, longest first: one scan per
@@ -196,7 +211,7 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
         hedge = (re.compile(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b", re.I)
                  if rule.hedges else None)
         patterns = tuple(_fill(p, values, rule.id) for p in sources)
-        needs = [required_words(p) for p in patterns]
+        needs = [_needs(t, neutral, rule.id, p) for t, p in zip(sources, patterns, strict=True)]
         # A rule all of whose patterns need words: one search for any of their first groups.
         gate = (words_regex(w for groups in needs for w in groups[0])
                 if all(needs) else None)

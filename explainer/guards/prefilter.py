@@ -59,16 +59,17 @@ def might_match(needs: tuple[re.Pattern[str], ...], lower: str) -> bool:
     return all(words.search(lower) for words in needs)
 
 
-def required_words(pattern: re.Pattern[str]) -> list[frozenset[str]]:
+@lru_cache(maxsize=1024)  # keyed on the pattern's source and flags: rule patterns recur
+def required_words(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     """Groups of ASCII literals, at least MIN_LITERAL long: every match of ``pattern``
     holds a word of each group. The most selective group first (at most MAX_GROUPS)."""
     try:
         groups = _required(_sre_parse.parse(pattern.pattern, pattern.flags))
     except Exception:  # an unfamiliar parse tree: no prefilter, the full scan runs
-        return []
+        return ()
     # Not ASCII: e.g. the Kelvin sign matches "k"; short: in too many sentences to help.
     useful = {g for g in groups if all(w.isascii() and len(w) >= MIN_LITERAL for w in g)}
-    return sorted(useful, key=_selectivity, reverse=True)[:MAX_GROUPS]
+    return tuple(sorted(useful, key=_selectivity, reverse=True)[:MAX_GROUPS])
 
 
 def words_regex(literals: Iterable[str]) -> re.Pattern[str]:
