@@ -195,8 +195,9 @@ def _build_topic(path: Path, options: BuildOptions, snapshot: Any) -> TopicResul
     result = TopicResult(findings=path, topic=doc.topic, problems=problems, inputs=inputs,
                          document=doc)
     from ..guards.caveats import rules_fired_once
+    from ..render.plain import document_converted_once
 
-    with rules_fired_once(doc):
+    with rules_fired_once(doc), document_converted_once(doc):
         pending = _build_outputs(loaded, options, result)
     if options.report and "html" in options.formats:
         report = render_topic_report(result, options)

@@ -316,7 +316,7 @@ def _compose_and_construct(path: Path, text: str) -> tuple[yaml.Node | None, Any
     node = None
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = _construct(loader, node) if node is not None else None
     except yaml.reader.ReaderError as exc:
         raise InputError([reader_problem(path, text, exc)]) from None
     except yaml.YAMLError as exc:
@@ -326,6 +326,46 @@ def _compose_and_construct(path: Path, text: str) -> tuple[yaml.Node | None, Any
     finally:
         loader.dispose()
     return node, data
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+
+
+class _NotPlain(Exception):
+    """A node the plain path leaves to the safe constructor's full run."""
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    """``loader.construct_document(node)``, faster for what findings files hold: mappings
+    with string keys, lists and strings are built directly, any other value by the safe
+    constructor itself. A tree it does not fit (an alias, a merge key, a bad value) goes to
+    the safe constructor from the start, so the data, and the first error, are its own."""
+    try:
+        return _plain(loader, node, set())
+    except Exception:
+        # Start again clean: a value that failed half-way leaves the constructor's state.
+        loader.constructed_objects, loader.recursive_objects = {}, {}
+        loader.state_generators, loader.deep_construct = [], False
+        return loader.construct_document(node)
+
+
+def _plain(loader: Any, node: yaml.Node, seen: set[int]) -> Any:
+    if id(node) in seen:
+        raise _NotPlain("an alias")  # the constructor shares the object; _line_map refuses it
+    seen.add(id(node))
+    tag = node.tag
+    if tag == _STR and isinstance(node, yaml.ScalarNode):
+        return node.value  # what construct_yaml_str gives
+    if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+        return [_plain(loader, item, seen) for item in node.value]
+    if tag == _MAP and isinstance(node, yaml.MappingNode):
+        data: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
+                raise _NotPlain("a key that is not a string")  # merge keys (<<) included
+            data[key_node.value] = _plain(loader, value_node, seen)
+        return data
+    return loader.construct_object(node, deep=True)  # numbers, booleans, dates, null ...
 
 
 def line_of(lines: dict[Loc, int], loc: Loc) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from pydantic import BaseModel
 
@@ -59,20 +60,29 @@ class ProseField:
 
 
 def _walk(value: object, loc: Loc, audience: Audience | None) -> Iterator[ProseField]:
-    if isinstance(value, (Evidence, Quote, Figure)):
-        return  # verbatim quotes and structured figures are checked elsewhere
-    if isinstance(value, PerAudience):
-        yield from _wordings(value, loc)
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            if name not in NOT_PROSE:
-                yield from _walk(getattr(value, name), (*loc, name), audience)
-    elif isinstance(value, str):
-        if value.strip():
-            field = next((p for p in reversed(loc) if isinstance(p, str)), "")
-            yield ProseField(loc, value, audience, field)
-    else:
-        yield from _items(value, loc, audience)
+    # Depth first in field order, with a stack rather than nested generators: every field
+    # found would otherwise pass up through one generator per level of the model.
+    stack: list[tuple[object, Loc]] = [(value, loc)]
+    while stack:
+        value, loc = stack.pop()
+        if isinstance(value, str):
+            if value.strip():
+                field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+                yield ProseField(loc, value, audience, field)
+        elif isinstance(value, (Evidence, Quote, Figure)):
+            continue  # verbatim quotes and structured figures are checked elsewhere
+        elif isinstance(value, PerAudience):
+            yield from _wordings(value, loc)
+        elif isinstance(value, BaseModel):
+            stack.extend((getattr(value, name), (*loc, name))
+                         for name in reversed(_prose_names(type(value))))
+        else:
+            stack.extend(reversed(list(_items(value, loc))))
+
+
+@cache
+def _prose_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name in model.model_fields if name not in NOT_PROSE)
 
 
 def _wordings(value: PerAudience, loc: Loc) -> Iterator[ProseField]:
@@ -82,14 +92,15 @@ def _wordings(value: PerAudience, loc: Loc) -> Iterator[ProseField]:
             yield ProseField((*loc, aud), text, aud, aud)
 
 
-def _items(value: object, loc: Loc, audience: Audience | None) -> Iterator[ProseField]:
-    """The prose inside a list, tuple or mapping (anything else holds none)."""
+def _items(value: object, loc: Loc) -> Iterator[tuple[object, Loc]]:
+    """The items of a list, tuple or mapping, with their key paths (anything else holds
+    none)."""
     if isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
-            yield from _walk(item, (*loc, i), audience)
+            yield item, (*loc, i)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk(item, (*loc, str(key)), audience)
+            yield item, (*loc, str(key))
 
 
 def prose(doc: Document) -> Iterator[ProseField]:

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..document.load import LoadedDocument
@@ -58,7 +58,13 @@ def load_caveat_rules() -> CaveatRules:
 
 def _has_word(text: str, word: str) -> bool:
     # "opioid" also matches "opioids", "opioidergic", "opioid-like"; a word start is enough.
-    return re.search(rf"(?<![\w-]){re.escape(word)}", text, re.IGNORECASE) is not None
+    return _word_start((word,)).search(text) is not None
+
+
+@lru_cache(maxsize=1024)  # keyed on the words: rule terms, drug and condition names
+def _word_start(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``words`` at a word start: one search stands for one per word."""
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words))})", re.IGNORECASE)
 
 
 def _topic_conditions(doc: Document) -> list[str]:
@@ -66,7 +72,8 @@ def _topic_conditions(doc: Document) -> list[str]:
 
 
 def _condition_groups(text: str, terms: dict[str, list[str]]) -> set[str]:
-    return {group for group, words in terms.items() if any(_has_word(text, w) for w in words)}
+    return {group for group, words in terms.items()
+            if words and _word_start(tuple(words)).search(text) is not None}
 
 
 def _mention_text(doc: Document) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,6 +28,7 @@ from ..rules.schema_guards import ClaimLevel as Level
 from ..rules.schema_guards import ClaimRule, ClaimRules, Vocab
 from ..textnorm import fold
 from .caveats import comparable_words
+from .prefilter import lowered, required_words, words_regex
 
 RULES_FILE = "claims"
 
@@ -84,6 +85,18 @@ class _Compiled:
     patterns: tuple[re.Pattern[str], ...]
     exceptions: tuple[re.Pattern[str], ...]
     hedge: re.Pattern[str] | None
+    # One per pattern: the groups of words it needs, to skip a scan that cannot match (none:
+    # always scan); and a gate, any word of every pattern's first group, when each pattern
+    # needs some: no word of it, no match of the rule (guards.prefilter).
+    prefilters: tuple[tuple[re.Pattern[str], ...], ...] = ()
+    gate: re.Pattern[str] | None = None
+
+    def matches(self, text: str, lower: str) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
+        """Each pattern's matches in ``text``, in order; ``lower`` is ``lowered(text)``."""
+        for pattern, needs in zip(self.patterns, self.prefilters, strict=True):
+            if all(words.search(lower) for words in needs):
+                for m in pattern.finditer(text):
+                    yield pattern, m
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -150,8 +163,46 @@ def _compiled(key: _DrugKey) -> tuple[_Compiled, ...]:
     return _compile_all(load_claim_rules(), key)
 
 
+_Found = tuple[tuple[re.Pattern[str], re.Match[str]], ...]  # one rule's matches, in order
+SCANS_HELD = 4096  # folded sentences whose matches a rule set holds (then it starts again)
+
+
+class _RuleSet(tuple):  # type: ignore[type-arg]
+    """The compiled rules in order, holding each folded sentence's matches, rule by rule,
+    keyed on its text: a topic's findings-file guard and its outputs' guards meet the same
+    sentences again and again, and the matches depend on nothing else. A rule is scanned
+    only when first asked for; the held matches live and die with these patterns."""
+
+    def __init__(self, rules: Iterable[_Compiled]):
+        self.scans: dict[str, list[_Found | None]] = {}
+
+    def held(self, text: str) -> list[_Found | None]:
+        """Each rule's matches in ``text`` so far (None: not scanned yet), to fill in."""
+        held = self.scans.get(text)
+        if held is None:
+            if len(self.scans) >= SCANS_HELD:
+                self.scans.clear()
+            held = self.scans[text] = [None] * len(self)
+        return held
+
+
+# The placeholders a document's drugs fill in. For the prefilters they stand for any text,
+# so the words a pattern needs are read once, not once per set of drugs: a pattern matching
+# with the drugs filled in also matches with anything in their place (guards.prefilter).
+_DRUG_PLACEHOLDERS = ("drug", "non_opioid", "misuse_non_opioid", "treatment")
+
+
+def _needs(template: str, neutral: dict[str, str], rule_id: str,
+           pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    try:
+        return required_words(_fill(template, neutral, rule_id))
+    except _PatternError:  # e.g. a placeholder inside a look-behind: read the filled pattern
+        return required_words(pattern)
+
+
 def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
     values = _placeholders(rules.vocab, rules.fragments, key)
+    neutral = {**values, **dict.fromkeys(_DRUG_PLACEHOLDERS, "(?s:.*)")}
     out = []
     for rule in rules.rules:
         # An existence rule's tokens are one alternation, longest first: one scan per
@@ -159,13 +210,20 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
         sources = ([_tokens_regex(rule.tokens)] if rule.type == "existence" else rule.patterns)
         hedge = (re.compile(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b", re.I)
                  if rule.hedges else None)
+        patterns = tuple(_fill(p, values, rule.id) for p in sources)
+        needs = [_needs(t, neutral, rule.id, p) for t, p in zip(sources, patterns, strict=True)]
+        # A rule all of whose patterns need words: one search for any of their first groups.
+        gate = (words_regex(w for groups in needs for w in groups[0])
+                if all(needs) else None)
         out.append(_Compiled(
             rule,
-            tuple(_fill(p, values, rule.id) for p in sources),
+            patterns,
             tuple(_fill(p, values, rule.id, "exceptions") for p in rule.exceptions),
             hedge,
+            tuple(tuple(map(words_regex, groups)) for groups in needs),
+            gate,
         ))
-    return tuple(out)
+    return _RuleSet(out)
 
 
 # --- sentences and context -----------------------------------------------------------------
@@ -282,38 +340,69 @@ def _dismissed(c: _Compiled, pattern: re.Pattern[str], m: re.Match[str], plain: 
     return bool(c.hedge and c.hedge.search(_clause_before(plain, m.start(), 3)))
 
 
-def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlational: bool,
+def _candidates(compiled: tuple[_Compiled, ...], sentence: str, text: str,
+                correlational: bool | Callable[[str], bool],
+                categories: Collection[str] | None, audience: Audience | None,
+                ) -> Iterator[tuple[_Compiled, _Found]]:
+    """The rules that apply to the sentence and match its folded ``text``, in order, each
+    with its matches."""
+    held = (compiled.held(text) if isinstance(compiled, _RuleSet)
+            else [None] * len(compiled))  # rules compiled by hand (tests): nothing held
+    lower: str | None = None
+    for i, c in enumerate(compiled):
+        rule = c.rule
+        found = held[i]
+        if found is not None and not found:
+            continue  # no pattern of this rule matches the text
+        if not _applies(rule, categories, audience, True):  # all but the correlational test
+            continue
+        if found is None:
+            lower = lowered(text) if lower is None else lower
+            gate = c.gate is None or c.gate.search(lower) is not None  # else: none of the
+            found = held[i] = tuple(c.matches(text, lower)) if gate else ()  # words needed
+            if not found:
+                continue
+        if rule.type == "causal_on_correlational":
+            if not isinstance(correlational, bool):
+                correlational = correlational(sentence)
+            if not correlational:
+                continue
+        yield c, found
+
+
+def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...],
+                    correlational: bool | Callable[[str], bool],
                     quotes: _Quotes, categories: Collection[str] | None,
                     audience: Audience | None = None) -> Iterator[ClaimHit]:
+    """``correlational`` may be a test of the sentence: it is then run only when a causal
+    rule could match (the hits are the same either way; the test folds the sentence's
+    words against every correlational passage)."""
     # Clauses are found with en and em dashes still there (a dash ends a clause, a hyphen does
     # not); the rules match with them folded to hyphens. Folding dashes is one character for
     # one, so an offset in ``text`` is the same offset in ``plain``.
     plain = fold(sentence, dashes=False)
     text = fold(plain)
     seen: set[tuple[str, str]] = set()
-    for c in compiled:
+    for c, found in _candidates(compiled, sentence, text, correlational, categories, audience):
         rule = c.rule
-        if not _applies(rule, categories, audience, correlational):
-            continue
         excepted: bool | None = None  # looked up only once a pattern matches: most never do
-        for pattern in c.patterns:
-            for m in pattern.finditer(text):
-                if excepted is None:
-                    excepted = any(e.search(text) for e in c.exceptions)
-                if excepted:
-                    break
-                if _dismissed(c, pattern, m, plain):
-                    continue
-                matched = " ".join(m.group(0).split())
-                if (rule.id, matched.lower()) in seen:
-                    continue
-                seen.add((rule.id, matched.lower()))
-                quoted = quotes.covers(text, m.start(), m.end())
-                if quoted and rule.category != "hype":
-                    continue
-                yield ClaimHit(rule.id, "warning" if quoted else rule.level, sentence.strip(),
-                               matched, rule.reason, rule.fix, " ".join(rule.source.split()),
-                               quoted)
+        for pattern, m in found:
+            if excepted is None:
+                excepted = any(e.search(text) for e in c.exceptions)
+            if excepted:  # the rule is quiet for the whole sentence
+                break
+            if _dismissed(c, pattern, m, plain):
+                continue
+            matched = " ".join(m.group(0).split())
+            if (rule.id, matched.lower()) in seen:
+                continue
+            seen.add((rule.id, matched.lower()))
+            quoted = quotes.covers(text, m.start(), m.end())
+            if quoted and rule.category != "hype":
+                continue
+            yield ClaimHit(rule.id, "warning" if quoted else rule.level, sentence.strip(),
+                           matched, rule.reason, rule.fix, " ".join(rule.source.split()),
+                           quoted)
 
 
 def guard_text(text: str, doc: Document | None = None,
@@ -343,12 +432,25 @@ def guard_example(text: str, audience: Audience | None = None,
 
 def _guard(text: str, key: _DrugKey, is_correlational: _Correlational,
            categories: Collection[str] | None, quotes: _Quotes,
-           audience: Audience | None) -> list[ClaimHit]:
+           audience: Audience | None,
+           memo: dict[tuple[str, _Correlational, Audience | None], list[ClaimHit]] | None = None,
+           ) -> list[ClaimHit]:
+    """``memo`` holds a sentence's hits for calls that share ``key``, ``categories`` and
+    ``quotes`` (one pass over a findings file): the same sentence in two fields is checked
+    once."""
     compiled = _compiled(key)
+    correlational = True if is_correlational.everything else is_correlational
     hits: list[ClaimHit] = []
     for sentence in split_sentences(text):
-        hits += _check_sentence(sentence, compiled, is_correlational(sentence), quotes,
-                                categories, audience)
+        if memo is None:
+            hits += _check_sentence(sentence, compiled, correlational, quotes, categories,
+                                    audience)
+            continue
+        held = memo.get((sentence, is_correlational, audience))
+        if held is None:
+            held = memo[sentence, is_correlational, audience] = list(_check_sentence(
+                sentence, compiled, correlational, quotes, categories, audience))
+        hits += held
     return hits
 
 
@@ -407,9 +509,10 @@ def claim_problems(loaded: LoadedDocument) -> list[Problem]:
     key = _DrugKey.of(doc)
     context = _Correlational(None, doc)
     everything = _Correlational(True, doc)
+    memo: dict[tuple[str, _Correlational, Audience | None], list[ClaimHit]] = {}  # this pass
     for loc, text, correlational in prose_fields(doc):
         for hit in _guard(text, key, everything if correlational else context, None,
-                          no_quotes, _audience_of(loc)):
+                          no_quotes, _audience_of(loc), memo):
             problems.append(loaded.problem(loc, _message(hit), hit.level))
     nothing = _Correlational(False, doc)
     for i, quote in enumerate(doc.quotes):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -65,31 +66,65 @@ def _as_decimal(value: object) -> Decimal | None:
 
 # --- digits typed into prose ------------------------------------------------------------
 
-def _declared(text: str, start: int, end: int, token: str, rules: NumberExceptions) -> bool:
-    if rules.years and _YEAR.match(token.strip(".,;:")):
-        return True
-    if rules.list_numbering and any(m.start() <= start < m.end() for m in _LIST.finditer(text)):
-        return True
-    return any(p.start() <= start and end <= p.end()
-               for phrase in rules.phrases
-               for p in re.finditer(re.escape(phrase), text))
+class _Declared:
+    """The exceptions a text declares; its list numbers and phrases found once per text
+    (and only once a token needs them), not once per number in it."""
+
+    def __init__(self, text: str, rules: NumberExceptions):
+        self.text, self.rules = text, rules
+        self._lists: list[tuple[int, int]] | None = None
+        self._phrases: dict[str, list[tuple[int, int]]] = {}
+
+    def __call__(self, start: int, end: int, token: str) -> bool:
+        rules = self.rules
+        if rules.years and _YEAR.match(token.strip(".,;:")):
+            return True
+        if rules.list_numbering:
+            if self._lists is None:
+                self._lists = [m.span() for m in _LIST.finditer(self.text)]
+            if any(a <= start < b for a, b in self._lists):
+                return True
+        # ``token`` is the text at start:end, so only a phrase holding it can cover it.
+        return any(a <= start and end <= b for phrase in rules.phrases if token in phrase
+                   for a, b in self._spans(phrase))
+
+    def _spans(self, phrase: str) -> list[tuple[int, int]]:
+        if phrase not in self._phrases:
+            self._phrases[phrase] = list(_occurrences(phrase, self.text))
+        return self._phrases[phrase]
+
+
+def _occurrences(phrase: str, text: str) -> Iterator[tuple[int, int]]:
+    """The spans ``re.finditer(re.escape(phrase), text)`` gives, without a regex."""
+    if not phrase:
+        yield from (m.span() for m in re.finditer("", text))
+        return
+    at = text.find(phrase)
+    while at >= 0:
+        yield at, at + len(phrase)
+        at = text.find(phrase, at + len(phrase))  # matches do not overlap
+
+
+_COMPOUND = re.compile(r"[\d.,·]+(?=[-\u2010-\u2015][^\W\d_])")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def typed_numbers(text: str, rules: NumberExceptions) -> list[str]:
     """The numbers typed into a prose text outside placeholders and declared exceptions."""
     bare = _PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
+    declared = _Declared(bare, rules)
     found = []
     for m in _TOKEN.finditer(bare):
         raw = m.group(0)
         token = raw.strip(".,-/+")
         # "12-week" and "5-year" are quantities: the number is what comes before the hyphen.
-        compound = re.match(r"[\d.,·]+(?=[-\u2010-\u2015][^\W\d_])", token)
+        compound = _COMPOUND.match(token)
         if compound:
             token = compound.group(0)
-        elif not token or re.search(r"[^\W\d_]", token.replace("%", "")):  # a name: mGluR5
+        elif not token or _LETTER.search(token.replace("%", "")):  # a name: mGluR5
             continue
         start = m.start() + len(raw) - len(raw.lstrip(".,-/+"))
-        if _declared(bare, start, start + len(token), token, rules):
+        if declared(start, start + len(token), token):
             continue
         found.append(token)
     return found

@@ -12,8 +12,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import numbers
+import threading
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import PurePath
 from typing import Any
 
@@ -51,7 +54,36 @@ _SCALARS = (str, bool, int, float, type(None))
 
 def plain(value: Any) -> Any:
     """``value`` as template data: Records, tuples, str, numbers, bools and None."""
-    return _Plain().convert(value)
+    return _converter().convert(value)
+
+
+_held = threading.local()
+
+
+@contextmanager
+def document_converted_once(doc: Any) -> Iterator[None]:
+    """While one document's outputs are rendered (it does not change meanwhile), its
+    template data is built at the first render and shared by the others: each render
+    starts from what converting the document left, then converts its own view."""
+    _held.state = [doc, None]
+    try:
+        yield
+    finally:
+        _held.state = None
+
+
+def _converter() -> _Plain:
+    state = getattr(_held, "state", None)
+    if state is None:
+        return _Plain()
+    if state[1] is None:
+        state[1] = _Plain()
+        state[1].convert(state[0])
+    held: _Plain = state[1]
+    out = _Plain()
+    out.memo = dict(held.memo)  # ids of the document's parts, kept alive by ``held.keep``
+    out.keep = [held.keep]
+    return out
 
 
 class _Plain:
@@ -61,38 +93,82 @@ class _Plain:
         self.keep: list[Any] = []  # keeps ids in memo valid while converting
 
     def convert(self, value: Any) -> Any:
-        if isinstance(value, _SCALARS):
-            return value if type(value) in _SCALARS else _scalar(value)
-        if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        kind = _KINDS.get(type(value)) or _kind(value)
+        if kind is _AS_IS:
+            return value
+        if kind is _SCALAR:
+            return _scalar(value)
+        if kind is _DATE:
             return value.isoformat()
-        if isinstance(value, enum.Enum):
+        if kind is _ENUM:
             return self.convert(value.value)
-        if isinstance(value, PurePath):
+        if kind is _PATH:
             return str(value)
-        if isinstance(value, numbers.Real):  # Decimal, Fraction: a number, without methods
+        if kind is _REAL:  # Decimal, Fraction: a number, without methods
             return float(value)
         key = id(value)
         if key in self.memo:
             return self.memo[key]
         self.keep.append(value)
-        out = self._container(value)
+        out = self._container(value, kind)
         self.memo[key] = out
         return out
 
-    def _container(self, value: Any) -> Any:
-        from pydantic import BaseModel
-
-        if isinstance(value, BaseModel):
-            names = [*type(value).model_fields, *type(value).model_computed_fields]
-            return Record({n: self.convert(getattr(value, n)) for n in names})
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return Record({f.name: self.convert(getattr(value, f.name))
-                           for f in dataclasses.fields(value)})
-        if isinstance(value, Mapping):
-            return Record({str(self.convert(k)): self.convert(v) for k, v in value.items()})
-        if isinstance(value, (list, tuple, set, frozenset)):
-            return tuple(self.convert(v) for v in value)
+    def _container(self, value: Any, kind: str) -> Any:
+        convert = self.convert
+        if kind is _SEQUENCE:
+            return tuple(map(convert, value))
+        if kind is _MODEL or kind is _DATACLASS:
+            names = (_model_names if kind is _MODEL else _dataclass_names)(type(value))
+            return Record({n: convert(getattr(value, n)) for n in names})
+        if kind is _MAPPING:
+            return Record({str(convert(k)): convert(v) for k, v in value.items()})
         raise TypeError(f"{type(value).__name__} cannot be passed to a template")
+
+
+# What a value becomes depends on its type only: each type is sorted once, by the checks
+# below in their order, and looked up after that.
+_AS_IS, _SCALAR, _DATE, _ENUM, _PATH, _REAL = "as is", "scalar", "date", "enum", "path", "real"
+_MODEL, _DATACLASS, _MAPPING, _SEQUENCE, _REFUSED = (
+    "model", "dataclass", "mapping", "sequence", "refused")
+_KINDS: dict[type, str] = {t: _AS_IS for t in _SCALARS}
+
+
+def _kind(value: Any) -> str:
+    from pydantic import BaseModel
+
+    if isinstance(value, _SCALARS):
+        kind = _AS_IS if type(value) in _SCALARS else _SCALAR
+    elif isinstance(value, (dt.date, dt.datetime, dt.time)):
+        kind = _DATE
+    elif isinstance(value, enum.Enum):
+        kind = _ENUM
+    elif isinstance(value, PurePath):
+        kind = _PATH
+    elif isinstance(value, numbers.Real):
+        kind = _REAL
+    elif isinstance(value, BaseModel):
+        kind = _MODEL
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        kind = _DATACLASS
+    elif isinstance(value, Mapping):
+        kind = _MAPPING
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        kind = _SEQUENCE
+    else:
+        kind = _REFUSED
+    _KINDS[type(value)] = kind
+    return kind
+
+
+@functools.cache
+def _model_names(model: type) -> tuple[str, ...]:
+    return (*model.model_fields, *model.model_computed_fields)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _dataclass_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _scalar(value: Any) -> Any:

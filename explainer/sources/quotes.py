@@ -229,8 +229,38 @@ def find_quote(quote: str, source: SourceText) -> int | None:
     folded = fold_text(quote).strip()
     if not folded:
         return None
-    match = _pattern(folded).search(source.folded)
-    return source.index[match.start()] if match else None
+    start = _search(folded, source.folded)
+    return source.index[start] if start is not None else None
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _search(quote: str, text: str) -> int | None:
+    """Where ``_pattern(quote)`` first matches ``text``, found with str.find: compiling a
+    regex for every quote of every topic cost more than the search (a quote is new each
+    time, so re's own cache never helps)."""
+    first, rest = quote[0], quote[1:]
+    heads = ({c + rest for c in first.lower() + first.upper()}  # _pattern's [xX] class
+             if first.isalpha() and first.lower() != first.upper() else {quote})
+    word_start = _WORD_CHAR.match(quote) is not None
+    word_end = _WORD_CHAR.match(quote[-1]) is not None
+    found = [at for head in heads
+             if (at := _first_whole(head, text, word_start, word_end)) is not None]
+    return min(found, default=None)
+
+
+def _first_whole(head: str, text: str, word_start: bool, word_end: bool) -> int | None:
+    """The first place ``head`` is in ``text`` with no word character before it (when
+    ``word_start``) or after it (when ``word_end``)."""
+    at = text.find(head)
+    while at >= 0:
+        end = at + len(head)
+        if not (word_start and at > 0 and _WORD_CHAR.match(text, at - 1)) and not (
+                word_end and end < len(text) and _WORD_CHAR.match(text, end)):
+            return at
+        at = text.find(head, at + 1)
+    return None
 
 
 def _bare(word: str) -> str:

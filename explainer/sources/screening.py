@@ -248,7 +248,7 @@ def prose_words(text: str) -> list[str]:
     """
     out = []
     for token in _TOKEN.findall(text):
-        if sum(ch.isupper() for ch in token) >= 2:
+        if sum(map(str.isupper, token)) >= 2:
             continue
         if len(token) == 1 and token not in ("a", "A", "I"):
             continue
@@ -344,11 +344,16 @@ def _spin_message(s: SpinSignals) -> str:
 
 def _marker_flag(kind: FlagKind, text: str, lines: LineIndex) -> tuple[float, list[EvidenceLine]]:
     """Noisy-OR score of the distinct markers found, and one evidence line per line they are on."""
+    from ..guards.prefilter import cached_prefilter, lowered, might_match
+
     weights: list[float] = []
     by_line: dict[int, tuple[int, int, list[str]]] = {}
+    lower = lowered(text)
     for marker in screening_rules().markers:
         if marker.kind != kind:
             continue
+        if not might_match(cached_prefilter(marker.pattern), lower):
+            continue  # none of the words it needs is in the text: no match
         m = marker.pattern.search(text)
         if m:
             weights.append(marker.weight)
