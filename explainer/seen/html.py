@@ -90,6 +90,9 @@ class Extracted:
     overlays: list[str] = field(default_factory=list)
     font_faces: int = 0
     unseen: list[tuple[str, str]] = field(default_factory=list)  # (text, why) left out
+    # The parsed page, for checks that look at its structure (commcheck): one parse per page.
+    # Read it, never change it: extract's cache hands the same tree to every caller.
+    root: Element | None = field(default=None, compare=False, repr=False)
 
     def body(self) -> list[str]:
         return [b.text for b in self.blocks if b.kind == "body"]
@@ -340,7 +343,7 @@ def extract(html: str) -> Extracted:
         else:
             s.apart.setdefault(b.category, []).append(b.text)
     return Extracted(walker.blocks, sections, walker.overlays,
-                     rules.font_faces if rules is not None else 0, walker.unseen)
+                     rules.font_faces if rules is not None else 0, walker.unseen, root)
 
 
 def visible_text(html: str) -> str:
