@@ -24,6 +24,18 @@ from typing import Any, Literal
 from xml.etree.ElementTree import Element
 
 from ..textnorm import word_set
+from .css import (
+    MEDIA,
+    START,
+    cascade_styles,
+    enter,
+    fill,
+    inline_decls,
+    merge,
+    movement,
+    thick_outline,
+    unseen,
+)
 from .html_tree import parse_html
 
 Kind = Literal["body", "heading", "nav", "apart"]
@@ -206,8 +218,6 @@ class _Walker:
         self.legible.append(text if context.unseen is None else " \u2063 ")
 
     def walk(self, root: Element) -> None:
-        from .css import START
-
         start = _Context(OUTSIDE, "body", "", START)
         # (element, parent's context, own context, leaving?, tail shown?)
         stack: list[tuple[Element, _Context, _Context, bool, bool]] = [
@@ -242,8 +252,6 @@ class _Walker:
 
     def enter(self, element: Element, tag: str, parent: _Context) -> _Context | None:
         """The context inside ``element``, or None when nothing inside it can be seen."""
-        from .css import inline_decls, unseen
-
         attrs = element.attrib
         if _never_seen(tag, attrs):
             return None
@@ -269,8 +277,6 @@ class _Walker:
                inline: dict, hints: dict) -> tuple[tuple[Any, ...], str | None] | None:
         """The element's look in each medium and how it is moved (or None); None when it is
         not displayed at all."""
-        from .css import MEDIA, enter, merge, movement
-
         attrs = element.attrib
         moved = parent.moved
         new_looks: list[Any] = []
@@ -304,8 +310,6 @@ class _Walker:
                       moved: str | None, pseudo: bool = False) -> None:
         """An element, or its ::before/::after, that is moved (or inside a moved box) and
         paints a fill: it can be drawn over a caveat."""
-        from .css import fill, thick_outline
-
         how = thick_outline(decls, parent.looks[0].variables)
         if how is None and moved:
             paints = fill(decls, parent.looks[0].variables, pseudo)
@@ -324,8 +328,6 @@ class _Walker:
 def extract(html: str) -> Extracted:
     """Visible text of an HTML document as blocks, with headings, navigation and parts marked
     ``data-score="apart"`` kept apart from the body, per ``<section data-section>``."""
-    from .css import cascade_styles
-
     root, styles = parse_html(html)
     computed, rules = cascade_styles(root, styles) if styles else ({}, None)
     walker = _Walker(computed)
