@@ -17,7 +17,7 @@ import re
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..document.load import LoadedDocument, Loc
 from ..document.model import AUDIENCES, Audience, Document, Finding
@@ -84,6 +84,8 @@ class _Compiled:
     patterns: tuple[re.Pattern[str], ...]
     exceptions: tuple[re.Pattern[str], ...]
     hedge: re.Pattern[str] | None
+    # Everything a scan of one sentence for this rule reads (see _rule_matches): its cache key.
+    signature: tuple[object, ...] = ()
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -159,12 +161,12 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
         sources = ([_tokens_regex(rule.tokens)] if rule.type == "existence" else rule.patterns)
         hedge = (re.compile(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b", re.I)
                  if rule.hedges else None)
-        out.append(_Compiled(
-            rule,
-            tuple(_fill(p, values, rule.id) for p in sources),
-            tuple(_fill(p, values, rule.id, "exceptions") for p in rule.exceptions),
-            hedge,
-        ))
+        patterns = tuple(_fill(p, values, rule.id) for p in sources)
+        exceptions = tuple(_fill(p, values, rule.id, "exceptions") for p in rule.exceptions)
+        signature = (tuple((p.pattern, p.flags) for p in patterns),
+                     tuple((e.pattern, e.flags) for e in exceptions),
+                     (hedge.pattern, hedge.flags) if hedge else None, rule.negation)
+        out.append(_Compiled(rule, patterns, exceptions, hedge, signature))
     return tuple(out)
 
 
@@ -209,8 +211,16 @@ class _Correlational:
             return True
         if any(t.search(sentence) for t in self.terms):
             return True
-        words = " ".join(comparable_words(sentence))
+        if not self.passages:
+            return False
+        words = joined_words(sentence)
         return len(words.split()) >= 3 and any(f" {words} " in f" {p} " for p in self.passages)
+
+
+@lru_cache(maxsize=16384)  # a pure function of the text: the same sentence recurs per audience
+def joined_words(text: str) -> str:
+    """:func:`comparable_words` of ``text``, joined by single spaces."""
+    return " ".join(comparable_words(text))
 
 
 def correlational_passages(doc: Document) -> list[str]:
@@ -290,30 +300,55 @@ def _check_sentence(sentence: str, compiled: tuple[_Compiled, ...], correlationa
     # one, so an offset in ``text`` is the same offset in ``plain``.
     plain = fold(sentence, dashes=False)
     text = fold(plain)
-    seen: set[tuple[str, str]] = set()
     for c in compiled:
         rule = c.rule
         if not _applies(rule, categories, audience, correlational):
             continue
-        excepted: bool | None = None  # looked up only once a pattern matches: most never do
-        for pattern in c.patterns:
-            for m in pattern.finditer(text):
-                if excepted is None:
-                    excepted = any(e.search(text) for e in c.exceptions)
-                if excepted:
-                    break
-                if _dismissed(c, pattern, m, plain):
-                    continue
-                matched = " ".join(m.group(0).split())
-                if (rule.id, matched.lower()) in seen:
-                    continue
-                seen.add((rule.id, matched.lower()))
-                quoted = quotes.covers(text, m.start(), m.end())
-                if quoted and rule.category != "hype":
-                    continue
-                yield ClaimHit(rule.id, "warning" if quoted else rule.level, sentence.strip(),
-                               matched, rule.reason, rule.fix, " ".join(rule.source.split()),
-                               quoted)
+        for matched, start, end in _rule_matches(c, text, plain):
+            quoted = quotes.covers(text, start, end)
+            if quoted and rule.category != "hype":
+                continue
+            yield ClaimHit(rule.id, "warning" if quoted else rule.level, sentence.strip(),
+                           matched, rule.reason, rule.fix, " ".join(rule.source.split()),
+                           quoted)
+
+
+# (rule signature, folded sentence) -> the rule's matches in it. The same sentence is scanned
+# by the data-side guard, by each audience's output guard, and (template wording) in every
+# topic; the key holds every pattern the scan reads, so a topic's own drug names make their
+# own entries. Bounded: cleared when full.
+_MATCHES: dict[tuple[tuple[object, ...], str], tuple[tuple[str, int, int], ...]] = {}
+_MATCHES_MAX = 200_000
+
+
+def _rule_matches(c: _Compiled, text: str, plain: str) -> tuple[tuple[str, int, int], ...]:
+    """(matched words, start, end) of each match of one rule in a sentence, first of each
+    wording only, none when an exception fits or the sentence itself takes it back."""
+    key = (c.signature, plain)
+    found = _MATCHES.get(key)
+    if found is None:
+        if len(_MATCHES) >= _MATCHES_MAX:
+            _MATCHES.clear()
+        found = _MATCHES[key] = tuple(_scan_rule(c, text, plain))
+    return found
+
+
+def _scan_rule(c: _Compiled, text: str, plain: str) -> Iterator[tuple[str, int, int]]:
+    seen: set[str] = set()
+    excepted: bool | None = None  # looked up only once a pattern matches: most never do
+    for pattern in c.patterns:
+        for m in pattern.finditer(text):
+            if excepted is None:
+                excepted = any(e.search(text) for e in c.exceptions)
+            if excepted:
+                break
+            if _dismissed(c, pattern, m, plain):
+                continue
+            matched = " ".join(m.group(0).split())
+            if matched.lower() in seen:
+                continue
+            seen.add(matched.lower())
+            yield matched, m.start(), m.end()
 
 
 def guard_text(text: str, doc: Document | None = None,
@@ -426,10 +461,10 @@ def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
     findings file is reported at that field's line, as `check` reports it; only wording
     the file does not hold (a template's or the phrasebook's) names the output file."""
     doc = loaded.doc
-    fields = _comparable_fields(doc)
+    fields, key, context, quotes = _document_context(doc)
     problems = []
-    for hit in guard_text(text, doc, audience=audience):
-        words = " ".join(comparable_words(hit.sentence))
+    for hit in _guard(text, key, context, None, quotes, audience):
+        words = joined_words(hit.sentence)
         loc = next((loc for loc, field in fields if words and words in field), None)
         if loc is not None:
             problems.append(loaded.problem(loc, _message(hit), hit.level))
@@ -441,15 +476,18 @@ def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
 
 
 # A build checks one document's outputs one after the other: the prose fields' comparable
-# words are worked out once for all of its audiences (held per thread, for the last
-# document, by identity: a reloaded file is a new Document).
+# words, the drug key, the correlational context and the quotes are worked out once for all
+# of its audiences (held per thread, for the last document, by identity: a reloaded file is
+# a new Document). guard_text(text, doc) builds the same context.
 _last_fields = threading.local()
 
 
-def _comparable_fields(doc: Document) -> list[tuple[Loc, str]]:
+def _document_context(doc: Document) -> tuple[list[tuple[Loc, str]], _DrugKey, _Correlational,
+                                              _Quotes]:
     held = getattr(_last_fields, "held", None)
     if held is not None and held[0] is doc:
         return held[1]
-    fields = [(loc, " ".join(comparable_words(t))) for loc, t, _ in prose_fields(doc)]
-    _last_fields.held = (doc, fields)
-    return fields
+    fields = [(loc, joined_words(t)) for loc, t, _ in prose_fields(doc)]
+    context = (fields, _DrugKey.of(doc), _Correlational(None, doc), _Quotes(doc))
+    _last_fields.held = (doc, context)
+    return context
