@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache, partial
 from typing import Any, TypeGuard
 
@@ -324,9 +324,29 @@ _BLACK: RGBA = (0.0, 0.0, 0.0, 1.0)
 _LINK: RGBA = (0.0, 0.0, 0.933, 1.0)
 
 
+def hash_once(self: Any) -> int:
+    """A frozen dataclass's hash of its fields, worked out once per instance: looks (with their
+    custom properties) are hashed at every element by the caches of the walk."""
+    found = self.__dict__.get("_hash")
+    if found is None:
+        found = hash(tuple(getattr(self, f.name) for f in fields(self)))
+        object.__setattr__(self, "_hash", found)
+    return found
+
+
+def state_without_hash(self: Any) -> dict[str, Any]:
+    """Pickled state without the held hash (string hashes differ between processes)."""
+    state = dict(self.__dict__)
+    state.pop("_hash", None)
+    return state
+
+
 @dataclass(frozen=True)
 class Look:
     """What is inherited and accumulated down the tree, in one medium."""
+
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
     variables: tuple[tuple[str, str], ...] = ()
     color: RGBA = _BLACK

@@ -30,9 +30,11 @@ from .css import (
     cascade_styles,
     enter,
     fill,
+    hash_once,
     inline_decls,
     merge,
     movement,
+    state_without_hash,
     thick_outline,
     unseen,
 )
@@ -67,6 +69,8 @@ _HINTS = {("font", "color"): "color", ("body", "text"): "color",
           ("tr", "bgcolor"): "background-color", ("td", "bgcolor"): "background-color",
           ("th", "bgcolor"): "background-color"}
 _REPLACED = word_set("img picture video canvas object embed iframe input svg")
+# Tags whose look is worked out even without a rule: the UA's own styles, bidi, replaced.
+_JUDGED_TAGS = frozenset({"a", "bdo", "html", *_UA_SIZED}) | _NOT_JUDGED | _REPLACED
 # Bidi override characters draw the letters after them in reverse order.
 _OVERRIDES = re.compile("[\u202d\u202e]")
 
@@ -133,6 +137,9 @@ class Extracted:
 
 @dataclass(frozen=True)
 class _Context:
+    __hash__ = hash_once  # the key of the walker's cache of inner contexts
+    __getstate__ = state_without_hash
+
     section: str
     kind: Kind
     category: str
@@ -180,6 +187,9 @@ class _Walker:
         self.scrambled = False  # the block has a bidi override character
         self.overlays: list[str] = []
         self.unseen: list[tuple[str, str]] = []
+        # (tag, attributes, id of the matched rules, parent context) -> inner context; the
+        # matched rules live as long as self.computed, so their ids are stable for the page.
+        self.entered: dict[tuple[Any, ...], _Context | None] = {}
 
     def flush(self) -> None:
         if self.pieces and self.context is not None and not self.scrambled:
@@ -251,18 +261,30 @@ class _Walker:
             self.add(element.tail, parent)
 
     def enter(self, element: Element, tag: str, parent: _Context) -> _Context | None:
-        """The context inside ``element``, or None when nothing inside it can be seen."""
+        """The context inside ``element``, or None when nothing inside it can be seen.
+
+        A page repeats elements (list items, table cells, paragraphs) that have the same tag,
+        attributes and matching rules in the same context: their inner context is the same,
+        worked out once per page. (The overlays a repeat would note are noted already.)"""
         attrs = element.attrib
+        matched = self.computed.get(id(element))
+        key = (tag, tuple(attrs.items()), id(matched) if matched is not None else 0, parent)
+        try:
+            return self.entered[key]
+        except KeyError:
+            inner = self.entered[key] = self._enter(element, tag, attrs, matched, parent)
+            return inner
+
+    def _enter(self, element: Element, tag: str, attrs: Any, matched: Any,
+               parent: _Context) -> _Context | None:
         if _never_seen(tag, attrs):
             return None
-        matched = self.computed.get(id(element))
         inline = inline_decls(attrs["style"]) if "style" in attrs else {}
         hints = {prop: (attrs[name].strip().lower(), False) for (t, name), prop in _HINTS.items()
                  if t == tag and name in attrs}
         looks = parent.looks
         moved = parent.moved
-        if matched is not None or inline or hints or tag in ("a", "bdo", "html", *_UA_SIZED) \
-                or "hidden" in attrs or tag in _NOT_JUDGED or tag in _REPLACED:
+        if matched is not None or inline or hints or tag in _JUDGED_TAGS or "hidden" in attrs:
             found = self._looks(element, tag, parent, matched, inline, hints)
             if found is None:
                 return None
