@@ -355,6 +355,9 @@ def extract(html: str) -> Extracted:
     walker = _Walker(computed)
     walker.walk(root)
     walker.flush()
+    # Freed now, before the sections are built: left to the end of the call, its many keys
+    # tipped the cyclic collector into a generation-1 pass inside nearly every extract.
+    walker.entered.clear()
     sections: dict[str, Section] = {}
     for b in walker.blocks:
         s = sections.setdefault(b.section, Section(b.section))
