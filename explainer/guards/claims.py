@@ -17,7 +17,7 @@ import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..document.load import LoadedDocument, Loc
 from ..document.model import AUDIENCES, Audience, Document, Finding
@@ -267,8 +267,16 @@ class _Correlational:
             return True
         if any(t.search(sentence) for t in self.terms):
             return True
-        words = " ".join(comparable_words(sentence))
+        if not self.passages:
+            return False
+        words = joined_words(sentence)
         return len(words.split()) >= 3 and any(f" {words} " in f" {p} " for p in self.passages)
+
+
+@lru_cache(maxsize=16384)  # a pure function of the text: the same sentence recurs per audience
+def joined_words(text: str) -> str:
+    """:func:`comparable_words` of ``text``, joined by single spaces."""
+    return " ".join(comparable_words(text))
 
 
 def correlational_passages(doc: Document) -> list[str]:
@@ -529,10 +537,10 @@ def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
     findings file is reported at that field's line, as `check` reports it; only wording
     the file does not hold (a template's or the phrasebook's) names the output file."""
     doc = loaded.doc
-    fields = _comparable_fields(doc)
+    fields, key, context, quotes = _document_context(doc)
     problems = []
-    for hit in guard_text(text, doc, audience=audience):
-        words = " ".join(comparable_words(hit.sentence))
+    for hit in _guard(text, key, context, None, quotes, audience):
+        words = joined_words(hit.sentence)
         loc = next((loc for loc, field in fields if words and words in field), None)
         if loc is not None:
             problems.append(loaded.problem(loc, _message(hit), hit.level))
@@ -544,15 +552,18 @@ def output_problems(loaded: LoadedDocument, audience: Audience, text: str,
 
 
 # A build checks one document's outputs one after the other: the prose fields' comparable
-# words are worked out once for all of its audiences (held per thread, for the last
-# document, by identity: a reloaded file is a new Document).
+# words, the drug key, the correlational context and the quotes are worked out once for all
+# of its audiences (held per thread, for the last document, by identity: a reloaded file is
+# a new Document). guard_text(text, doc) builds the same context.
 _last_fields = threading.local()
 
 
-def _comparable_fields(doc: Document) -> list[tuple[Loc, str]]:
+def _document_context(doc: Document) -> tuple[list[tuple[Loc, str]], _DrugKey, _Correlational,
+                                              _Quotes]:
     held = getattr(_last_fields, "held", None)
     if held is not None and held[0] is doc:
         return held[1]
-    fields = [(loc, " ".join(comparable_words(t))) for loc, t, _ in prose_fields(doc)]
-    _last_fields.held = (doc, fields)
-    return fields
+    fields = [(loc, joined_words(t)) for loc, t, _ in prose_fields(doc)]
+    context = (fields, _DrugKey.of(doc), _Correlational(None, doc), _Quotes(doc))
+    _last_fields.held = (doc, context)
+    return context

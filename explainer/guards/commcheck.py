@@ -299,14 +299,21 @@ def load_items() -> _Rules:
 
 def evaluate(doc: Document, audience: Audience, html: str,
              pages: tuple[str, ...] = ()) -> list[ItemResult]:
-    """Every item for one built output: met, not met, not applicable, or for a human."""
-    import tinyhtml5
+    """Every item for one built output: met, not met, not applicable, or for a human.
 
+    The tree is the one :func:`explainer.seen.html.extract` already parsed for the visible
+    text (a browser-like tree: implied end tags, stray end tags ignored), not a second parse;
+    tests/guards/test_commcheck_tree.py pins that every item decides as on tinyhtml5's tree."""
     from ..seen.html import extract
 
-    rules = load_items()
-    root = tinyhtml5.parse(html, namespace_html_elements=False)
     extracted = extract(html)
+    return evaluate_tree(doc, audience, extracted.root, extracted, pages)
+
+
+def evaluate_tree(doc: Document, audience: Audience, root: Any, extracted: Any,
+                  pages: tuple[str, ...] = ()) -> list[ItemResult]:
+    """:func:`evaluate` on a given element tree and the page's extracted visible text."""
+    rules = load_items()
     sections: dict[str, list[str]] = {}
     for b in extracted.blocks:
         if b.kind == "body":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from ..textnorm import word_set
@@ -157,6 +158,13 @@ def long_words_in(sentence: str, explained: set[str] | frozenset[str] = frozense
     """(start, end, word, key) of each long word in ``sentence`` that a reader may not know: 3+
     syllables, not a number, abbreviation, name, familiar word or glossary term. Each part of a
     hyphenated word counts on its own ("treatment-resistant" -> "resistant")."""
+    return [(start, end, info, key) for start, end, info, key in _long_words(sentence)
+            if not (key in explained or info.text.lower() in explained)]
+
+
+@lru_cache(maxsize=16384)  # a pure function of the sentence: outputs repeat many sentences
+def _long_words(sentence: str) -> tuple[tuple[int, int, WordInfo, str], ...]:
+    """long_words_in before the glossary's terms are left out."""
     found = []
     for i, chunk in enumerate(_CHUNK.finditer(sentence)):
         for part in _PART.finditer(chunk.group()):
@@ -168,11 +176,9 @@ def long_words_in(sentence: str, explained: set[str] | frozenset[str] = frozense
             if i > 0 and info.text[0].isupper():
                 continue  # a capital inside a sentence: most likely a name
             key = _singular(info.text)
-            if key in explained or info.text.lower() in explained:
-                continue
             start = chunk.start() + part.start()
             found.append((start, start + len(part.group()), info, key))
-    return found
+    return tuple(found)
 
 
 def diagnose(

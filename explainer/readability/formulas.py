@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, astuple, dataclass, fields
-from functools import cache
+from dataclasses import asdict, dataclass, fields
+from functools import cache, lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
@@ -62,15 +63,20 @@ class Counts:
     letters: int = 0  # letters and digits (Coleman-Liau, ARI)
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+        return Counts(*(a + b for a, b in zip(_counts(self), _counts(other), strict=True)))
 
     @classmethod
     def total(cls, parts: Iterable[Counts]) -> Counts:
-        sums = [0] * len(fields(cls))
+        sums = [0] * len(_COUNT_FIELDS)
         for part in parts:
-            for i, n in enumerate(astuple(part)):
+            for i, n in enumerate(_counts(part)):
                 sums[i] += n
         return cls(*sums)
+
+
+# The fields' values in order: a plain getter, not astuple(), which deep-copies each value.
+_COUNT_FIELDS = tuple(f.name for f in fields(Counts))
+_counts = attrgetter(*_COUNT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,7 @@ def counted_words(text: str) -> list[WordInfo]:
     return [w for w in map(word_info, text.split()) if w is not None]
 
 
+@lru_cache(maxsize=16384)  # a pure function of the sentence; Counts is immutable
 def count_sentence(sentence: str) -> Counts:
     words = counted_words(sentence)
     if not words:

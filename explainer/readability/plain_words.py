@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 
@@ -94,6 +94,11 @@ _PLAIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 def plain_word_spans(sentence: str) -> list[tuple[int, str, str, PlainWord]]:
     """(offset, words as written, the word before them, entry) for each word or phrase of
     plain_words.yaml in ``sentence``, longest match first."""
+    return list(_plain_word_spans(sentence))
+
+
+@lru_cache(maxsize=16384)  # a pure function of the sentence (the word list is read once)
+def _plain_word_spans(sentence: str) -> tuple[tuple[int, str, str, PlainWord], ...]:
     index, longest = _plain_index()
     tokens = list(_PLAIN_TOKEN.finditer(sentence))
     lower = [t.group().lower() for t in tokens]
@@ -110,7 +115,7 @@ def plain_word_spans(sentence: str) -> list[tuple[int, str, str, PlainWord]]:
                 break
         else:
             i += 1
-    return found
+    return tuple(found)
 
 
 def plain_word_notes(sentences: list[str]) -> list[PlainWordNote]:

@@ -161,10 +161,24 @@ class _Scan(HTMLParser):
 
 
 def external_references(html: str) -> list[str]:
-    """One line per reference in ``html`` that a browser would fetch from outside the page."""
+    """One line per reference in ``html`` that a browser would fetch from outside the page.
+
+    The page is parsed once for every check (:func:`explainer.seen.html_tree.parse_page`):
+    the scan is given what that parse's HTMLParser reported, the same calls, in the same
+    order, as if it had parsed the page itself (tests/render/test_self_contained.py)."""
+    from ..seen.html_tree import parse_page
+
     scan = _Scan()
-    scan.feed(html)
-    scan.close()
+    for event in parse_page(html).events:
+        kind = event[0]
+        if kind == "start":
+            scan.handle_starttag(event[1], event[2])
+        elif kind == "startend":
+            scan.handle_startendtag(event[1], event[2])
+        elif kind == "end":
+            scan.handle_endtag(event[1])
+        else:
+            scan.handle_data(event[1])
     return list(dict.fromkeys(scan.found))
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache, partial
 from typing import Any, TypeGuard
 
@@ -82,6 +82,10 @@ class _Rule:
 class Rules:
     matcher: Any  # cssselect2.Matcher, or None when no rule matters
     font_faces: int
+    # The winning declarations of each distinct set of matching selectors (by their order of
+    # addition to this matcher, which names each one): elements of the same classes share it.
+    winning: dict[tuple[int, ...], Matched] = field(default_factory=dict, compare=False,
+                                                    repr=False)
 
 
 def _media_mask(query: str) -> int:
@@ -239,7 +243,11 @@ def cascade(root: Any, rules: Rules) -> dict[int, Matched]:
     for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
         matches = rules.matcher.match(wrapper)
         if matches:
-            computed[id(wrapper.etree_element)] = _winning(matches)
+            key = tuple(m[1] for m in matches)
+            won = rules.winning.get(key)
+            if won is None:
+                won = rules.winning[key] = _winning(matches)
+            computed[id(wrapper.etree_element)] = won
     return computed
 
 
@@ -316,9 +324,29 @@ _BLACK: RGBA = (0.0, 0.0, 0.0, 1.0)
 _LINK: RGBA = (0.0, 0.0, 0.933, 1.0)
 
 
+def hash_once(self: Any) -> int:
+    """A frozen dataclass's hash of its fields, worked out once per instance: looks (with their
+    custom properties) are hashed at every element by the caches of the walk."""
+    found = self.__dict__.get("_hash")
+    if found is None:
+        found = hash(tuple(getattr(self, f.name) for f in fields(self)))
+        object.__setattr__(self, "_hash", found)
+    return found
+
+
+def state_without_hash(self: Any) -> dict[str, Any]:
+    """Pickled state without the held hash (string hashes differ between processes)."""
+    state = dict(self.__dict__)
+    state.pop("_hash", None)
+    return state
+
+
 @dataclass(frozen=True)
 class Look:
     """What is inherited and accumulated down the tree, in one medium."""
+
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
     variables: tuple[tuple[str, str], ...] = ()
     color: RGBA = _BLACK
@@ -539,6 +567,16 @@ def enter(parent: Look, decls: Decls, tag: str) -> Look:
     ua_scale = _UA_FONT.get(tag)
     if not decls and ua_scale is None and tag not in ("a", "bdo", "html"):
         return parent  # nothing declared: non-inherited values are initial, the rest inherit
+    return _entered(parent, tuple(decls.items()), tag)
+
+
+# A page repeats a few looks over and over (every <li> of a list, every cell of a table):
+# the look is a function of the parent's look, the declarations and the tag alone, all three
+# in the key, so it is worked out once per distinct triple.
+@lru_cache(maxsize=4096)
+def _entered(parent: Look, items: tuple[tuple[str, tuple[str, bool]], ...], tag: str) -> Look:
+    decls = dict(items)
+    ua_scale = _UA_FONT.get(tag)
     variables = _variables(parent, decls)
 
     def value(name: str) -> str | None:
@@ -840,6 +878,13 @@ def movement(decls: Decls, variables: tuple[tuple[str, str], ...]) -> str | None
     """How this box is taken out of the flow or shifted, so that it can land on others."""
     if not decls or decls.keys().isdisjoint(_MOVING):
         return None
+    return _movement(tuple(decls.items()), variables)
+
+
+@lru_cache(maxsize=1024)  # the same few rules move boxes on every page: keyed on all it reads
+def _movement(items: tuple[tuple[str, tuple[str, bool]], ...],
+              variables: tuple[tuple[str, str], ...]) -> str | None:
+    decls = dict(items)
     env = dict(variables)
 
     def value(name: str) -> str:

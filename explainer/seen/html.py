@@ -24,6 +24,20 @@ from typing import Any, Literal
 from xml.etree.ElementTree import Element
 
 from ..textnorm import word_set
+from .css import (
+    MEDIA,
+    START,
+    cascade_styles,
+    enter,
+    fill,
+    hash_once,
+    inline_decls,
+    merge,
+    movement,
+    state_without_hash,
+    thick_outline,
+    unseen,
+)
 from .html_tree import parse_html
 
 Kind = Literal["body", "heading", "nav", "apart"]
@@ -55,6 +69,8 @@ _HINTS = {("font", "color"): "color", ("body", "text"): "color",
           ("tr", "bgcolor"): "background-color", ("td", "bgcolor"): "background-color",
           ("th", "bgcolor"): "background-color"}
 _REPLACED = word_set("img picture video canvas object embed iframe input svg")
+# Tags whose look is worked out even without a rule: the UA's own styles, bidi, replaced.
+_JUDGED_TAGS = frozenset({"a", "bdo", "html", *_UA_SIZED}) | _NOT_JUDGED | _REPLACED
 # Bidi override characters draw the letters after them in reverse order.
 _OVERRIDES = re.compile("[\u202d\u202e]")
 
@@ -90,6 +106,9 @@ class Extracted:
     overlays: list[str] = field(default_factory=list)
     font_faces: int = 0
     unseen: list[tuple[str, str]] = field(default_factory=list)  # (text, why) left out
+    # The parsed page, for checks that look at its structure (commcheck): one parse per page.
+    # Read it, never change it: extract's cache hands the same tree to every caller.
+    root: Element | None = field(default=None, compare=False, repr=False)
 
     def body(self) -> list[str]:
         return [b.text for b in self.blocks if b.kind == "body"]
@@ -118,6 +137,9 @@ class Extracted:
 
 @dataclass(frozen=True)
 class _Context:
+    __hash__ = hash_once  # the key of the walker's cache of inner contexts
+    __getstate__ = state_without_hash
+
     section: str
     kind: Kind
     category: str
@@ -165,6 +187,9 @@ class _Walker:
         self.scrambled = False  # the block has a bidi override character
         self.overlays: list[str] = []
         self.unseen: list[tuple[str, str]] = []
+        # (tag, attributes, id of the matched rules, parent context) -> inner context; the
+        # matched rules live as long as self.computed, so their ids are stable for the page.
+        self.entered: dict[tuple[Any, ...], _Context | None] = {}
 
     def flush(self) -> None:
         if self.pieces and self.context is not None and not self.scrambled:
@@ -203,8 +228,6 @@ class _Walker:
         self.legible.append(text if context.unseen is None else " \u2063 ")
 
     def walk(self, root: Element) -> None:
-        from .css import START
-
         start = _Context(OUTSIDE, "body", "", START)
         # (element, parent's context, own context, leaving?, tail shown?)
         stack: list[tuple[Element, _Context, _Context, bool, bool]] = [
@@ -238,20 +261,30 @@ class _Walker:
             self.add(element.tail, parent)
 
     def enter(self, element: Element, tag: str, parent: _Context) -> _Context | None:
-        """The context inside ``element``, or None when nothing inside it can be seen."""
-        from .css import inline_decls, unseen
+        """The context inside ``element``, or None when nothing inside it can be seen.
 
+        A page repeats elements (list items, table cells, paragraphs) that have the same tag,
+        attributes and matching rules in the same context: their inner context is the same,
+        worked out once per page. (The overlays a repeat would note are noted already.)"""
         attrs = element.attrib
+        matched = self.computed.get(id(element))
+        key = (tag, tuple(attrs.items()), id(matched) if matched is not None else 0, parent)
+        try:
+            return self.entered[key]
+        except KeyError:
+            inner = self.entered[key] = self._enter(element, tag, attrs, matched, parent)
+            return inner
+
+    def _enter(self, element: Element, tag: str, attrs: Any, matched: Any,
+               parent: _Context) -> _Context | None:
         if _never_seen(tag, attrs):
             return None
-        matched = self.computed.get(id(element))
         inline = inline_decls(attrs["style"]) if "style" in attrs else {}
         hints = {prop: (attrs[name].strip().lower(), False) for (t, name), prop in _HINTS.items()
                  if t == tag and name in attrs}
         looks = parent.looks
         moved = parent.moved
-        if matched is not None or inline or hints or tag in ("a", "bdo", "html", *_UA_SIZED) \
-                or "hidden" in attrs or tag in _NOT_JUDGED or tag in _REPLACED:
+        if matched is not None or inline or hints or tag in _JUDGED_TAGS or "hidden" in attrs:
             found = self._looks(element, tag, parent, matched, inline, hints)
             if found is None:
                 return None
@@ -266,8 +299,6 @@ class _Walker:
                inline: dict, hints: dict) -> tuple[tuple[Any, ...], str | None] | None:
         """The element's look in each medium and how it is moved (or None); None when it is
         not displayed at all."""
-        from .css import MEDIA, enter, merge, movement
-
         attrs = element.attrib
         moved = parent.moved
         new_looks: list[Any] = []
@@ -301,8 +332,6 @@ class _Walker:
                       moved: str | None, pseudo: bool = False) -> None:
         """An element, or its ::before/::after, that is moved (or inside a moved box) and
         paints a fill: it can be drawn over a caveat."""
-        from .css import fill, thick_outline
-
         how = thick_outline(decls, parent.looks[0].variables)
         if how is None and moved:
             paints = fill(decls, parent.looks[0].variables, pseudo)
@@ -321,13 +350,14 @@ class _Walker:
 def extract(html: str) -> Extracted:
     """Visible text of an HTML document as blocks, with headings, navigation and parts marked
     ``data-score="apart"`` kept apart from the body, per ``<section data-section>``."""
-    from .css import cascade_styles
-
     root, styles = parse_html(html)
     computed, rules = cascade_styles(root, styles) if styles else ({}, None)
     walker = _Walker(computed)
     walker.walk(root)
     walker.flush()
+    # Freed now, before the sections are built: left to the end of the call, its many keys
+    # tipped the cyclic collector into a generation-1 pass inside nearly every extract.
+    walker.entered.clear()
     sections: dict[str, Section] = {}
     for b in walker.blocks:
         s = sections.setdefault(b.section, Section(b.section))
@@ -340,7 +370,7 @@ def extract(html: str) -> Extracted:
         else:
             s.apart.setdefault(b.category, []).append(b.text)
     return Extracted(walker.blocks, sections, walker.overlays,
-                     rules.font_faces if rules is not None else 0, walker.unseen)
+                     rules.font_faces if rules is not None else 0, walker.unseen, root)
 
 
 def visible_text(html: str) -> str:

@@ -1,11 +1,15 @@
 """HTML -> a small element tree (xml.etree, which cssselect2 can match against), built the
 way browsers' parsers build it where that changes what is seen: implied end tags ("<li>a<li>b"
 is two items), stray end tags ignored, and a depth cap. The page's <style> texts are kept for
-the cascade."""
+the cascade, and what the parser reported that the self-contained check reads
+(:mod:`explainer.render.selfcontained`): one parse of a page serves every check."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from ..textnorm import word_set
@@ -28,6 +32,11 @@ _CLOSED_BY: dict[str, frozenset[str]] = {
     "th": frozenset({"td", "th", "tr"}),
     "option": frozenset({"option"}),
 }
+# The same, the other way round: tag -> the open elements its start closes.
+_CLOSERS: dict[str, frozenset[str]] = {
+    tag: frozenset(t for t, by in _CLOSED_BY.items() if tag in by)
+    for tag in set().union(*_CLOSED_BY.values())
+}
 _SCOPES = word_set("ul ol dl table tbody thead tfoot select")
 
 
@@ -47,6 +56,11 @@ class _TreeBuilder(HTMLParser):
         self._style_media: str | None = None
         self._in_style = False
         self._text: list[str] = []  # text since the last tag, joined once (no quadratic +=)
+        # The parser's reports the self-contained check reads, in order: every start tag with
+        # its attributes as written (duplicates included), <style> end tags, and the text
+        # inside <style> (its state kept as that check keeps it: a <style/> opens nothing).
+        self.events: list[tuple[Any, ...]] = []
+        self._scan_style = False
 
     def _push(self, element: Element) -> None:
         self.stack.append(element)
@@ -72,8 +86,14 @@ class _TreeBuilder(HTMLParser):
             parent.text = (parent.text or "") + data
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, attrs))
+        if tag == "style":
+            self._scan_style = True
+        self._start(tag, attrs)
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._flush_text()
-        closers = {t for t, by in _CLOSED_BY.items() if tag in by}
+        closers = _CLOSERS.get(tag)
         if closers:
             for i in range(len(self.stack) - 1, 0, -1):
                 name = self.stack[i].tag
@@ -93,7 +113,10 @@ class _TreeBuilder(HTMLParser):
             self._style_media = element.get("media")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
+        self.events.append(("startend", tag, attrs))
+        if tag == "style":
+            self._scan_style = False
+        self._start(tag, attrs)
         if tag not in _VOID and self.stack[-1].tag == tag:
             self._pop_from(len(self.stack) - 1)
 
@@ -101,6 +124,8 @@ class _TreeBuilder(HTMLParser):
         self._flush_text()
         if tag == "style":
             self._in_style = False
+            self._scan_style = False
+            self.events.append(("end", tag))
         if not self.open.get(tag):
             return  # an end tag with no open element: ignored, as browsers do
         for i in range(len(self.stack) - 1, 0, -1):
@@ -110,13 +135,27 @@ class _TreeBuilder(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self._text.append(data)
+        if self._scan_style:
+            self.events.append(("data", data))
 
     def close(self) -> None:
         super().close()
         self._flush_text()
 
 
-def parse_html(html: str) -> tuple[Element, list[tuple[str, str | None]]]:
+@dataclass(frozen=True)
+class Page:
+    """One parse of a page: its tree and style sheets, and the reports (see _TreeBuilder)."""
+
+    root: Element
+    styles: list[tuple[str, str | None]]  # (css, media attribute)
+    events: tuple[tuple[Any, ...], ...]
+
+
+# A build checks each page several times (visible text, caveat proof, communication check,
+# self-contained check): one parse, keyed on the page's text. Callers read it, never change it.
+@lru_cache(maxsize=8)
+def parse_page(html: str) -> Page:
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
@@ -125,4 +164,9 @@ def parse_html(html: str) -> tuple[Element, list[tuple[str, str | None]]]:
     if len(elements) == 1 and elements[0].tag == "html" and not (root.text or "").strip() \
             and not (elements[0].tail or "").strip():
         root = elements[0]
-    return root, builder.styles
+    return Page(root, builder.styles, tuple(builder.events))
+
+
+def parse_html(html: str) -> tuple[Element, list[tuple[str, str | None]]]:
+    page = parse_page(html)
+    return page.root, page.styles

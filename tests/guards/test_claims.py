@@ -147,6 +147,20 @@ def test_drug_names_come_from_the_document(doc):
     assert "combine-with-opioids" in fired("Try combining examinol with opioids.", doc)
 
 
+def test_a_sentence_met_before_is_judged_again_for_each_document(doc):
+    # The guard keeps each rule's matches per sentence: a document with other drugs must
+    # still get its own verdict, in whatever order the documents come.
+    data = doc.model_dump()
+    data["subject"]["drugs"][0]["misuse_potential"] = False
+    harmless = Document.model_validate(data)
+    sentence = "Combine examinol with opioids."
+    for _ in range(2):  # the second round meets every verdict already worked out
+        assert "combine-with-opioids" in fired(sentence, doc)
+        assert "combine-with-opioids" not in fired(sentence, harmless)
+        assert "opioid-misclassified" not in fired("Examinol is an opioid.")
+        assert "opioid-misclassified" in fired("Examinol is an opioid.", doc)
+
+
 def test_opioid_drugs_may_be_called_opioids(doc):
     data = doc.model_dump()
     data["subject"]["drugs"].append({"name": "morphine", "opioid": True, "misuse_potential": True})

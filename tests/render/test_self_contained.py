@@ -95,3 +95,35 @@ def test_only_that_audience_fails_and_links_a_reader_follows_are_fine(tmp_path):
     assert not patient.ok and press.ok, [str(p) for p in press.problems]
     assert (out / result.topic / "press.pdf").is_file()
     assert "https://www.nhs.uk/" in (out / result.topic / "press.html").read_text()
+
+
+def _scanned_alone(html: str) -> list[str]:
+    """The self-contained scan parsing the page itself, as it did before the shared parse."""
+    from explainer.render.selfcontained import _Scan
+
+    scan = _Scan()
+    scan.feed(html)
+    scan.close()
+    return list(dict.fromkeys(scan.found))
+
+
+def test_the_shared_parse_gives_the_scan_what_its_own_parse_did():
+    from explainer.document.load import load_document
+    from explainer.render.html import render_html
+
+    pages = [render_html(load_document(MIN_TOPIC).doc, a) for a in AUDIENCES]
+    page = pages[0]
+    pages += [page.replace("</main>", snippet + "</main>") for snippet, _ in REFERENCES.values()]
+    pages += [
+        # an attribute twice, a <style/> that opens nothing, CSS with a "<" in it, a stray
+        # end tag, an unclosed style at the end
+        page.replace("</main>", f'<img src="{EVIL}" src="data:," alt="x"></main>'),
+        f'<p>x</p><style/>a {{ background: url({EVIL}) }}<style>b < c {{ }} '
+        f'd {{ background: url({EVIL}) }}</STYLE></p><style>e {{ cursor: url({EVIL}) }}',
+    ]
+    found = 0
+    for html in pages:
+        shared = external_references(html)
+        assert shared == _scanned_alone(html), html[-300:]
+        found += len(shared)
+    assert found >= len(REFERENCES) + 2  # the hostile pages were flagged, both ways
