@@ -167,7 +167,7 @@ _Found = tuple[tuple[re.Pattern[str], re.Match[str]], ...]  # one rule's matches
 SCANS_HELD = 4096  # folded sentences whose matches a rule set holds (then it starts again)
 
 
-class _RuleSet(tuple):  # type: ignore[type-arg]
+class _RuleSet(tuple):
     """The compiled rules in order, holding each folded sentence's matches, rule by rule,
     keyed on its text: a topic's findings-file guard and its outputs' guards meet the same
     sentences again and again, and the matches depend on nothing else. A rule is scanned
@@ -354,8 +354,9 @@ def _candidates(compiled: tuple[_Compiled, ...], sentence: str, text: str,
                 ) -> Iterator[tuple[_Compiled, _Found]]:
     """The rules that apply to the sentence and match its folded ``text``, in order, each
     with its matches."""
-    held = (compiled.held(text) if isinstance(compiled, _RuleSet)
-            else [None] * len(compiled))  # rules compiled by hand (tests): nothing held
+    # Rules compiled by hand (tests) are a plain tuple: nothing held.
+    held: list[_Found | None] = (compiled.held(text) if isinstance(compiled, _RuleSet)
+                                 else [None] * len(compiled))
     lower: str | None = None
     for i, c in enumerate(compiled):
         rule = c.rule

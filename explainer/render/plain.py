@@ -76,10 +76,10 @@ def _converter() -> _Plain:
     state = getattr(_held, "state", None)
     if state is None:
         return _Plain()
-    if state[1] is None:
-        state[1] = _Plain()
-        state[1].convert(state[0])
-    held: _Plain = state[1]
+    held: _Plain | None = state[1]
+    if held is None:
+        held = state[1] = _Plain()
+        held.convert(state[0])
     out = _Plain()
     out.memo = dict(held.memo)  # ids of the document's parts, kept alive by ``held.keep``
     out.keep = [held.keep]
@@ -119,7 +119,8 @@ class _Plain:
         if kind is _SEQUENCE:
             return tuple(map(convert, value))
         if kind is _MODEL or kind is _DATACLASS:
-            names = (_model_names if kind is _MODEL else _dataclass_names)(type(value))
+            cls: Any = type(value)  # a class is hashable (functools.cache keys on it)
+            names = _model_names(cls) if kind is _MODEL else _dataclass_names(cls)
             return Record({n: convert(getattr(value, n)) for n in names})
         if kind is _MAPPING:
             return Record({str(convert(k)): convert(v) for k, v in value.items()})
