@@ -4,8 +4,10 @@ or without the artifacts: running footer, page numbers); anything else goes to p
 
 from __future__ import annotations
 
+import binascii
 import logging
 import re
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +46,8 @@ def pdf_text(data: bytes, furniture: bool = True) -> str:
 # as an object, and WeasyPrint draws each glyph as its own string, so it takes longer than
 # the render. Text in WeasyPrint's PDFs is only ever BT, Tm, Tf, TJ (of hex strings), ET,
 # in Type0 Identity-H fonts with a ToUnicode map; anything else falls back to pypdf.
+# A text object: BT ... ET as this pattern finds them (``_text_objects`` finds the same ones
+# with bytes.find, several times faster than the lazy body here).
 _TEXT_OBJECT = re.compile(rb"(?<![^\s\]>])BT(?=\s)(.*?)(?<=\s)ET(?![^\s\[</(])", re.S)
 _TEXT_OP = re.compile(rb"""
     \[(?P<array>[^\]]*)\]\s*TJ
@@ -56,7 +60,6 @@ _PLAIN_TEXT_OBJECT = re.compile(rb"""\s*(?P<matrix>(?:[-+.\d]+\s+){6})Tm
     \s*/(?P<font>[^\s/<>\[\]()]+)\s+(?P<size>[-+.\d]+)\s+Tf
     \s*\[(?P<array>[^\]]*)\]\s*TJ\s*""", re.X)
 _HEX_STRING = re.compile(rb"<([0-9A-Fa-f]*)>")
-_GLYPH_CODE = re.compile(rb"[0-9a-f]{4}")  # Identity-H: two bytes per glyph
 _NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
@@ -70,10 +73,10 @@ class _Unsupported(Exception):
 
 @dataclass
 class _Font:
-    # Keyed by the glyph code as it is written in the content stream (four hex digits, lower
-    # case), so a whole string of glyphs is decoded with C-level map() calls.
-    chars: dict[bytes, str]  # glyph code -> text
-    widths: dict[bytes, float]  # glyph code -> advance, in 1/1000 of the font size
+    # Keyed by the glyph code (Identity-H: the two bytes of each glyph in a string), so a
+    # whole string of glyphs is decoded with C-level map() calls.
+    chars: dict[int, str]  # glyph code -> text
+    widths: dict[int, float]  # glyph code -> advance, in 1/1000 of the font size
 
 
 def _utf16(digits: bytes) -> str:
@@ -115,8 +118,7 @@ def _fonts_from_cmap(cmap: bytes, w: Any, default: float) -> _Font:
         else:
             widths.update((code, float(w[i + 2])) for code in range(first, int(w[i + 1]) + 1))
             i += 3
-    return _Font({b"%04x" % code: text for code, text in chars.items()},
-                 {b"%04x" % code: widths.get(code, default) for code in chars})
+    return _Font(chars, {code: widths.get(code, default) for code in chars})
 
 
 def _text_ops(block: bytes) -> Iterator[dict[str, bytes | None]]:
@@ -131,6 +133,33 @@ def _text_ops(block: bytes) -> Iterator[dict[str, bytes | None]]:
         yield m.groupdict()
 
 
+_SPACE = frozenset(b" \t\n\r\f\v")  # \s of a bytes pattern
+_BEFORE_BT = _SPACE | frozenset(b"]>")
+_AFTER_ET = _SPACE | frozenset(b"[</(")
+
+
+def _text_objects(content: bytes) -> Iterator[tuple[int, bytes]]:
+    """Each text object's offset and body, exactly as ``_TEXT_OBJECT.finditer`` finds them:
+    the first BT that may start one (after a space, ] or >, or at the start; before a space),
+    up to the first ET after it that may end one (after a space; before a space, [ < / ( or
+    the end)."""
+    find, size, at = content.find, len(content), 0
+    while (begin := find(b"BT", at)) >= 0:
+        if (begin and content[begin - 1] not in _BEFORE_BT) or begin + 2 >= size \
+                or content[begin + 2] not in _SPACE:
+            at = begin + 1
+            continue
+        end = begin + 2
+        while (end := find(b"ET", end)) >= 0:
+            if content[end - 1] in _SPACE and (end + 2 >= size or content[end + 2] in _AFTER_ET):
+                break
+            end += 1
+        if end < 0:
+            return  # no ET after this BT, so none after a later one either
+        yield begin, content[begin + 2:end]
+        at = end + 2
+
+
 # Marked content that is an artifact; WeasyPrint's never nests other marked content (a span
 # that seems to is kept, so no text is lost).
 _ARTIFACT = re.compile(rb"/Artifact\s*(?:<<[^<>]*>>\s*BDC|BMC)(?=\s)(.*?)(?<=\s)EMC(?!\w)", re.S)
@@ -141,52 +170,88 @@ def _drop_artifact(m: re.Match[bytes]) -> bytes:
     return m[0] if b"BDC" in inner or b"BMC" in inner else b" "
 
 
+_Run = tuple[str, float, float, float, float]  # text, x, y, font size, x after it
+
+
+class PageText:
+    """One page's text, read with or without the artifacts, each text object decoded once
+    for both readings (a build asks for both: the caveat proof without the running footer,
+    the leak check with it). Decoding depends only on a text object's body and the page's
+    fonts, so the runs are kept by body."""
+
+    def __init__(self, content: bytes, fonts: dict[str, _Font]) -> None:
+        self.content, self.fonts = content, fonts
+        self._runs: dict[bytes, list[_Run]] = {}
+
+    def text(self, furniture: bool = True) -> str:
+        return "".join(piece for _, piece in self.pieces(furniture))
+
+    def pieces(self, furniture: bool = True) -> Iterator[tuple[int, str]]:
+        """Each run of text, after the space or line break that parts it from the one
+        before, with the offset of its text object (in the content read: without the
+        artifacts, that is the content with them cut out)."""
+        content = self.content
+        if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
+            raise _Unsupported
+        if not furniture:
+            content = _ARTIFACT.sub(_drop_artifact, content)
+        last_x, last_y = 0.0, None  # last_x is read only once last_y is set
+        after_space = False
+        for offset, body in _text_objects(content):
+            runs = self._runs.get(body)
+            if runs is None:
+                runs = self._runs[body] = _block_runs(body, self.fonts)
+            for chunk, x, y, size, end in runs:
+                yield offset, _gap(x - last_x, y, last_y, size, after_space, chunk) + chunk
+                after_space = chunk.endswith(" ")
+                last_x, last_y = end, y
+
+
 def _page_text(content: bytes, fonts: dict[str, _Font], furniture: bool = True) -> str:
-    if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
-        raise _Unsupported
-    if not furniture:
-        content = _ARTIFACT.sub(_drop_artifact, content)
-    return "".join(piece for _, piece in _page_pieces(content, fonts))
+    return PageText(content, fonts).text(furniture)
 
 
 def _page_pieces(content: bytes, fonts: dict[str, _Font]) -> Iterator[tuple[int, str]]:
     """Each run of text on a page, after the space or line break that parts it from the one
     before, with the offset of its text object in ``content`` (the structure reader maps that
     to its marked content)."""
-    if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
-        raise _Unsupported
-    last_x, last_y = 0.0, None  # last_x is read only once last_y is set
-    after_space = False
-    for match in _TEXT_OBJECT.finditer(content):
-        font, size, scale, x, y = None, 0.0, 1.0, 0.0, 0.0
-        for op in _text_ops(match[1]):
-            if op["font"]:
-                font, size = fonts[op["font"].decode()], float(op["size"] or 0)
-            if op["matrix"]:
-                scale, _, _, _, x, y = (float(v) for v in op["matrix"].split())
-            array = op["array"]
-            if array is None:
-                continue
-            if font is None:
-                raise _Unsupported
-            codes, chunk = _glyphs(array, font)
-            if not chunk:
-                continue
-            yield match.start(), _gap(x - last_x, y, last_y, size, after_space, chunk) + chunk
-            after_space = chunk.endswith(" ")
-            # Advance: the glyphs' widths less the TJ adjustments between them.
-            adjust = sum(map(float, _NUMBER.findall(_HEX_STRING.sub(b" ", array))))
-            x += scale * (sum(map(font.widths.__getitem__, codes)) - adjust) * size / 1000
-            last_x, last_y = x, y
+    return PageText(content, fonts).pieces()
 
 
-def _glyphs(array: bytes, font: _Font) -> tuple[list[bytes], str]:
-    """The glyph codes of a TJ array's hex strings and the text they map to."""
-    digits = b"".join(_HEX_STRING.findall(array)).lower()
+def _block_runs(block: bytes, fonts: dict[str, _Font]) -> list[_Run]:
+    """The runs of text one text object draws, each with where it starts and ends."""
+    runs: list[_Run] = []
+    font, size, scale, x, y = None, 0.0, 1.0, 0.0, 0.0
+    for op in _text_ops(block):
+        if op["font"]:
+            font, size = fonts[op["font"].decode()], float(op["size"] or 0)
+        if op["matrix"]:
+            scale, _, _, _, x, y = (float(v) for v in op["matrix"].split())
+        array = op["array"]
+        if array is None:
+            continue
+        if font is None:
+            raise _Unsupported
+        codes, chunk, adjust = _glyphs(array, font)
+        if not chunk:
+            continue
+        # Advance: the glyphs' widths less the TJ adjustments between them.
+        end = x + scale * (sum(map(font.widths.__getitem__, codes)) - adjust) * size / 1000
+        runs.append((chunk, x, y, size, end))
+        x = end
+    return runs
+
+
+def _glyphs(array: bytes, font: _Font) -> tuple[tuple[int, ...], str, float]:
+    """The glyph codes of a TJ array's hex strings, the text they map to, and the sum of the
+    adjustments (numbers) between them."""
+    parts = _HEX_STRING.split(array)  # between, hex, between, hex, ..., between
+    digits = b"".join(parts[1::2])
     if len(digits) % 4:
         raise _Unsupported
-    codes = _GLYPH_CODE.findall(digits)
-    return codes, "".join(map(font.chars.__getitem__, codes))  # KeyError: glyph, no text
+    codes = struct.unpack(f">{len(digits) // 4}H", binascii.unhexlify(digits))
+    chunk = "".join(map(font.chars.__getitem__, codes))  # KeyError: glyph, no text
+    return codes, chunk, sum(map(float, _NUMBER.findall(b" ".join(parts[::2]))))
 
 
 def _gap(dx: float, y: float, last_y: float | None, size: float, after_space: bool,

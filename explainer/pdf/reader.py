@@ -23,7 +23,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content_stream import _Font, _fonts_from_cmap, _page_pieces, _page_text, _Unsupported
+from .content_stream import (
+    PageText,
+    _Font,
+    _fonts_from_cmap,
+    _page_pieces,
+    _page_text,
+    _Unsupported,
+)
 
 MAX_STREAM_BYTES = 75_000_000  # pypdf's ZLIB_MAX_OUTPUT_LENGTH: the same limit on both paths
 _BOMB = "a stream unpacks to more than pypdf's limit (a decompression bomb?): refused"
@@ -141,16 +148,19 @@ def _bookmarks(pdf: Any) -> list[tuple[str, int]]:
 @dataclass
 class _ReadBack:
     """One PDF as qpdf read it: each page's content and fonts, and its bookmarks (None when
-    the simple reader declines them). Page texts are decoded once per furniture setting."""
+    the simple reader declines them). Each page's text objects are decoded once, for the
+    readings with and without the furniture."""
 
     pages: list[tuple[int, bytes, dict[str, _Font]]]
     bookmarks: list[tuple[str, int]] | None
     texts: dict[bool, list[str]] = field(default_factory=dict)
+    decoded: list[PageText] = field(default_factory=list)  # each text object decoded once
 
     def page_texts(self, furniture: bool) -> list[str]:
         if furniture not in self.texts:
-            self.texts[furniture] = [_page_text(content, fonts, furniture)
-                                     for _, content, fonts in self.pages]
+            if not self.decoded:
+                self.decoded = [PageText(content, fonts) for _, content, fonts in self.pages]
+            self.texts[furniture] = [page.text(furniture) for page in self.decoded]
         return self.texts[furniture]
 
 
