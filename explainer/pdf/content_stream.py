@@ -220,6 +220,12 @@ def _page_pieces(content: bytes, fonts: dict[str, _Font]) -> Iterator[tuple[int,
 
 def _block_runs(block: bytes, fonts: dict[str, _Font]) -> list[_Run]:
     """The runs of text one text object draws, each with where it starts and ends."""
+    plain = _PLAIN_TEXT_OBJECT.fullmatch(block)
+    if plain is not None:  # the usual text object: Tm, Tf, one TJ
+        matrix, name, size, array = plain.groups()
+        scale, _, _, _, x, y = map(float, matrix.split())
+        run = _run(array, fonts[name.decode()], float(size), scale, x, y)
+        return [] if run is None else [run]
     runs: list[_Run] = []
     font, size, scale, x, y = None, 0.0, 1.0, 0.0, 0.0
     for op in _text_ops(block):
@@ -232,26 +238,32 @@ def _block_runs(block: bytes, fonts: dict[str, _Font]) -> list[_Run]:
             continue
         if font is None:
             raise _Unsupported
-        codes, chunk, adjust = _glyphs(array, font)
-        if not chunk:
-            continue
-        # Advance: the glyphs' widths less the TJ adjustments between them.
-        end = x + scale * (sum(map(font.widths.__getitem__, codes)) - adjust) * size / 1000
-        runs.append((chunk, x, y, size, end))
-        x = end
+        run = _run(array, font, size, scale, x, y)
+        if run is not None:
+            runs.append(run)
+            x = run[4]
     return runs
 
 
-def _glyphs(array: bytes, font: _Font) -> tuple[tuple[int, ...], str, float]:
-    """The glyph codes of a TJ array's hex strings, the text they map to, and the sum of the
-    adjustments (numbers) between them."""
+def _run(array: bytes, font: _Font, size: float, scale: float, x: float, y: float
+         ) -> _Run | None:
+    """What a TJ array draws from (x, y): its text and the x after it; None for no text."""
     parts = _HEX_STRING.split(array)  # between, hex, between, hex, ..., between
     digits = b"".join(parts[1::2])
     if len(digits) % 4:
         raise _Unsupported
-    codes = struct.unpack(f">{len(digits) // 4}H", binascii.unhexlify(digits))
+    codes = struct.unpack(f">{len(digits) >> 2}H", binascii.unhexlify(digits))
     chunk = "".join(map(font.chars.__getitem__, codes))  # KeyError: glyph, no text
-    return codes, chunk, sum(map(float, _NUMBER.findall(b" ".join(parts[::2]))))
+    if not chunk:
+        return None
+    # Advance: the glyphs' widths less the TJ adjustments (the numbers between the strings).
+    between = b" ".join(parts[::2])
+    # Only digits and spaces (WeasyPrint's usual kerning): the numbers are the words.
+    numbers = between.split() if not between.translate(None, b"0123456789 ") \
+        else _NUMBER.findall(between)
+    adjust = sum(map(float, numbers))
+    return chunk, x, y, size, x + scale * (sum(map(font.widths.__getitem__, codes)) - adjust
+                                           ) * size / 1000
 
 
 def _gap(dx: float, y: float, last_y: float | None, size: float, after_space: bool,
