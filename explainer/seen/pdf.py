@@ -141,11 +141,21 @@ def _paints(box: Any, boxes: Any) -> bool:
         return True
     if style["background_color"].alpha > 0:
         return True
-    if any(style[f"border_{side}_width"] > 0 and style[f"border_{side}_style"] not in
-           ("none", "hidden") and style[f"border_{side}_color"].alpha > 0
-           for side in ("top", "right", "bottom", "left")):
-        return True
-    return any(kind != "none" for kind, _ in style["background_image"])
+    for width, line, colour in _BORDERS:
+        if style[width] > 0 and style[line] not in ("none", "hidden") and style[colour].alpha > 0:
+            return True
+    return _has_image(style["background_image"])
+
+
+_BORDERS = tuple((f"border_{side}_width", f"border_{side}_style", f"border_{side}_color")
+                 for side in ("top", "right", "bottom", "left"))
+
+
+def _has_image(layers: Any) -> bool:
+    """Whether a background_image value draws an image or gradient in any layer."""
+    if len(layers) == 1:  # the usual one layer, most often "none"
+        return layers[0][0] != "none"
+    return any(kind != "none" for kind, _ in layers)
 
 
 def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:
@@ -182,8 +192,25 @@ def _contrast_problem(style: Any, state: _State, rect: Rect) -> str | None:
         covered = [_over(colour, colour[3], u) for u in unders]
         unders = covered if _inside(rect, box_rect) else [*unders, *covered]
     r, g, b, alpha = _rgba(style["color"])
-    for under in dict.fromkeys(unders):
-        ink = _over((r, g, b), alpha * state.opacity, under)
+    key = ((r, g, b), alpha * state.opacity, tuple(dict.fromkeys(unders)))
+    why = _INK.get(key, _UNKNOWN)
+    if why is _UNKNOWN:
+        why = _ink_problem(*key)
+        if len(_INK) > 4096:  # like _SRGB: a page of many colours must not grow it for good
+            _INK.clear()
+        _INK[key] = why
+    return why
+
+
+_UNKNOWN: Any = object()
+# A page has a handful of text colours on a handful of backgrounds: each pair judged once.
+_INK: dict[tuple[Any, ...], str | None] = {}
+
+
+def _ink_problem(rgb: tuple[float, float, float], alpha: float,
+                 unders: tuple[tuple[float, float, float], ...]) -> str | None:
+    for under in unders:
+        ink = _over(rgb, alpha, under)
         ratio = contrast(ink, under)
         if ratio < MIN_CONTRAST:
             return (f"contrast {ratio:.2f}:1 against its background "
@@ -252,9 +279,11 @@ def _covered(rect: Rect, index: int, moved: bool, overlays: list[tuple[Rect, int
              painting: _Buckets, ends: dict[int, int]) -> str | None:
     """Why a text box that is drawn is still not seen: a box drawn over it, or it was moved
     onto another box; None when nothing but its own ancestors overlaps it."""
-    for o_rect, o_start in overlays:
-        ancestor = 0 <= o_start <= index < ends[o_start]
-        if not ancestor and _overlap(rect, o_rect):
+    x0, y0, x1, y1 = rect
+    cover = max(_SLACK, (y1 - y0) / 4)  # _overlap, inline: a page has a dozen overlays
+    for (o_x0, o_y0, o_x1, o_y1), o_start in overlays:
+        if min(y1, o_y1) - max(y0, o_y0) > cover and min(x1, o_x1) - max(x0, o_x0) > _SLACK \
+                and not 0 <= o_start <= index < ends[o_start]:
             return "covered by a box drawn over it"
     if moved:
         # Moved out of the flow, it may sit on a box whose background the contrast
@@ -364,7 +393,7 @@ def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
     opacity = parent.opacity * style["opacity"]
     backgrounds = parent.backgrounds
     if not isinstance(box, boxes.TextBox):
-        image = any(kind != "none" for kind, _ in style["background_image"])
+        image = _has_image(style["background_image"])
         colour = _rgba(style["background_color"])
         if image or colour[3] > 0:
             # The root's and body's backgrounds fill the whole canvas.
