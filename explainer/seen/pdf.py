@@ -340,7 +340,7 @@ def _page_boxes(page_box: Any, page_rect: Rect, boxes: Any, hidden: list[tuple[s
         _add_painted(box, state, index, boxes, texts, painting, overlays)
         children = getattr(box, "children", ())
         stack.append((None, index))
-        stack.extend((child, state, line, initial) for child in reversed(children))
+        stack.extend([(child, state, line, initial) for child in reversed(children)])
     return texts, painting, overlays, ends
 
 
@@ -366,6 +366,13 @@ def _add_painted(box: Any, state: _State, index: int, boxes: Any, texts: list[_T
     painting.add(rect, index)
     if state.overlay_root:
         overlays.append((rect, index))
+
+
+def _negative_margin(box: Any) -> bool:
+    # Spelled out: a generator over the four sides was a tenth of the whole walk.
+    return ((getattr(box, "margin_top", 0) or 0) < 0 or (getattr(box, "margin_right", 0) or 0) < 0
+            or (getattr(box, "margin_bottom", 0) or 0) < 0
+            or (getattr(box, "margin_left", 0) or 0) < 0)
 
 
 def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
@@ -394,19 +401,18 @@ def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
     backgrounds = parent.backgrounds
     if not isinstance(box, boxes.TextBox):
         image = _has_image(style["background_image"])
-        colour = _rgba(style["background_color"])
-        if image or colour[3] > 0:
+        colour = style["background_color"]
+        if image or colour.alpha > 0:
             # The root's and body's backgrounds fill the whole canvas.
             where = ((-1e9, -1e9, 1e9, 1e9) if box.element_tag in ("html", "body")
                      else _aabb(matrix, box.border_box_x(), box.border_box_y(),
                                 box.border_width(), box.border_height()))
-            backgrounds = (*backgrounds, (None if image else colour, where))
+            backgrounds = (*backgrounds, (None if image else _rgba(colour), where))
     overlay = parent.overlay_root or (
         style["position"] in ("absolute", "fixed", "relative", "sticky")
         or box.transformation_matrix is not None or style["opacity"] < 1
         or style["z_index"] != "auto"
-        or any((getattr(box, f"margin_{side}", 0) or 0) < 0
-               for side in ("top", "right", "bottom", "left")))
+        or _negative_margin(box))
     z_index = style["z_index"]
     under = parent.under or (isinstance(z_index, int) and z_index < 0
                              and style["position"] != "static")
