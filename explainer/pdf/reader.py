@@ -133,15 +133,16 @@ def _bookmarks(pdf: Any) -> list[tuple[str, int]]:
 
     pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
     marks: list[tuple[str, int]] = []
-    with pdf.open_outline() as outline:
-        stack = list(reversed(outline.root))
-        while stack:
-            item = stack.pop()
-            dest = item.destination
-            if not isinstance(dest, pikepdf.Array) or not len(dest):
-                raise _Unsupported  # a named destination or an action: not WeasyPrint's
-            marks.append((str(item.title), pages[dest[0].objgen]))
-            stack.extend(reversed(item.children))
+    # Read, not edited: outside a ``with`` block the outline is not written back into the
+    # (never saved) file on the way out, which was a third of reading it.
+    stack = list(reversed(pdf.open_outline().root))
+    while stack:
+        item = stack.pop()
+        dest = item.destination
+        if not isinstance(dest, pikepdf.Array) or not len(dest):
+            raise _Unsupported  # a named destination or an action: not WeasyPrint's
+        marks.append((str(item.title), pages[dest[0].objgen]))
+        stack.extend(reversed(item.children))
     return marks
 
 
