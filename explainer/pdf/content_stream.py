@@ -170,6 +170,32 @@ def _drop_artifact(m: re.Match[bytes]) -> bytes:
     return m[0] if b"BDC" in inner or b"BMC" in inner else b" "
 
 
+_ARTIFACT_START = re.compile(rb"/Artifact\s*(?:<<[^<>]*>>\s*BDC|BMC)(?=\s)")
+_WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")  # \w
+
+
+def _without_artifacts(content: bytes) -> bytes:
+    """``_ARTIFACT.sub(_drop_artifact, content)``, each artifact's end found by bytes.find
+    (the first EMC after a space and before no word character) instead of the pattern's
+    lazy body, three times faster."""
+    kept, at, size = [], 0, len(content)
+    while (head := _ARTIFACT_START.search(content, at)) is not None:
+        end = head.end()
+        while (end := content.find(b"EMC", end)) >= 0:
+            if content[end - 1] in _SPACE and (end + 3 >= size or content[end + 3] not in _WORD):
+                break
+            end += 1
+        if end < 0:
+            break  # no end after this artifact, so none after a later one either
+        inner = content[head.end():end]
+        kept.append(content[at:head.start()])
+        kept.append(content[head.start():end + 3] if b"BDC" in inner or b"BMC" in inner
+                    else b" ")
+        at = end + 3
+    kept.append(content[at:])
+    return b"".join(kept)
+
+
 _Run = tuple[str, float, float, float, float]  # text, x, y, font size, x after it
 
 
@@ -194,7 +220,7 @@ class PageText:
         if b"(" in content:  # a literal string: not WeasyPrint's way of drawing text
             raise _Unsupported
         if not furniture:
-            content = _ARTIFACT.sub(_drop_artifact, content)
+            content = _without_artifacts(content)
         last_x, last_y = 0.0, None  # last_x is read only once last_y is set
         after_space = False
         for offset, body in _text_objects(content):
