@@ -274,7 +274,7 @@ def _block_runs(block: bytes, fonts: dict[str, _Font]) -> list[_Run]:
 def _run(array: bytes, font: _Font, size: float, scale: float, x: float, y: float
          ) -> _Run | None:
     """What a TJ array draws from (x, y): its text and the x after it; None for no text."""
-    parts = _HEX_STRING.split(array)  # between, hex, between, hex, ..., between
+    parts = _split_array(array)  # between, hex, between, hex, ..., between
     digits = b"".join(parts[1::2])
     if len(digits) % 4:
         raise _Unsupported
@@ -290,6 +290,21 @@ def _run(array: bytes, font: _Font, size: float, scale: float, x: float, y: floa
     adjust = sum(map(float, numbers))
     return chunk, x, y, size, x + scale * (sum(map(font.widths.__getitem__, codes)) - adjust
                                            ) * size / 1000
+
+
+_NOT_ANGLE = bytes(c for c in range(256) if c not in b"<>")
+_HEX_DIGIT = b"0123456789ABCDEFabcdef"
+
+
+def _split_array(array: bytes) -> list[bytes]:
+    """``_HEX_STRING.split(array)``: when the array's < and > alternate and only hex digits
+    are between them (as WeasyPrint writes it), cut at them with bytes methods."""
+    angles = array.translate(None, _NOT_ANGLE)
+    if angles == b"<>" * (len(angles) >> 1) and not len(angles) & 1:
+        parts = array.replace(b">", b"<").split(b"<")
+        if not b"".join(parts[1::2]).translate(None, _HEX_DIGIT):
+            return parts
+    return _HEX_STRING.split(array)
 
 
 def _gap(dx: float, y: float, last_y: float | None, size: float, after_space: bool,

@@ -85,3 +85,11 @@ def test_random_marked_content_soup_is_cut_as_the_pattern_cuts_it():
         assert stream._without_artifacts(content) == regex_without_artifacts(content), content
         cut += regex_without_artifacts(content) != content
     assert cut > 500  # the soup holds artifacts often enough to test the cut
+
+
+@pytest.mark.parametrize("array", [
+    b"<0024>0<0003>30<0045>", b"<0024>-12.5<0003>", b"", b"<>", b"<><>1", b"3<00aF>4",
+    b"<00 24>0<0003>", b"<0024>>0<0003>", b"<<0024>0", b"<0024", b"0024>", b"><", b"<0g24>0",
+])
+def test_tj_arrays_are_cut_as_the_hex_string_pattern_cuts_them(array):
+    assert stream._split_array(array) == stream._HEX_STRING.split(array)
