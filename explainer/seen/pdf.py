@@ -310,6 +310,7 @@ def _page_boxes(page_box: Any, page_rect: Rect, boxes: Any, hidden: list[tuple[s
     # subtree; explicit, because box trees can be deeper than Python's recursion limit.
     stack: list[tuple[Any, ...]] = [(child, start, None, False)
                                     for child in reversed(page_box.children)]
+    margin_box, line_box, text_box = boxes.MarginBox, boxes.LineBox, boxes.TextBox
     while stack:
         item = stack.pop()
         if item[0] is None:
@@ -320,7 +321,7 @@ def _page_boxes(page_box: Any, page_rect: Rect, boxes: Any, hidden: list[tuple[s
         initial = initial or str(getattr(box, "element_tag", "")).endswith("::first-letter")
         index = order
         order += 1
-        if isinstance(box, boxes.MarginBox):
+        if isinstance(box, margin_box):
             if _paints(box, boxes) or any(_paints(b, boxes) for b in box.descendants()):
                 overlays.append(((box.position_x, box.position_y,
                                   box.position_x + box.margin_width(),
@@ -331,9 +332,9 @@ def _page_boxes(page_box: Any, page_rect: Rect, boxes: Any, hidden: list[tuple[s
             hidden.extend((b.text, "transformed to nothing") for b in box.descendants()
                           if isinstance(b, boxes.TextBox) and b.text.strip())
             continue
-        if isinstance(box, boxes.LineBox):
+        if isinstance(box, line_box):
             line = box
-        if isinstance(box, boxes.TextBox):
+        if isinstance(box, text_box):
             rect = _aabb(state.matrix, box.position_x, box.position_y, box.width, box.height)
             texts.append((box, rect, _text_problem(box, state, page_rect), line, index,
                           state.overlay_root, initial))
@@ -379,11 +380,11 @@ def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
     """The drawing state inside ``box``; None if its transform draws nothing."""
     style = box.style
     matrix = parent.matrix
-    if box.transformation_matrix is not None:
-        if not box.transformation_matrix.determinant:
+    transform = box.transformation_matrix
+    if transform is not None:
+        if not transform.determinant:
             return None
-        matrix = (box.transformation_matrix if matrix is None
-                  else box.transformation_matrix @ matrix)
+        matrix = transform if matrix is None else transform @ matrix
     clip = parent.clip
     if style["overflow"] != "visible" and not isinstance(box, boxes.PageBox):
         clip = _intersect(clip, _aabb(matrix, box.padding_box_x(), box.padding_box_y(),
@@ -397,7 +398,8 @@ def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
         # WeasyPrint draws rect(top right bottom left) as x+right .. x+left (sic)
         clip = _intersect(clip, _aabb(matrix, box.border_box_x() + right,
                                       box.border_box_y() + top, left - right, bottom - top))
-    opacity = parent.opacity * style["opacity"]
+    own_opacity = style["opacity"]
+    opacity = parent.opacity * own_opacity
     backgrounds = parent.backgrounds
     if not isinstance(box, boxes.TextBox):
         image = _has_image(style["background_image"])
@@ -408,14 +410,13 @@ def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
                      else _aabb(matrix, box.border_box_x(), box.border_box_y(),
                                 box.border_width(), box.border_height()))
             backgrounds = (*backgrounds, (None if image else _rgba(colour), where))
+    position, z_index = style["position"], style["z_index"]
     overlay = parent.overlay_root or (
-        style["position"] in ("absolute", "fixed", "relative", "sticky")
-        or box.transformation_matrix is not None or style["opacity"] < 1
-        or style["z_index"] != "auto"
+        position in ("absolute", "fixed", "relative", "sticky")
+        or transform is not None or own_opacity < 1 or z_index != "auto"
         or _negative_margin(box))
-    z_index = style["z_index"]
     under = parent.under or (isinstance(z_index, int) and z_index < 0
-                             and style["position"] != "static")
+                             and position != "static")
     if overlay == parent.overlay_root and matrix is parent.matrix and clip is parent.clip \
             and opacity == parent.opacity and backgrounds is parent.backgrounds \
             and under == parent.under:
