@@ -228,7 +228,16 @@ class PageText:
             if runs is None:
                 runs = self._runs[body] = _block_runs(body, self.fonts)
             for chunk, x, y, size, end in runs:
-                yield offset, _gap(x - last_x, y, last_y, size, after_space, chunk) + chunk
+                # A new line, or a gap on the same line, separates words as a reader
+                # sees it (inline: a call per run was a tenth of a reading).
+                if last_y is None:
+                    yield offset, chunk
+                elif abs(y - last_y) > size / 2:
+                    yield offset, "\n" + chunk
+                elif x - last_x > size * 0.15 and not after_space and not chunk.startswith(" "):
+                    yield offset, " " + chunk
+                else:
+                    yield offset, chunk
                 after_space = chunk.endswith(" ")
                 last_x, last_y = end, y
 
@@ -305,18 +314,6 @@ def _split_array(array: bytes) -> list[bytes]:
         if not b"".join(parts[1::2]).translate(None, _HEX_DIGIT):
             return parts
     return _HEX_STRING.split(array)
-
-
-def _gap(dx: float, y: float, last_y: float | None, size: float, after_space: bool,
-         chunk: str) -> str:
-    """A new line, or a gap on the same line, separates words as a reader sees it."""
-    if last_y is None:
-        return ""
-    if abs(y - last_y) > size / 2:
-        return "\n"
-    if dx > size * 0.15 and not after_space and not chunk.startswith(" "):
-        return " "
-    return ""
 
 
 _DO = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do(?!\w)")
