@@ -320,9 +320,16 @@ def comparable_words(text: str) -> list[str]:
     dashes stay word breaks: a PDF line may break before an em dash as well as after it.
     """
     text = fold(unicodedata.normalize("NFKC", text), dashes=False)
-    text = re.sub(r"(\w)-[ \t]*\r?\n\s*(\w)", r"\1\2", text)
-    text = re.sub(r"(?<=\w)-(?=\w)", "", text)
-    return re.findall(r"\w+", text.casefold())
+    if _LINE_END_HYPHEN.search(text):  # a quick scan first: the pattern has no literal start
+        text = _HYPHENATED_LINE_END.sub(r"\1\2", text)
+    text = _HYPHEN_IN_WORD.sub("", text)
+    return _WORD.findall(text.casefold())
+
+
+_HYPHENATED_LINE_END = re.compile(r"(\w)-[ \t]*\r?\n\s*(\w)")
+_LINE_END_HYPHEN = re.compile(r"-[ \t]*\r?\n")  # in every match of the pattern above
+_HYPHEN_IN_WORD = re.compile(r"-(?<=\w-)(?=\w)")  # (?<=\w)-(?=\w), starting at the hyphen
+_WORD = re.compile(r"\w+")
 
 
 def _found(haystack: str, needle: list[str]) -> bool:

@@ -23,7 +23,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content_stream import _Font, _fonts_from_cmap, _page_pieces, _page_text, _Unsupported
+from .content_stream import (
+    PageText,
+    _Font,
+    _fonts_from_cmap,
+    _page_pieces,
+    _page_text,
+    _Unsupported,
+)
 
 MAX_STREAM_BYTES = 75_000_000  # pypdf's ZLIB_MAX_OUTPUT_LENGTH: the same limit on both paths
 _BOMB = "a stream unpacks to more than pypdf's limit (a decompression bomb?): refused"
@@ -126,31 +133,35 @@ def _bookmarks(pdf: Any) -> list[tuple[str, int]]:
 
     pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
     marks: list[tuple[str, int]] = []
-    with pdf.open_outline() as outline:
-        stack = list(reversed(outline.root))
-        while stack:
-            item = stack.pop()
-            dest = item.destination
-            if not isinstance(dest, pikepdf.Array) or not len(dest):
-                raise _Unsupported  # a named destination or an action: not WeasyPrint's
-            marks.append((str(item.title), pages[dest[0].objgen]))
-            stack.extend(reversed(item.children))
+    # Read, not edited: outside a ``with`` block the outline is not written back into the
+    # (never saved) file on the way out, which was a third of reading it.
+    stack = list(reversed(pdf.open_outline().root))
+    while stack:
+        item = stack.pop()
+        dest = item.destination
+        if not isinstance(dest, pikepdf.Array) or not len(dest):
+            raise _Unsupported  # a named destination or an action: not WeasyPrint's
+        marks.append((str(item.title), pages[dest[0].objgen]))
+        stack.extend(reversed(item.children))
     return marks
 
 
 @dataclass
 class _ReadBack:
     """One PDF as qpdf read it: each page's content and fonts, and its bookmarks (None when
-    the simple reader declines them). Page texts are decoded once per furniture setting."""
+    the simple reader declines them). Each page's text objects are decoded once, for the
+    readings with and without the furniture."""
 
     pages: list[tuple[int, bytes, dict[str, _Font]]]
     bookmarks: list[tuple[str, int]] | None
     texts: dict[bool, list[str]] = field(default_factory=dict)
+    decoded: list[PageText] = field(default_factory=list)  # each text object decoded once
 
     def page_texts(self, furniture: bool) -> list[str]:
         if furniture not in self.texts:
-            self.texts[furniture] = [_page_text(content, fonts, furniture)
-                                     for _, content, fonts in self.pages]
+            if not self.decoded:
+                self.decoded = [PageText(content, fonts) for _, content, fonts in self.pages]
+            self.texts[furniture] = [page.text(furniture) for page in self.decoded]
         return self.texts[furniture]
 
 

@@ -281,12 +281,13 @@ def install_apart_titles() -> None:
 
     def build_box_tree(box: Any, *args: Any) -> Any:
         element = getattr(box, "element", None)
-        category = None
-        if element is not None and hasattr(element, "get") \
-                and (element.get("data-score") or "").strip().lower() == "apart":
-            category = (element.get("data-apart") or "").strip() or "other"
+        if element is None or not hasattr(element, "get") \
+                or (element.get("data-score") or "").strip().lower() != "apart":
+            yield from original(box, *args)  # the usual box: passed through untouched
+            return
+        category = (element.get("data-apart") or "").strip() or "other"
         for made in original(box, *args):
-            if category is not None and "T" not in made:
+            if "T" not in made:
                 made["T"] = pydyf.String(APART_TITLE + category)
             yield made
 

@@ -141,11 +141,21 @@ def _paints(box: Any, boxes: Any) -> bool:
         return True
     if style["background_color"].alpha > 0:
         return True
-    if any(style[f"border_{side}_width"] > 0 and style[f"border_{side}_style"] not in
-           ("none", "hidden") and style[f"border_{side}_color"].alpha > 0
-           for side in ("top", "right", "bottom", "left")):
-        return True
-    return any(kind != "none" for kind, _ in style["background_image"])
+    for width, line, colour in _BORDERS:
+        if style[width] > 0 and style[line] not in ("none", "hidden") and style[colour].alpha > 0:
+            return True
+    return _has_image(style["background_image"])
+
+
+_BORDERS = tuple((f"border_{side}_width", f"border_{side}_style", f"border_{side}_color")
+                 for side in ("top", "right", "bottom", "left"))
+
+
+def _has_image(layers: Any) -> bool:
+    """Whether a background_image value draws an image or gradient in any layer."""
+    if len(layers) == 1:  # the usual one layer, most often "none"
+        return layers[0][0] != "none"
+    return any(kind != "none" for kind, _ in layers)
 
 
 def _text_problem(box: Any, state: _State, page_rect: Rect) -> str | None:
@@ -182,8 +192,25 @@ def _contrast_problem(style: Any, state: _State, rect: Rect) -> str | None:
         covered = [_over(colour, colour[3], u) for u in unders]
         unders = covered if _inside(rect, box_rect) else [*unders, *covered]
     r, g, b, alpha = _rgba(style["color"])
-    for under in dict.fromkeys(unders):
-        ink = _over((r, g, b), alpha * state.opacity, under)
+    key = ((r, g, b), alpha * state.opacity, tuple(dict.fromkeys(unders)))
+    why = _INK.get(key, _UNKNOWN)
+    if why is _UNKNOWN:
+        why = _ink_problem(*key)
+        if len(_INK) > 4096:  # like _SRGB: a page of many colours must not grow it for good
+            _INK.clear()
+        _INK[key] = why
+    return why
+
+
+_UNKNOWN: Any = object()
+# A page has a handful of text colours on a handful of backgrounds: each pair judged once.
+_INK: dict[tuple[Any, ...], str | None] = {}
+
+
+def _ink_problem(rgb: tuple[float, float, float], alpha: float,
+                 unders: tuple[tuple[float, float, float], ...]) -> str | None:
+    for under in unders:
+        ink = _over(rgb, alpha, under)
         ratio = contrast(ink, under)
         if ratio < MIN_CONTRAST:
             return (f"contrast {ratio:.2f}:1 against its background "
@@ -252,9 +279,11 @@ def _covered(rect: Rect, index: int, moved: bool, overlays: list[tuple[Rect, int
              painting: _Buckets, ends: dict[int, int]) -> str | None:
     """Why a text box that is drawn is still not seen: a box drawn over it, or it was moved
     onto another box; None when nothing but its own ancestors overlaps it."""
-    for o_rect, o_start in overlays:
-        ancestor = 0 <= o_start <= index < ends[o_start]
-        if not ancestor and _overlap(rect, o_rect):
+    x0, y0, x1, y1 = rect
+    cover = max(_SLACK, (y1 - y0) / 4)  # _overlap, inline: a page has a dozen overlays
+    for (o_x0, o_y0, o_x1, o_y1), o_start in overlays:
+        if min(y1, o_y1) - max(y0, o_y0) > cover and min(x1, o_x1) - max(x0, o_x0) > _SLACK \
+                and not 0 <= o_start <= index < ends[o_start]:
             return "covered by a box drawn over it"
     if moved:
         # Moved out of the flow, it may sit on a box whose background the contrast
@@ -281,6 +310,7 @@ def _page_boxes(page_box: Any, page_rect: Rect, boxes: Any, hidden: list[tuple[s
     # subtree; explicit, because box trees can be deeper than Python's recursion limit.
     stack: list[tuple[Any, ...]] = [(child, start, None, False)
                                     for child in reversed(page_box.children)]
+    margin_box, line_box, text_box = boxes.MarginBox, boxes.LineBox, boxes.TextBox
     while stack:
         item = stack.pop()
         if item[0] is None:
@@ -291,7 +321,7 @@ def _page_boxes(page_box: Any, page_rect: Rect, boxes: Any, hidden: list[tuple[s
         initial = initial or str(getattr(box, "element_tag", "")).endswith("::first-letter")
         index = order
         order += 1
-        if isinstance(box, boxes.MarginBox):
+        if isinstance(box, margin_box):
             if _paints(box, boxes) or any(_paints(b, boxes) for b in box.descendants()):
                 overlays.append(((box.position_x, box.position_y,
                                   box.position_x + box.margin_width(),
@@ -302,16 +332,16 @@ def _page_boxes(page_box: Any, page_rect: Rect, boxes: Any, hidden: list[tuple[s
             hidden.extend((b.text, "transformed to nothing") for b in box.descendants()
                           if isinstance(b, boxes.TextBox) and b.text.strip())
             continue
-        if isinstance(box, boxes.LineBox):
+        if isinstance(box, line_box):
             line = box
-        if isinstance(box, boxes.TextBox):
+        if isinstance(box, text_box):
             rect = _aabb(state.matrix, box.position_x, box.position_y, box.width, box.height)
             texts.append((box, rect, _text_problem(box, state, page_rect), line, index,
                           state.overlay_root, initial))
         _add_painted(box, state, index, boxes, texts, painting, overlays)
         children = getattr(box, "children", ())
         stack.append((None, index))
-        stack.extend((child, state, line, initial) for child in reversed(children))
+        stack.extend([(child, state, line, initial) for child in reversed(children)])
     return texts, painting, overlays, ends
 
 
@@ -339,15 +369,22 @@ def _add_painted(box: Any, state: _State, index: int, boxes: Any, texts: list[_T
         overlays.append((rect, index))
 
 
+def _negative_margin(box: Any) -> bool:
+    # Spelled out: a generator over the four sides was a tenth of the whole walk.
+    return ((getattr(box, "margin_top", 0) or 0) < 0 or (getattr(box, "margin_right", 0) or 0) < 0
+            or (getattr(box, "margin_bottom", 0) or 0) < 0
+            or (getattr(box, "margin_left", 0) or 0) < 0)
+
+
 def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
     """The drawing state inside ``box``; None if its transform draws nothing."""
     style = box.style
     matrix = parent.matrix
-    if box.transformation_matrix is not None:
-        if not box.transformation_matrix.determinant:
+    transform = box.transformation_matrix
+    if transform is not None:
+        if not transform.determinant:
             return None
-        matrix = (box.transformation_matrix if matrix is None
-                  else box.transformation_matrix @ matrix)
+        matrix = transform if matrix is None else transform @ matrix
     clip = parent.clip
     if style["overflow"] != "visible" and not isinstance(box, boxes.PageBox):
         clip = _intersect(clip, _aabb(matrix, box.padding_box_x(), box.padding_box_y(),
@@ -361,26 +398,25 @@ def _enter(box: Any, parent: _State, boxes: Any) -> _State | None:
         # WeasyPrint draws rect(top right bottom left) as x+right .. x+left (sic)
         clip = _intersect(clip, _aabb(matrix, box.border_box_x() + right,
                                       box.border_box_y() + top, left - right, bottom - top))
-    opacity = parent.opacity * style["opacity"]
+    own_opacity = style["opacity"]
+    opacity = parent.opacity * own_opacity
     backgrounds = parent.backgrounds
     if not isinstance(box, boxes.TextBox):
-        image = any(kind != "none" for kind, _ in style["background_image"])
-        colour = _rgba(style["background_color"])
-        if image or colour[3] > 0:
+        image = _has_image(style["background_image"])
+        colour = style["background_color"]
+        if image or colour.alpha > 0:
             # The root's and body's backgrounds fill the whole canvas.
             where = ((-1e9, -1e9, 1e9, 1e9) if box.element_tag in ("html", "body")
                      else _aabb(matrix, box.border_box_x(), box.border_box_y(),
                                 box.border_width(), box.border_height()))
-            backgrounds = (*backgrounds, (None if image else colour, where))
+            backgrounds = (*backgrounds, (None if image else _rgba(colour), where))
+    position, z_index = style["position"], style["z_index"]
     overlay = parent.overlay_root or (
-        style["position"] in ("absolute", "fixed", "relative", "sticky")
-        or box.transformation_matrix is not None or style["opacity"] < 1
-        or style["z_index"] != "auto"
-        or any((getattr(box, f"margin_{side}", 0) or 0) < 0
-               for side in ("top", "right", "bottom", "left")))
-    z_index = style["z_index"]
+        position in ("absolute", "fixed", "relative", "sticky")
+        or transform is not None or own_opacity < 1 or z_index != "auto"
+        or _negative_margin(box))
     under = parent.under or (isinstance(z_index, int) and z_index < 0
-                             and style["position"] != "static")
+                             and position != "static")
     if overlay == parent.overlay_root and matrix is parent.matrix and clip is parent.clip \
             and opacity == parent.opacity and backgrounds is parent.backgrounds \
             and under == parent.under:
