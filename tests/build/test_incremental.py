@@ -184,3 +184,23 @@ def test_manifest_records_content_hashes_of_inputs_and_outputs(tmp_path):
     before = snapshot(out)
     assert build(path, "--out", out, "--format", "html").exit_code == 0
     assert snapshot(out) == before
+
+
+def test_the_run_key_names_the_installed_weasyprint(tmp_path, monkeypatch):
+    """A WeasyPrint upgrade changes every output, so the run key holds its version: read
+    from its package without importing it, and the same version pip installed."""
+    from importlib.metadata import version
+
+    from explainer.build import manifest
+
+    assert manifest._weasyprint_version() == version("weasyprint")
+    # A package whose version line is not there: the metadata answers instead.
+    fake = tmp_path / "weasyprint"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("__version__ = compute()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    importlib.invalidate_caches()
+    monkeypatch.delitem(__import__("sys").modules, "weasyprint", raising=False)
+    assert manifest._weasyprint_version() == version("weasyprint")
