@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..inputs.office import Paragraph, ParagraphKind
 from ..problems import InputError, Problem
+
+if TYPE_CHECKING:  # the office reader only for tagged_paragraphs (drafts), not for a build
+    from ..inputs.office import Paragraph, ParagraphKind
 
 _BLOCKS = frozenset({"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/LBody", "/TD",
                      "/TH", "/Caption", "/BlockQuote", "/Note", "/TOCI", "/Lbl", "/Title"})
@@ -175,6 +177,7 @@ def tagged_paragraphs(path: Path, max_pages: int, max_chars: int) -> list[Paragr
     The structure tree is read with qpdf and the text by the one PDF text reader
     (explainer.pdf.reader), as the build reads its own PDFs back; a file that reader declines
     is read with pypdf."""
+    from ..inputs.office import Paragraph
     from .reader import PdfTooLarge, PdfUnreadable
 
     try:

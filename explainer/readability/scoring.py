@@ -10,15 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..inputs.office import Paragraph
 from ..problems import InputError, Problem
 from .diagnosis import Diagnosis, SentenceScore, diagnose_sentences, score_sentence
 from .formulas import Counts, Scores, count_sentence, count_sentences
-from .markdown import markdown_blocks
 from .sentences import split_block, split_blocks
 from .targets import Miss, Target, load_targets
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # office and markdown reading only for drafts, not for a build's HTML
+    from ..inputs.office import Paragraph
     from .drafts import Draft, Format
 
 TEXT_SECTION = "text"  # the one section of a document that has no sections
@@ -192,6 +191,8 @@ def score_plain(
     from .furniture import plain_text_headings, table_rows_as_cells
 
     if markdown:
+        from .markdown import markdown_blocks
+
         blocks, heads = markdown_blocks(text)
         plain_heads: set[str] = set()
     else:

@@ -12,7 +12,8 @@ read: ``explainer score`` defines only the targets and plain-word models here, a
 ``schema_topic`` imports the findings model.
 """
 
-from __future__ import annotations
+# Annotations stay real objects (no `from __future__ import annotations`): pydantic would
+# compile every string annotation back, a few ms per import.
 
 import re
 from typing import Annotated, Any, ClassVar
@@ -77,7 +78,7 @@ class PlainWords(Strict):
     words: list[PlainWord]
 
     @model_validator(mode="after")
-    def _sources_known(self) -> PlainWords:
+    def _sources_known(self) -> "PlainWords":
         _known_sources(self.words, self.sources, "word")
         return self
 

@@ -1,7 +1,8 @@
 """Schemas of the rule files the guards read: claim rules, the communication check and the
 GRADE certainty rules. Built on ``schema.Strict``; listed in ``schema.SCHEMAS``."""
 
-from __future__ import annotations
+# Annotations stay real objects (no `from __future__ import annotations`): pydantic would
+# compile every string annotation back, a few ms per import.
 
 from typing import Literal
 
@@ -39,7 +40,7 @@ class ClaimRule(Strict):
     examples: ClaimExamples
 
     @model_validator(mode="after")
-    def _has_matchers(self) -> ClaimRule:
+    def _has_matchers(self) -> "ClaimRule":
         if self.type == "existence" and not self.tokens:
             raise ValueError(f"{self.id}: an existence rule needs tokens")
         if self.type != "existence" and not self.patterns:
@@ -71,7 +72,7 @@ class ClaimRules(Strict):
     rules: list[ClaimRule]
 
     @model_validator(mode="after")
-    def _ids(self) -> ClaimRules:
+    def _ids(self) -> "ClaimRules":
         _unique_ids(self.rules, "rule")
         return self
 
@@ -109,7 +110,7 @@ class CommunicationRules(Strict):
     max_list_items: int = Field(6, ge=1)
 
     @model_validator(mode="after")
-    def _instruments_known(self) -> CommunicationRules:
+    def _instruments_known(self) -> "CommunicationRules":
         unknown = sorted({it.instrument for it in self.items} - set(self.instruments))
         if unknown:
             raise ValueError(f"items name unknown instruments {unknown}")

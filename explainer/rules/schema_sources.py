@@ -1,7 +1,8 @@
 """Schemas of the rule files about source texts: screening markers, the spin lexicon, the
 draft rules and time-sensitive claims. Built on ``schema.Strict``; listed in ``schema.SCHEMAS``."""
 
-from __future__ import annotations
+# Annotations stay real objects (no `from __future__ import annotations`): pydantic would
+# compile every string annotation back, a few ms per import.
 
 from typing import Annotated, Literal
 
@@ -73,7 +74,7 @@ class SourceMarkers(Strict):
     preprint: list[Marker]
 
     @model_validator(mode="after")
-    def _ids(self) -> SourceMarkers:
+    def _ids(self) -> "SourceMarkers":
         markers = [*self.ai_generated, *self.preprint]
         _unique_ids(markers, "marker")
         _known_sources(markers, self.sources, "marker")
@@ -103,7 +104,7 @@ class SpinLexicon(Strict):
     swaps: list[Swap]
 
     @model_validator(mode="after")
-    def _sources_known(self) -> SpinLexicon:
+    def _sources_known(self) -> "SpinLexicon":
         _known_sources(self.swaps, self.sources, "swap")
         return self
 
