@@ -28,7 +28,7 @@ from ..rules.schema_guards import ClaimLevel as Level
 from ..rules.schema_guards import ClaimRule, ClaimRules, Vocab
 from ..textnorm import fold
 from .caveats import comparable_words
-from .prefilter import lowered, required_words, words_regex
+from .prefilter import lowered, required_words, source_words, words_regex
 
 RULES_FILE = "claims"
 
@@ -145,17 +145,29 @@ class _PatternError(ValueError):
         self.rule_id, self.key = rule_id, key
 
 
-def _fill(pattern: str, values: dict[str, str], rule_id: str,
-          key: str = "patterns") -> re.Pattern[str]:
+def _filled(pattern: str, values: dict[str, str], rule_id: str, key: str) -> str:
     def sub(m: re.Match[str]) -> str:
         if m.group(1) not in values:
             raise _PatternError(rule_id, key, f"unknown placeholder {m.group(0)}")
         return values[m.group(1)]
 
+    return re.sub(r"\{([a-z_]+)\}", sub, pattern)
+
+
+def _fill(pattern: str, values: dict[str, str], rule_id: str,
+          key: str = "patterns") -> re.Pattern[str]:
     try:
-        return re.compile(re.sub(r"\{([a-z_]+)\}", sub, pattern), re.IGNORECASE)
+        return _regex(_filled(pattern, values, rule_id, key))
     except re.error as exc:
         raise _PatternError(rule_id, key, f"bad pattern {pattern!r}: {exc}") from None
+
+
+# Keyed on the filled source: the load-time check (no drugs) and each document's compile
+# share every pattern that no drug fills in, compiled once (not through re's own cache of
+# 512, which a few hundred rule patterns would churn).
+@lru_cache(maxsize=2048)
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
 
 
 @cache
@@ -195,9 +207,12 @@ _DRUG_PLACEHOLDERS = ("drug", "non_opioid", "misuse_non_opioid", "treatment")
 def _needs(template: str, neutral: dict[str, str], rule_id: str,
            pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     try:
-        return required_words(_fill(template, neutral, rule_id))
-    except _PatternError:  # e.g. a placeholder inside a look-behind: read the filled pattern
-        return required_words(pattern)
+        source = _filled(template, neutral, rule_id, "patterns")
+        if "(?<" not in source:  # no look-behind: it compiles if it parses, so parse only
+            return source_words(source, re.IGNORECASE)
+        return required_words(_regex(source))
+    except (_PatternError, re.error):  # e.g. a placeholder inside a look-behind: read the
+        return required_words(pattern)  # filled pattern
 
 
 def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
@@ -208,7 +223,7 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
         # An existence rule's tokens are one alternation, longest first: one scan per
         # sentence, not one per token.
         sources = ([_tokens_regex(rule.tokens)] if rule.type == "existence" else rule.patterns)
-        hedge = (re.compile(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b", re.I)
+        hedge = (_regex(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b")
                  if rule.hedges else None)
         patterns = tuple(_fill(p, values, rule.id) for p in sources)
         needs = [_needs(t, neutral, rule.id, p) for t, p in zip(sources, patterns, strict=True)]
