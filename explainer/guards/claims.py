@@ -28,7 +28,8 @@ from ..rules.schema_guards import ClaimLevel as Level
 from ..rules.schema_guards import ClaimRule, ClaimRules, Vocab
 from ..textnorm import fold
 from .caveats import comparable_words
-from .prefilter import lowered, required_words, source_words, words_regex
+from .kept_words import KeptWords, kept_words
+from .prefilter import lowered, required_words, words_regex
 
 RULES_FILE = "claims"
 
@@ -229,14 +230,15 @@ _DRUG_PLACEHOLDERS = ("drug", "non_opioid", "misuse_non_opioid", "treatment")
 
 
 def _needs(template: str, neutral: dict[str, str], rule_id: str,
-           pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+           pattern: re.Pattern[str], kept: KeptWords) -> tuple[frozenset[str], ...]:
     try:
         source = _filled(template, neutral, rule_id, "patterns")
         if "(?<" not in source:  # no look-behind: it compiles if it parses, so parse only
-            return source_words(source, re.IGNORECASE)
-        return required_words(_regex(source))
+            return kept.get(source, re.IGNORECASE)
+        compiled = _regex(source)
     except (_PatternError, re.error):  # e.g. a placeholder inside a look-behind: read the
         return required_words(pattern)  # filled pattern
+    return kept.get(compiled.pattern, compiled.flags)  # = required_words(compiled)
 
 
 def _sources(rule: ClaimRule) -> list[str]:
@@ -262,13 +264,15 @@ def _check_drug_free(rules: ClaimRules) -> None:
 def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
     values = _placeholders(rules.vocab, rules.fragments, key)
     neutral = {**values, **dict.fromkeys(_DRUG_PLACEHOLDERS, "(?s:.*)")}
+    kept = kept_words()  # the words each pattern needs, as earlier runs read them
     out = []
     for rule in rules.rules:
         sources = _sources(rule)
         hedge = (_regex(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b")
                  if rule.hedges else None)
         patterns = tuple(_fill(p, values, rule.id) for p in sources)
-        needs = [_needs(t, neutral, rule.id, p) for t, p in zip(sources, patterns, strict=True)]
+        needs = [_needs(t, neutral, rule.id, p, kept)
+                 for t, p in zip(sources, patterns, strict=True)]
         # A rule all of whose patterns need words: one search for any of their first groups.
         gate = (words_regex(w for groups in needs for w in groups[0])
                 if all(needs) else None)
@@ -280,6 +284,7 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
             tuple(tuple(map(words_regex, groups)) for groups in needs),
             gate,
         ))
+    kept.save()
     return _RuleSet(out)
 
 

@@ -84,8 +84,9 @@ def source_words(source: str, flags: int = 0) -> tuple[frozenset[str], ...]:
 
 def words_regex(literals: Iterable[str]) -> re.Pattern[str]:
     """Any of ``literals``, lower case, matched case-sensitively (on :func:`lowered` text)."""
-    return _words_regex("|".join(map(re.escape, sorted({w.lower() for w in literals},
-                                                        key=len, reverse=True))))
+    # Longest first, then alphabetical: the same source whatever order a set gives them in.
+    words = sorted({w.lower() for w in literals}, key=lambda w: (-len(w), w))
+    return _words_regex("|".join(map(re.escape, words)))
 
 
 @lru_cache(maxsize=1024)  # the same groups of words recur across rules and documents
