@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -54,9 +54,16 @@ class Swap:
     spun: str
     original: str
     weight: float
-    pattern: re.Pattern[str]
+    regex: str  # placeholders filled in; screening_rules has checked that it compiles
+    flags: int
     source: str
     reason: str
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: a text is scanned only for the swaps whose required
+        literal it holds, so most sources never need most of the 87."""
+        return re.compile(self.regex, self.flags)
 
 
 @dataclass(frozen=True)
@@ -87,18 +94,23 @@ def screening_rules() -> Rules:
 
     lex = rule_model("spin_lexicon")
     holders = {f"<{k}>": v for k, v in lex.placeholders.items()}
-    swaps = []
+    # The stdlib's private regex parser, which typeshed does not describe.
+    from re import _parser  # type: ignore[attr-defined]
+
+    swaps, literals = [], []
     for i, entry in enumerate(lex.swaps):
         regex = entry.match or rf"\b{re.escape(entry.spun)}\b"
         for holder, value in holders.items():
             regex = regex.replace(holder, value)
         flags = 0 if entry.case_sensitive else re.IGNORECASE
-        try:
-            pattern = re.compile(regex, flags)
-        except re.error as exc:  # only now, with its placeholders filled
+        try:  # only now, with its placeholders filled
+            literals.append(_required_literal(_parser.parse(regex, flags)))
+            if "(?<" in regex:  # a look-behind's width is checked only by compiling; else
+                re.compile(regex, flags)  # what parses compiles (the Swap, on first use)
+        except re.error as exc:
             raise InputError([rule_problem("spin_lexicon", ("swaps", i, "match"),
                                            f"not a regular expression ({exc})")]) from None
-        swaps.append(Swap(entry.spun, str(entry.for_), float(entry.weight), pattern,
+        swaps.append(Swap(entry.spun, str(entry.for_), float(entry.weight), regex, int(flags),
                           entry.source, entry.reason))
     counts = lex.function_words
     markers_data = rule_model("source_markers")
@@ -109,18 +121,18 @@ def screening_rules() -> Rules:
                                   re.compile(marker.pattern, re.IGNORECASE), marker.reason))
     return Rules(tuple(swaps), float(lex.half_score_per_100_words),
                  frozenset(counts), sum(counts.values()) / 1_000_000, tuple(markers),
-                 tuple(_required_literal(s.pattern) for s in swaps))
+                 tuple(literals))
 
 
-def _required_literal(pattern: re.Pattern[str]) -> str:
-    """Text every match of ``pattern`` contains: its longest run of plain characters at the
-    top level (not inside a group, a branch or a repeat), case-folded; "" when it has none.
-    Only ASCII runs count, whose case variants ``_folded`` is proven to keep."""
-    # The stdlib's private regex parser, which typeshed does not describe.
-    from re import _constants, _parser  # type: ignore[attr-defined]
+def _required_literal(parsed: Any) -> str:
+    """Text every match of the pattern ``parsed`` (re's parse of it) contains: its longest
+    run of plain characters at the top level (not inside a group, a branch or a repeat),
+    case-folded; "" when it has none. Only ASCII runs count, whose case variants
+    ``_folded`` is proven to keep."""
+    from re import _constants  # type: ignore[attr-defined]
 
     runs, run = [], ""
-    for op, value in _parser.parse(pattern.pattern, pattern.flags):
+    for op, value in parsed:  # re's parse of the pattern
         if op is _constants.LITERAL and value < 128:
             run += chr(value)
         else:
