@@ -28,6 +28,7 @@ from ..rules.schema_guards import ClaimLevel as Level
 from ..rules.schema_guards import ClaimRule, ClaimRules, Vocab
 from ..textnorm import fold
 from .caveats import comparable_words
+from .kept_words import KeptWords, kept_words
 from .prefilter import lowered, required_words, words_regex
 
 RULES_FILE = "claims"
@@ -47,16 +48,23 @@ class ClaimHit:
 
 @cache
 def load_claim_rules() -> ClaimRules:
-    from ..problems import InputError
-    from ..rules import rule_model, rule_problem
+    from ..rules import rule_model
 
     rules: ClaimRules = rule_model(RULES_FILE)  # validated: unique ids, matchers present
-    try:
-        _compile_all(rules, _DrugKey(()))  # fail at load on a bad regex, not mid-build
+    try:  # fail at load on a bad regex, not mid-build (one a drug fills in: at its first fill)
+        _check_drug_free(rules)
     except _PatternError as exc:
-        i = next(i for i, r in enumerate(rules.rules) if r.id == exc.rule_id)
-        raise InputError([rule_problem(RULES_FILE, ("rules", i, exc.key), str(exc))]) from None
+        raise _input_error(rules, exc) from None
     return rules
+
+
+def _input_error(rules: ClaimRules, exc: _PatternError) -> Exception:
+    """The rule file's own error for a pattern that does not compile: file:line: key."""
+    from ..problems import InputError
+    from ..rules import rule_problem
+
+    i = next(i for i, r in enumerate(rules.rules) if r.id == exc.rule_id)
+    return InputError([rule_problem(RULES_FILE, ("rules", i, exc.key), str(exc))])
 
 
 # --- compiling ---------------------------------------------------------------------------
@@ -145,22 +153,51 @@ class _PatternError(ValueError):
         self.rule_id, self.key = rule_id, key
 
 
-def _fill(pattern: str, values: dict[str, str], rule_id: str,
-          key: str = "patterns") -> re.Pattern[str]:
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _filled(pattern: str, values: dict[str, str], rule_id: str, key: str) -> str:
     def sub(m: re.Match[str]) -> str:
         if m.group(1) not in values:
             raise _PatternError(rule_id, key, f"unknown placeholder {m.group(0)}")
         return values[m.group(1)]
 
+    return _PLACEHOLDER.sub(sub, pattern)
+
+
+def _fill(pattern: str, values: dict[str, str], rule_id: str,
+          key: str = "patterns") -> re.Pattern[str]:
     try:
-        return re.compile(re.sub(r"\{([a-z_]+)\}", sub, pattern), re.IGNORECASE)
+        return _regex(_filled(pattern, values, rule_id, key))
     except re.error as exc:
         raise _PatternError(rule_id, key, f"bad pattern {pattern!r}: {exc}") from None
 
 
+# Keyed on the filled source: the load-time check (no drugs) and each document's compile
+# share every pattern that no drug fills in, compiled once (not through re's own cache of
+# 512, which a few hundred rule patterns would churn).
+@lru_cache(maxsize=2048)
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
+
+
 @cache
 def _compiled(key: _DrugKey) -> tuple[_Compiled, ...]:
-    return _compile_all(load_claim_rules(), key)
+    rules = load_claim_rules()
+    try:
+        return _compile_all(rules, key)
+    except _PatternError as exc:  # a pattern a drug fills in
+        raise _input_error(rules, _plain_error(rules) or exc) from None
+
+
+def _plain_error(rules: ClaimRules) -> _PatternError | None:
+    """The bad pattern as the rules read without a document: the same line whatever the
+    document's drugs (the one the load-time check gave when it compiled every pattern)."""
+    try:
+        _compile_all(rules, _DrugKey(()))
+    except _PatternError as exc:
+        return exc
+    return None
 
 
 _Found = tuple[tuple[re.Pattern[str], re.Match[str]], ...]  # one rule's matches, in order
@@ -193,25 +230,49 @@ _DRUG_PLACEHOLDERS = ("drug", "non_opioid", "misuse_non_opioid", "treatment")
 
 
 def _needs(template: str, neutral: dict[str, str], rule_id: str,
-           pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+           pattern: re.Pattern[str], kept: KeptWords) -> tuple[frozenset[str], ...]:
     try:
-        return required_words(_fill(template, neutral, rule_id))
-    except _PatternError:  # e.g. a placeholder inside a look-behind: read the filled pattern
-        return required_words(pattern)
+        source = _filled(template, neutral, rule_id, "patterns")
+        if "(?<" not in source:  # no look-behind: it compiles if it parses, so parse only
+            return kept.get(source, re.IGNORECASE)
+        compiled = _regex(source)
+    except (_PatternError, re.error):  # e.g. a placeholder inside a look-behind: read the
+        return required_words(pattern)  # filled pattern
+    return kept.get(compiled.pattern, compiled.flags)  # = required_words(compiled)
+
+
+def _sources(rule: ClaimRule) -> list[str]:
+    # An existence rule's tokens are one alternation, longest first: one scan per
+    # sentence, not one per token.
+    return [_tokens_regex(rule.tokens)] if rule.type == "existence" else rule.patterns
+
+
+def _check_drug_free(rules: ClaimRules) -> None:
+    """Raise _PatternError for a pattern that cannot compile whatever the document: an
+    unknown placeholder anywhere, or a bad pattern that no drug fills in. Those compiled
+    here are the very ones each document's compile then uses (held by their source)."""
+    values = _placeholders(rules.vocab, rules.fragments, _DrugKey(()))
+    for rule in rules.rules:
+        for key, templates in (("patterns", _sources(rule)), ("exceptions", rule.exceptions)):
+            for t in templates:
+                if any(m.group(1) in _DRUG_PLACEHOLDERS for m in _PLACEHOLDER.finditer(t)):
+                    _filled(t, values, rule.id, key)  # its placeholders are all known
+                else:
+                    _fill(t, values, rule.id, key)
 
 
 def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
     values = _placeholders(rules.vocab, rules.fragments, key)
     neutral = {**values, **dict.fromkeys(_DRUG_PLACEHOLDERS, "(?s:.*)")}
+    kept = kept_words()  # the words each pattern needs, as earlier runs read them
     out = []
     for rule in rules.rules:
-        # An existence rule's tokens are one alternation, longest first: one scan per
-        # sentence, not one per token.
-        sources = ([_tokens_regex(rule.tokens)] if rule.type == "existence" else rule.patterns)
-        hedge = (re.compile(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b", re.I)
+        sources = _sources(rule)
+        hedge = (_regex(r"\b(?:" + "|".join(map(re.escape, rule.hedges)) + r")\b")
                  if rule.hedges else None)
         patterns = tuple(_fill(p, values, rule.id) for p in sources)
-        needs = [_needs(t, neutral, rule.id, p) for t, p in zip(sources, patterns, strict=True)]
+        needs = [_needs(t, neutral, rule.id, p, kept)
+                 for t, p in zip(sources, patterns, strict=True)]
         # A rule all of whose patterns need words: one search for any of their first groups.
         gate = (words_regex(w for groups in needs for w in groups[0])
                 if all(needs) else None)
@@ -223,6 +284,7 @@ def _compile_all(rules: ClaimRules, key: _DrugKey) -> tuple[_Compiled, ...]:
             tuple(tuple(map(words_regex, groups)) for groups in needs),
             gate,
         ))
+    kept.save()
     return _RuleSet(out)
 
 

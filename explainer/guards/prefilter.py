@@ -59,12 +59,22 @@ def might_match(needs: tuple[re.Pattern[str], ...], lower: str) -> bool:
     return all(words.search(lower) for words in needs)
 
 
-@lru_cache(maxsize=1024)  # keyed on the pattern's source and flags: rule patterns recur
 def required_words(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     """Groups of ASCII literals, at least MIN_LITERAL long: every match of ``pattern``
     holds a word of each group. The most selective group first (at most MAX_GROUPS)."""
     try:
-        groups = _required(_sre_parse.parse(pattern.pattern, pattern.flags))
+        return source_words(pattern.pattern, pattern.flags)
+    except Exception:  # an unfamiliar parse tree: no prefilter, the full scan runs
+        return ()
+
+
+@lru_cache(maxsize=1024)  # keyed on the source and flags: rule patterns recur
+def source_words(source: str, flags: int = 0) -> tuple[frozenset[str], ...]:
+    """:func:`required_words` of ``re.compile(source, flags)``, read from ``re``'s parse
+    alone (no compile); re.error when ``source`` does not parse."""
+    parsed = _sre_parse.parse(source, flags)
+    try:
+        groups = _required(parsed)
     except Exception:  # an unfamiliar parse tree: no prefilter, the full scan runs
         return ()
     # Not ASCII: e.g. the Kelvin sign matches "k"; short: in too many sentences to help.
@@ -74,8 +84,14 @@ def required_words(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
 
 def words_regex(literals: Iterable[str]) -> re.Pattern[str]:
     """Any of ``literals``, lower case, matched case-sensitively (on :func:`lowered` text)."""
-    words = sorted({w.lower() for w in literals}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words)))
+    # Longest first, then alphabetical: the same source whatever order a set gives them in.
+    words = sorted({w.lower() for w in literals}, key=lambda w: (-len(w), w))
+    return _words_regex("|".join(map(re.escape, words)))
+
+
+@lru_cache(maxsize=1024)  # the same groups of words recur across rules and documents
+def _words_regex(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _selectivity(group: frozenset[str]) -> tuple[int, int, str]:

@@ -54,15 +54,15 @@ class Swap:
     spun: str
     original: str
     weight: float
-    regex: str
+    regex: str  # placeholders filled in; screening_rules has checked that it compiles
     flags: int
     source: str
     reason: str
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        """Compiled when first scanned for: most swaps' required literal is in no source, and
-        compiling all 87 cost a cold build about 7 ms."""
+        """Compiled on first use: a text is scanned only for the swaps whose required
+        literal it holds, so most sources never need most of the 87."""
         return re.compile(self.regex, self.flags)
 
 
@@ -94,6 +94,9 @@ def screening_rules() -> Rules:
 
     lex = rule_model("spin_lexicon")
     holders = {f"<{k}>": v for k, v in lex.placeholders.items()}
+    # The stdlib's private regex parser, which typeshed does not describe.
+    from re import _parser  # type: ignore[attr-defined]
+
     swaps, literals = [], []
     for i, entry in enumerate(lex.swaps):
         regex = entry.match or rf"\b{re.escape(entry.spun)}\b"
@@ -101,13 +104,13 @@ def screening_rules() -> Rules:
             regex = regex.replace(holder, value)
         flags = 0 if entry.case_sensitive else re.IGNORECASE
         try:  # only now, with its placeholders filled
-            literals.append(_required_literal(regex, flags))  # parsing finds any syntax error
-            if "(?<" in regex:  # a look-behind's width is checked by compiling, not parsing
-                re.compile(regex, flags)
+            literals.append(_required_literal(_parser.parse(regex, flags)))
+            if "(?<" in regex:  # a look-behind's width is checked only by compiling; else
+                re.compile(regex, flags)  # what parses compiles (the Swap, on first use)
         except re.error as exc:
             raise InputError([rule_problem("spin_lexicon", ("swaps", i, "match"),
                                            f"not a regular expression ({exc})")]) from None
-        swaps.append(Swap(entry.spun, str(entry.for_), float(entry.weight), regex, flags,
+        swaps.append(Swap(entry.spun, str(entry.for_), float(entry.weight), regex, int(flags),
                           entry.source, entry.reason))
     counts = lex.function_words
     markers_data = rule_model("source_markers")
@@ -121,16 +124,15 @@ def screening_rules() -> Rules:
                  tuple(literals))
 
 
-def _required_literal(pattern: str, flags: int) -> str:
-    """Text every match of ``pattern`` (with ``flags``) contains: its longest run of plain
-    characters at the top level (not inside a group, a branch or a repeat), case-folded; ""
-    when it has none.
-    Only ASCII runs count, whose case variants ``_folded`` is proven to keep."""
-    # The stdlib's private regex parser, which typeshed does not describe.
-    from re import _constants, _parser  # type: ignore[attr-defined]
+def _required_literal(parsed: Any) -> str:
+    """Text every match of the pattern ``parsed`` (re's parse of it) contains: its longest
+    run of plain characters at the top level (not inside a group, a branch or a repeat),
+    case-folded; "" when it has none. Only ASCII runs count, whose case variants
+    ``_folded`` is proven to keep."""
+    from re import _constants  # type: ignore[attr-defined]
 
     runs, run = [], ""
-    for op, value in _parser.parse(pattern, flags):
+    for op, value in parsed:  # re's parse of the pattern
         if op is _constants.LITERAL and value < 128:
             run += chr(value)
         else:

@@ -331,3 +331,45 @@ def test_the_limits_schema_names_every_readability_metric():
     from explainer.rules.schema import Limits
 
     assert list(Limits.model_fields) == list(METRICS)
+
+
+def test_a_claim_pattern_a_drug_fills_in_that_does_not_compile_stops_the_check(rule_copy,
+                                                                                 tmp_path):
+    """Patterns no drug fills in are compiled when the rules load; one a document's drugs
+    fill in is compiled with them, at the first guard, before anything is written: the same
+    one line as the load-time check gave (file:line: key, exit 2), whatever the document."""
+    from conftest import BUNDLED, GUARD_OK
+
+    from explainer.document.load import load_document
+    from explainer.guards import claims
+
+    path = rule_copy / "claims.yaml"
+    text = path.read_text(encoding="utf-8")
+    good = "(?:you\\s+)?(?:\\w+\\s+){0,2}?{drug}\\b'\n"
+    assert text.count(good) == 1 and "{drug}" in good
+    path.write_text(text.replace(good, good.replace("\\b'", "\\b('")), encoding="utf-8")
+    rule = next(i for i, r in enumerate(yaml.safe_load(text)["rules"]) if any(
+        good.strip().rstrip("'") in p for p in r.get("patterns", ())))
+    claims.load_claim_rules.cache_clear()
+    claims._compiled.cache_clear()
+    try:
+        claims.load_claim_rules()  # the drug-free patterns compile: no error yet
+        seen = []
+        for doc in (BUNDLED, GUARD_OK):
+            with pytest.raises(InputError) as caught:
+                claims.guard_text("Ask your doctor for it.", load_document(doc).doc)
+            seen += caught.value.problems
+        result = CliRunner().invoke(app, ["check", str(BUNDLED)])
+    finally:
+        claims.load_claim_rules.cache_clear()
+        claims._compiled.cache_clear()
+    first, second = seen
+    assert str(first) == str(second)  # the same line for documents with different drugs
+    rule_id = yaml.safe_load(text)["rules"][rule]["id"]
+    lines = path.read_text().splitlines()
+    key_line = lines.index("    patterns:", lines.index(f"  - id: {rule_id}")) + 1
+    assert (first.file, first.line, first.key) == (str(path), key_line,
+                                                   f"rules[{rule}].patterns")
+    assert first.message.startswith(f"rule {rule_id}: bad pattern")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert str(first) in result.stderr
