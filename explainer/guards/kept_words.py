@@ -66,10 +66,10 @@ class KeptWords:
     def save(self) -> None:
         if self.path is None or not self.added:
             return
-        from ..rules.parsed_cache import _write
+        from ..rules.parsed_cache import write_entry
 
         with suppress(ValueError):  # data marshal cannot hold: parsed again next time
-            _write(self.path, marshal.dumps((fingerprint(), self.words)))
+            write_entry(self.path, marshal.dumps((fingerprint(), self.words)))
         self.added = False
 
 

@@ -81,11 +81,11 @@ def cached_parse(path: Path, text: str, parse: Callable[[], Parsed],
         blob = marshal.dumps((checksum, data, lines))
     except ValueError:  # data marshal cannot hold (a date): parsed each time
         return data, lines
-    _write(entry, blob)
+    write_entry(entry, blob)
     return data, lines
 
 
-def _write(entry: Path, blob: bytes) -> None:
+def write_entry(entry: Path, blob: bytes) -> None:
     """Whole or not at all (another process may read it meanwhile); a refusal is ignored."""
     with suppress(OSError):
         fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=entry.name, suffix=".tmp")
